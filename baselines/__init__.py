@@ -1,0 +1,1 @@
+"""khabar.baselines: baseline taggers that write predictions in the submission format."""

@@ -1,0 +1,272 @@
+"""The document model: text plus four standoff annotation layers, as frozen dataclasses.
+
+Offsets are Python code-point offsets into the exact document text, end exclusive.
+`Document.to_json()`/`Document.from_json()` are the standoff annotation file format;
+the text lives beside it in `documents/<id>.txt` and is never altered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in mapping.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character span `[start, end)` with the text it covers."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Span:
+        return cls(start=data["start"], end=data["end"], text=data["text"])
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    start: int
+    end: int
+    type: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "start": self.start, "end": self.end, "type": self.type, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Entity:
+        return cls(id=data["id"], start=data["start"], end=data["end"], type=data["type"], text=data["text"])
+
+
+@dataclass(frozen=True)
+class Timex:
+    """A TIMEX3 expression; `anchor` is the id of the timex (or `DCT`) it is resolved from."""
+
+    id: str
+    start: int
+    end: int
+    type: str
+    value: str
+    text: str
+    mod: str | None = None
+    anchor: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "id": self.id,
+                "start": self.start,
+                "end": self.end,
+                "type": self.type,
+                "value": self.value,
+                "text": self.text,
+                "mod": self.mod,
+                "anchor": self.anchor,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Timex:
+        return cls(
+            id=data["id"],
+            start=data["start"],
+            end=data["end"],
+            type=data["type"],
+            value=data["value"],
+            text=data["text"],
+            mod=data.get("mod"),
+            anchor=data.get("anchor"),
+        )
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An event argument: either a `ref` to an entity/timex id, or a span of its own."""
+
+    role: str
+    ref: str | None = None
+    span: Span | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"role": self.role}
+        if self.ref is not None:
+            data["ref"] = self.ref
+        if self.span is not None:
+            data.update(self.span.to_json())
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Argument:
+        span = Span.from_json(data) if "start" in data else None
+        return cls(role=data["role"], ref=data.get("ref"), span=span)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    trigger: Span
+    arguments: tuple[Argument, ...] = ()
+    realis: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "id": self.id,
+                "type": self.type,
+                "trigger": self.trigger.to_json(),
+                "arguments": [argument.to_json() for argument in self.arguments],
+                "realis": self.realis,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Event:
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            trigger=Span.from_json(data["trigger"]),
+            arguments=tuple(Argument.from_json(argument) for argument in data.get("arguments", [])),
+            realis=data.get("realis"),
+        )
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The source of a quote: a `ref` to an entity id, or a span where no entity exists."""
+
+    ref: str | None = None
+    span: Span | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.ref is not None:
+            data["ref"] = self.ref
+        if self.span is not None:
+            data.update(self.span.to_json())
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Speaker:
+        span = Span.from_json(data) if "start" in data else None
+        return cls(ref=data.get("ref"), span=span)
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    kind: str
+    content: Span
+    cue: Span | None = None
+    speaker: Speaker | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "id": self.id,
+                "kind": self.kind,
+                "content": self.content.to_json(),
+                "cue": self.cue.to_json() if self.cue else None,
+                "speaker": self.speaker.to_json() if self.speaker else None,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Quote:
+        return cls(
+            id=data["id"],
+            kind=data["kind"],
+            content=Span.from_json(data["content"]),
+            cue=Span.from_json(data["cue"]) if data.get("cue") is not None else None,
+            speaker=Speaker.from_json(data["speaker"]) if data.get("speaker") is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class DCT:
+    """Document creation time (TimeML value) and how it was established."""
+
+    value: str
+    provenance: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "provenance": self.provenance}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DCT:
+        return cls(value=data["value"], provenance=data["provenance"])
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document's exact text and its four annotation layers.
+
+    `metadata` keeps any further top-level fields of the annotation file (e.g. the
+    guidelines version or annotators) so that a round trip loses nothing.
+    """
+
+    id: str
+    text: str
+    dct: DCT | None = None
+    source: dict[str, str] = field(default_factory=dict)
+    language: str = "ar"
+    entities: tuple[Entity, ...] = ()
+    timex: tuple[Timex, ...] = ()
+    events: tuple[Event, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text_sha256(self) -> str:
+        return sha256_text(self.text)
+
+    def to_json(self) -> dict[str, Any]:
+        """The standoff annotation (without the text), with a stable key order."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "text_sha256": self.text_sha256,
+            "language": self.language,
+        }
+        if self.dct is not None:
+            data["dct"] = self.dct.to_json()
+        data["source"] = dict(self.source)
+        data.update(self.metadata)
+        data["entities"] = [entity.to_json() for entity in self.entities]
+        data["timex"] = [timex.to_json() for timex in self.timex]
+        data["events"] = [event.to_json() for event in self.events]
+        data["quotes"] = [quote.to_json() for quote in self.quotes]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], text: str) -> Document:
+        """Build a document from an annotation mapping already checked by the schema."""
+        known = {"id", "text_sha256", "language", "dct", "source", "entities", "timex", "events", "quotes"}
+        return cls(
+            id=data["id"],
+            text=text,
+            dct=DCT.from_json(data["dct"]) if data.get("dct") is not None else None,
+            source=dict(data.get("source", {})),
+            language=data.get("language", "ar"),
+            entities=tuple(Entity.from_json(item) for item in data.get("entities", [])),
+            timex=tuple(Timex.from_json(item) for item in data.get("timex", [])),
+            events=tuple(Event.from_json(item) for item in data.get("events", [])),
+            quotes=tuple(Quote.from_json(item) for item in data.get("quotes", [])),
+            metadata={key: value for key, value in data.items() if key not in known},
+        )
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]

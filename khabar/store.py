@@ -1,0 +1,64 @@
+"""Reading and writing a corpus folder: `documents/<id>.txt` + `annotations/<id>.json`.
+
+Every read is validated (see `khabar.validate`); a bad file raises `ValidationError`
+or `InputError` naming the file, never a traceback from deep inside.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from khabar.document import Document
+
+
+def annotation_paths(corpus: Path) -> list[Path]:
+    """The annotation files of a corpus folder (or of a bare annotations folder)."""
+    folder = corpus / "annotations" if (corpus / "annotations").is_dir() else corpus
+    return sorted(folder.glob("*.json"))
+
+
+def text_path_for(annotation_path: Path) -> Path:
+    """`…/annotations/<id>.json` → `…/documents/<id>.txt`; a bare folder looks beside it."""
+    candidates = [
+        annotation_path.parent.parent / "documents" / f"{annotation_path.stem}.txt",
+        annotation_path.with_suffix(".txt"),
+    ]
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    return candidates[0]
+
+
+def load_document(annotation_path: Path, text_path: Path | None = None) -> Document:
+    """Load and validate one annotation file with its text."""
+    from khabar.validate import check_file
+
+    return check_file(annotation_path, text_path)
+
+
+def load_corpus(corpus: Path) -> list[Document]:
+    """Load and validate every document of a corpus folder, sorted by id."""
+    from khabar.errors import ValidationError
+    from khabar.validate import check_files
+
+    documents, problems = check_files(annotation_paths(corpus))
+    if problems:
+        raise ValidationError(problems)
+    return sorted(documents, key=lambda document: document.id)
+
+
+def save_document(document: Document, corpus: Path) -> Path:
+    """Write the annotation (and the text when missing) of `document` under `corpus`."""
+    (corpus / "annotations").mkdir(parents=True, exist_ok=True)
+    (corpus / "documents").mkdir(parents=True, exist_ok=True)
+    text_path = corpus / "documents" / f"{document.id}.txt"
+    if not text_path.exists():
+        text_path.write_bytes(document.text.encode("utf-8"))
+    path = corpus / "annotations" / f"{document.id}.json"
+    path.write_text(dumps_annotation(document), encoding="utf-8")
+    return path
+
+
+def dumps_annotation(document: Document) -> str:
+    return json.dumps(document.to_json(), ensure_ascii=False, indent=2) + "\n"
