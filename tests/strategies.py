@@ -1,0 +1,110 @@
+"""Hypothesis strategies for random documents: Arabic, Latin and non-BMP text, nested spans.
+
+Shared by every round-trip test: a converter that loses anything on these fails.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from khabar.document import DCT, Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
+from khabar.inventories import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, QUOTE_KINDS, TIMEX_TYPES
+
+ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى"
+DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+TATWEEL = "\u0640"
+EASTERN_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+PUNCTUATION = "،؛؟.,:!\"«»“”/()-"
+NON_BMP = "𝐀𝔸😀𐤀𞸀"  # mathematical letters, an emoji, Phoenician, Arabic mathematical alef
+LATIN = "abcXYZ0123456789"
+
+text_chars = st.sampled_from(
+    ARABIC_LETTERS + DIACRITICS + TATWEEL + EASTERN_DIGITS + PUNCTUATION + NON_BMP + LATIN + "  \n"
+)
+document_texts = st.text(text_chars, min_size=1, max_size=120)
+
+
+@st.composite
+def spans_in(draw: st.DrawFn, text: str, max_spans: int = 6) -> list[tuple[int, int]]:
+    """Non-crossing spans of `text` (nested or disjoint), as (start, end)."""
+    spans: list[tuple[int, int]] = []
+    for _ in range(draw(st.integers(0, max_spans))):
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start + 1, len(text)))
+        crosses = any(s < start < e < end or start < s < end < e for s, e in spans)
+        if not crosses and (start, end) not in spans:
+            spans.append((start, end))
+    return spans
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+@st.composite
+def documents(draw: st.DrawFn, doc_id: str | None = None) -> Document:
+    """A valid random document with all four layers, refs resolved, spans non-crossing."""
+    text = draw(document_texts)
+    identifier = doc_id or draw(st.from_regex(r"doc-[0-9]{4}", fullmatch=True))
+    entity_spans = draw(spans_in(text))
+    entities = tuple(
+        Entity(f"T{index}", start, end, draw(st.sampled_from(sorted(ENTITY_TYPES))), text[start:end])
+        for index, (start, end) in enumerate(entity_spans)
+    )
+    timex = tuple(
+        Timex(
+            f"X{index}",
+            start,
+            end,
+            draw(st.sampled_from(sorted(TIMEX_TYPES))),
+            draw(st.sampled_from(["2025-11-24", "XXXX-11", "P10Y", "PAST_REF", "2014"])),
+            text[start:end],
+            mod=draw(st.sampled_from([None, "MORE_THAN", "APPROX"])),
+            anchor=draw(st.sampled_from([None, "DCT"])),
+        )
+        for index, (start, end) in enumerate(draw(spans_in(text, 3)))
+    )
+    refs = [entity.id for entity in entities] + [item.id for item in timex]
+    events = []
+    for index, (start, end) in enumerate(draw(spans_in(text, 3))):
+        arguments = []
+        for _ in range(draw(st.integers(0, 2))):
+            role = draw(st.sampled_from(EVENT_ROLES))
+            if refs and draw(st.booleans()):
+                arguments.append(Argument(role, ref=draw(st.sampled_from(refs))))
+            else:
+                a_start = draw(st.integers(0, len(text) - 1))
+                a_end = draw(st.integers(a_start + 1, len(text)))
+                arguments.append(Argument(role, span=_span(text, a_start, a_end)))
+        events.append(
+            Event(
+                f"E{index}",
+                draw(st.sampled_from(sorted(EVENT_TYPES))),
+                _span(text, start, end),
+                tuple(arguments),
+                realis=draw(st.sampled_from([None, "actual", "other"])),
+            )
+        )
+    quotes = []
+    for index, (start, end) in enumerate(draw(spans_in(text, 2))):
+        speaker = None
+        if entities and draw(st.booleans()):
+            speaker = Speaker(ref=draw(st.sampled_from([entity.id for entity in entities])))
+        elif draw(st.booleans()):
+            s_start = draw(st.integers(0, len(text) - 1))
+            speaker = Speaker(span=_span(text, s_start, draw(st.integers(s_start + 1, len(text)))))
+        cue = None
+        if draw(st.booleans()):
+            c_start = draw(st.integers(0, len(text) - 1))
+            cue = _span(text, c_start, draw(st.integers(c_start + 1, len(text))))
+        quotes.append(Quote(f"Q{index}", draw(st.sampled_from(sorted(QUOTE_KINDS))), _span(text, start, end), cue, speaker))
+    return Document(
+        id=identifier,
+        text=text,
+        dct=DCT("2025-12-01", "test"),
+        source={"origin": "hypothesis"},
+        entities=entities,
+        timex=timex,
+        events=tuple(events),
+        quotes=tuple(quotes),
+    )
