@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "build",
     "export",
+    "predict",
+    "benchmark",
 )
 
 
