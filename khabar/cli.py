@@ -14,13 +14,7 @@ import sys
 from khabar import __version__
 from khabar.errors import KhabarError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "validate",
-    "build",
-    "export",
-    "predict",
-    "benchmark",
-)
+COMMAND_MODULES: tuple[str, ...] = ("validate", "predict")
 
 
 def build_parser() -> argparse.ArgumentParser:
