@@ -8,6 +8,7 @@ from khabar.baselines.rules import tag_document
 from khabar.baselines.rules.timex import hijri_to_gregorian, timex_for
 
 from khabar.document import DCT, Document
+from khabar.validate import check_annotation
 from tests.strategies import documents
 
 DCT_VALUE = "2025-12-03"
@@ -180,3 +181,20 @@ def test_predictions_keep_id_text_and_exact_offsets(gold):
         assert pred.text[event.trigger.start : event.trigger.end] == event.trigger.text
     for quote in pred.quotes:
         assert pred.text[quote.content.start : quote.content.end] == quote.content.text
+    assert check_annotation(pred.to_json(), pred.text) == []
+
+
+def test_a_news_paragraph_gives_a_valid_annotation():
+    text = (
+        "دمشق تؤكد أن الهجوم على مواقع في حلب يوم الثلاثاء الماضي استمر أكثر من 3 ساعات.\n"
+        "وقال المتحدث باسم وزارة الداخلية السورية أحمد سالم إن القوات اعتقلت 12 شخصا في 2 ديسمبر/كانون الأول، "
+        "مضيفا «لن نسمح بعودة الفوضى إلى البلاد»."
+    )
+    pred = tag(text)
+    assert check_annotation(pred.to_json(), pred.text) == []
+    assert {layer: bool(getattr(pred, layer)) for layer in ("entities", "timex", "events", "quotes")} == {
+        "entities": True,
+        "timex": True,
+        "events": True,
+        "quotes": True,
+    }
