@@ -11,6 +11,7 @@ week → `YYYY-Www`, month → `YYYY-MM`, year → `YYYY`, time → `YYYY-MM-DDT
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import replace
 from typing import Any
@@ -26,10 +27,9 @@ TRIM = " \t\n،,.;:!؟?()«»\"'"
 def _settings(dct: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {"PREFER_DATES_FROM": "past"}
     if dct:
-        try:
+        # A DCT coarser than a day (`2025-12`) leaves dateparser's own base: today.
+        with contextlib.suppress(ValueError):
             settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(dct[:10])
-        except ValueError:
-            pass
     return settings
 
 
