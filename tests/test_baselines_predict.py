@@ -52,6 +52,6 @@ def test_unknown_baseline_and_missing_model_are_input_errors(monkeypatch):
 
 def test_unwritable_output_leaves_no_file(monkeypatch, tmp_path):
     out = tmp_path / "missing-dir" / "pred.jsonl"
-    with pytest.raises(InputError, match="cannot write predictions"):
+    with pytest.raises(InputError, match=r"cannot write pred\.jsonl"):
         run_predict(monkeypatch, out=out)
     assert not out.exists()

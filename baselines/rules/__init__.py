@@ -7,6 +7,7 @@ event arguments and quote sources refer to entity mentions) and fills a predicti
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any
 
@@ -35,6 +36,16 @@ def tag_document(document: Document) -> Document:
     return replace(bare, entities=tuple(entities), timex=tuple(timex), events=tuple(events), quotes=tuple(quotes))
 
 
+def resources_digest() -> str:
+    """The first 8 hex digits of the sha256 of every hand-written resource file, in order."""
+    from importlib import resources
+
+    digest = hashlib.sha256()
+    for name in HAND_WRITTEN:
+        digest.update(resources.files("khabar.baselines.resources").joinpath(name).read_bytes())
+    return digest.hexdigest()[:8]
+
+
 class RulesTagger:
     """Hand-written rules over general resources; never sees gold layers."""
 
@@ -54,7 +65,7 @@ class RulesTagger:
             "system": self.name,
             "rules": RULES_VERSION,
             "khabar": __version__,
-            "resources": ",".join(HAND_WRITTEN),
+            "resources": resources_digest(),
             "pycountry": version("pycountry"),
             "babel_cldr": babel.__version__,
             "resource_entries": sum(len(read_list(name).rows) for name in HAND_WRITTEN),

@@ -56,14 +56,18 @@ def dumps_predictions(documents) -> str:
 
 
 def write_predictions(path: Path, documents) -> None:
-    """Write predictions atomically: a temporary file beside `path`, then a rename."""
+    write_atomically(path, dumps_predictions(documents))
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write a file whole or not at all: a temporary file beside `path`, then a rename."""
     from khabar.errors import InputError
 
     directory = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(dumps_predictions(documents))
+            stream.write(content)
         os.replace(temporary, path)
     except OSError as error:
-        raise InputError(f"cannot write predictions: {error.strerror}", where=str(path)) from error
+        raise InputError(f"cannot write {path.name}: {error.strerror}", where=str(path)) from error

@@ -1,0 +1,105 @@
+"""`run_benchmark`, the leaderboard renderers and `khabar benchmark`."""
+
+from __future__ import annotations
+
+import json
+
+import khabar.eval
+import pytest
+from khabar.baselines.leaderboard import render_markdown, render_text
+
+from khabar.cli import main
+from khabar.store import save_document
+from tests.test_baselines_crf import gold_documents
+
+needs_eval = pytest.mark.skipif(not hasattr(khabar.eval, "evaluate"), reason="khabar.eval.evaluate not built yet")
+
+REPORT = {
+    "khabar_version": "0.1.0",
+    "systems": {
+        "rules": {
+            "entities": {
+                "metric": "strict",
+                "f1": 0.5,
+                "ci": [0.25, 0.75],
+                "signature": {"boot": 10, "layer": "entities"},
+            },
+            "timex": {"metric": "value", "f1": None, "ci": [None, None], "signature": {"boot": 10, "layer": "timex"}},
+        },
+        "dateparser": {
+            "timex": {"metric": "value", "f1": 1.0, "ci": [1.0, 1.0], "signature": {"boot": 10, "system": {"v": "1"}}}
+        },
+    },
+}
+
+
+def test_text_leaderboard():
+    assert render_text(REPORT) == (
+        "system      entities          timex\n"
+        "----------  ----------------  -------------------\n"
+        "rules       50.0 [25.0–75.0]  —\n"
+        "dateparser  ·                 100.0 [100.0–100.0]\n"
+        "\n"
+        "khabar 0.1.0 — F1 (%) with 95% bootstrap interval; · = layer not predicted\n"
+        "headline metrics: entities = strict; timex = value\n"
+        "\n"
+        "rules: boot:10\n"
+        "  entities: layer:entities\n"
+        "  timex: layer:timex\n"
+        "dateparser: boot:10|system.v:1\n"
+    )
+
+
+def test_markdown_leaderboard_is_a_table_with_signatures():
+    markdown = render_markdown(REPORT)
+    assert markdown.startswith("| system | entities | timex |\n| --- | --- | --- |\n| rules | 50.0 [25.0–75.0] | — |\n")
+    assert "```text\nrules: boot:10\n" in markdown
+
+
+@needs_eval
+def test_run_benchmark_returns_the_agreed_shape():
+    from khabar.baselines.benchmark import run_benchmark
+
+    report = run_benchmark(gold_documents(), bootstrap=50, seed=7)
+    assert set(report) == {"khabar_version", "systems"}
+    assert list(report["systems"]) == ["rules", "crf", "dateparser"]
+    assert list(report["systems"]["dateparser"]) == ["timex"]
+    for scores in report["systems"].values():
+        for score in scores.values():
+            assert set(score) == {"metric", "f1", "ci", "signature"}
+            low, high = score["ci"]
+            assert low is None or low <= score["f1"] <= high
+            assert score["signature"]["seed"] == 7
+    assert report["systems"]["crf"]["entities"]["signature"]["system"]["k"] == 5
+    # Deterministic: the same call gives the same report.
+    assert run_benchmark(gold_documents(), systems=["rules"], bootstrap=50) == run_benchmark(
+        gold_documents(), systems=["rules"], bootstrap=50
+    )
+
+
+@needs_eval
+def test_benchmark_command_prints_and_writes_the_reference(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    for document in gold_documents():
+        save_document(document, corpus)
+    reference = tmp_path / "scores.json"
+    argv = ["benchmark", "--corpus", str(corpus), "--systems", "rules,dateparser", "--bootstrap", "20"]
+    assert main([*argv, "--write-reference", str(reference)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["system", "entities", "timex", "events", "quotes"]
+    report = json.loads(reference.read_text(encoding="utf-8"))
+    assert list(report["systems"]) == ["rules", "dateparser"]
+    assert main([*argv, "--format", "markdown"]) == 0
+    assert capsys.readouterr().out.startswith("| system | entities | timex | events | quotes |")
+
+
+def test_benchmark_rejects_unknown_and_extra_needing_systems(tmp_path, capsys):
+    assert main(["benchmark", "--corpus", str(tmp_path), "--systems", "rules,nope"]) == 2
+    assert capsys.readouterr().err == "Error: unknown baseline 'nope' (choose from rules, crf, dateparser, hf)\n"
+    assert main(["benchmark", "--corpus", str(tmp_path), "--systems", "hf"]) == 2
+    assert "needs a model" in capsys.readouterr().err
+
+
+def test_benchmark_on_an_empty_corpus_is_an_input_error(tmp_path, capsys):
+    assert main(["benchmark", "--corpus", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"Error: {tmp_path}: no annotated documents\n"
