@@ -8,6 +8,8 @@ character it came from, so a match maps back to exact code-point offsets.
 
 from __future__ import annotations
 
+import bisect
+import re
 from functools import lru_cache
 
 # Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks; tatweel.
@@ -21,9 +23,30 @@ _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}
 _PROCLITICS: tuple[str, ...] = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
 
+_TABLE = str.maketrans({**_FOLD, **dict.fromkeys(_IGNORED)})
+_IGNORED_PATTERN = re.compile("[" + "".join(sorted(_IGNORED)) + "]")
+
+
 def key(text: str) -> str:
     """The matching key of `text` (see the module docstring)."""
-    return "".join(_FOLD.get(char, char) for char in text if char not in _IGNORED)
+    return text.translate(_TABLE)
+
+
+class KeyMap:
+    """The key of a long text and the raw offset of any key position, without a per-character list.
+
+    Only ignored characters are removed (folds are one to one), so the raw offset of key
+    position k is k plus the number of removed characters before it: `q_i = p_i - i` (p_i the
+    i-th removed position) is non-decreasing, and that number is `bisect_right(q, k)`.
+    """
+
+    def __init__(self, text: str):
+        self.key = key(text)
+        removed = [match.start() for match in _IGNORED_PATTERN.finditer(text)]
+        self._shifted = [position - index for index, position in enumerate(removed)]
+
+    def raw(self, key_offset: int) -> int:
+        return key_offset + bisect.bisect_right(self._shifted, key_offset)
 
 
 def key_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -71,6 +71,16 @@ def _crf():
     return sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.1, c2=0.05, max_iterations=100, all_possible_transitions=True)
 
 
+def fit_models(features: list[list[dict[str, str]]], views: list[SentenceView]) -> dict[str, Any]:
+    """One CRF per layer, trained on the views' gold tags."""
+    models = {}
+    for layer in LAYERS:
+        model = _crf()
+        model.fit(features, [view.tags[layer] for view in views])
+        models[layer] = model
+    return models
+
+
 class CrfTagger:
     """sklearn-crfsuite CRFs per layer, k-fold cross-validated over paragraphs."""
 
@@ -99,9 +109,8 @@ class CrfTagger:
         for fold in range(self._k if self._k >= 2 else 0):
             train = [i for i, (_, unit) in enumerate(sentences) if fold_of[unit] != fold]
             test = [i for i, (_, unit) in enumerate(sentences) if fold_of[unit] == fold]
-            for layer in LAYERS:
-                model = _crf()
-                model.fit([features[i] for i in train], [sentences[i][0].tags[layer] for i in train])
+            models = fit_models([features[i] for i in train], [sentences[i][0] for i in train])
+            for layer, model in models.items():
                 tags = model.predict([features[i] for i in test])
                 for i, sentence_tags in zip(test, tags, strict=True):
                     view = sentences[i][0]

@@ -17,6 +17,8 @@ not allowed, and the longer one wins.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from khabar.baselines.gazetteer import gazetteer_index
 from khabar.baselines.rules.tokens import WordToken, find_reading, vocabulary
 
@@ -28,9 +30,19 @@ MAX_QUALIFIERS = 3
 
 def _is_blocking(word: WordToken) -> bool:
     """A word that cannot continue a name or a title: punctuation, digits, function words."""
-    if not word.is_word:
-        return True
-    return find_reading(word, vocabulary("function_words.tsv"), article=False) is not None
+    return not word.is_word or _is_function_word(word.readings)
+
+
+@lru_cache(maxsize=200_000)
+def _is_function_word(readings: tuple[tuple[str, int], ...]) -> bool:
+    words = vocabulary("function_words.tsv")
+    return any(stem in words for stem, _ in readings)
+
+
+@lru_cache(maxsize=200_000)
+def _roles(word: WordToken) -> tuple:
+    """(title reading, organisation-head reading) of a word, cached by its key."""
+    return find_reading(word, vocabulary("titles.tsv")), find_reading(word, vocabulary("org_heads.tsv"))
 
 
 def _is_definite(word: WordToken) -> bool:
@@ -110,11 +122,20 @@ def _person_after(words: list[WordToken], position: int, stop_words: frozenset[s
     return last
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Words that end a name: verbs of speech, event triggers, titles, organisation heads."""
+    return (
+        vocabulary("speech_verbs.tsv")
+        | vocabulary("event_triggers.tsv")
+        | vocabulary("titles.tsv")
+        | vocabulary("org_heads.tsv")
+    )
+
+
 def tag_entities(words: list[WordToken]) -> list[tuple[int, int, str]]:
     """Character spans `(start, end, type)` of the entity mentions in one sentence."""
-    titles = vocabulary("titles.tsv")
-    heads = vocabulary("org_heads.tsv")
-    stop_words = vocabulary("speech_verbs.tsv") | vocabulary("event_triggers.tsv") | titles | heads
+    stop_words = _stop_words()
     spans: list[tuple[int, int, str]] = []
     gazetteer_words: set[int] = set()
     for first, last, label, offset in _gazetteer_matches(words):
@@ -123,7 +144,7 @@ def tag_entities(words: list[WordToken]) -> list[tuple[int, int, str]]:
     for position, word in enumerate(words):
         if not word.is_word:
             continue
-        title = find_reading(word, titles)
+        title, head = _roles(word._replace(token=None))
         if title is not None:
             last = _qualifiers(words, position)
             start = word.start_of(title[1])
@@ -132,7 +153,6 @@ def tag_entities(words: list[WordToken]) -> list[tuple[int, int, str]]:
             if name_last is not None and not gazetteer_words & set(range(last + 1, name_last + 1)):
                 spans.append((words[last + 1].start_of(words[last + 1].readings[0][1]), words[name_last].end, "PER"))
             continue
-        head = find_reading(word, heads)
         if head is not None:
             last = position
             head_is_definite = head[2]

@@ -9,11 +9,11 @@ sentence only: the nearest timex is `Time-Within`; the nearest GPE/LOC/FAC menti
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from khabar.baselines.arabic import key
 from khabar.baselines.resources import read_list
-from khabar.baselines.rules.tokens import WordToken
+from khabar.baselines.rules.tokens import WordToken, within
 
 from khabar.document import Argument, Entity, Event, Span, Timex
 
@@ -29,8 +29,13 @@ def trigger_lexicon() -> dict[str, str]:
 
 def _trigger_type(word: WordToken) -> tuple[str, int, int] | None:
     """(event type, key offset of the stem start, key length of the stem) or None."""
+    return _trigger_of(word.readings)
+
+
+@lru_cache(maxsize=200_000)
+def _trigger_of(readings: tuple[tuple[str, int], ...]) -> tuple[str, int, int] | None:
     lexicon = trigger_lexicon()
-    for stem, offset in word.readings:
+    for stem, offset in readings:
         candidates = [(stem, 0)]
         if stem.startswith("ال") and len(stem) > 4:
             candidates.append((stem[2:], 0))
@@ -59,31 +64,41 @@ def find_triggers(words: list[WordToken]) -> list[tuple[int, int, str]]:
     return triggers
 
 
+def _preceded_by(text: str, start: int, words: tuple[str, ...]) -> bool:
+    """Whether one of `words` stands right before `start` (a short window: no copy of the text)."""
+    return text[max(start - 12, 0) : start].rstrip().endswith(words)
+
+
 def _arguments(
-    label: str, trigger: tuple[int, int], text: str, extent: tuple[int, int], entities: list[Entity], timex: list[Timex]
+    label: str, trigger: tuple[int, int], text: str, entities: list[Entity], timex: list[Timex]
 ) -> tuple[Argument, ...]:
+    """Arguments from the mentions of the trigger's sentence (`entities`, `timex`)."""
     start, end = trigger
-    inside = [e for e in entities if extent[0] <= e.start and e.end <= extent[1]]
     arguments: list[Argument] = []
-    times = [t for t in timex if extent[0] <= t.start and t.end <= extent[1]]
-    if times:
-        nearest = min(times, key=lambda t: abs(t.start - start))
+    if timex:
+        nearest = min(timex, key=lambda t: abs(t.start - start))
         arguments.append(Argument(role="Time-Within", ref=nearest.id))
-    places = [e for e in inside if e.type in PLACE_TYPES and e.start >= end and text[: e.start].rstrip().endswith("في")]
+    after = [e for e in entities if e.start >= end]
+    places = [e for e in after if e.type in PLACE_TYPES and _preceded_by(text, e.start, ("في",))]
     if places:
-        arguments.append(Argument(role="Place", ref=min(places, key=lambda e: e.start).id))
+        arguments.append(Argument(role="Place", ref=places[0].id))
     if label == "Conflict:Attack":
-        targets = [e for e in inside if e.start >= end and text[: e.start].rstrip().endswith(("ضد", "على"))]
+        targets = [e for e in after if _preceded_by(text, e.start, ("ضد", "على"))]
         if targets:
-            arguments.append(Argument(role="Target", ref=min(targets, key=lambda e: e.start).id))
+            arguments.append(Argument(role="Target", ref=targets[0].id))
     return tuple(arguments)
 
 
 def events_for(text: str, sentences, entities: list[Entity], timex: list[Timex]) -> list[Event]:
+    """Events of a whole document; `entities` and `timex` sorted by start."""
+    plain = [sentence for sentence, _ in sentences]
+    entity_groups = within(list(entities), plain)
+    timex_groups = within(list(timex), plain)
     events: list[Event] = []
-    for sentence, words in sentences:
+    groups = zip(sentences, entity_groups, timex_groups, strict=True)
+    for (_sentence, words), sentence_entities, sentence_timex in groups:
         for start, end, label in find_triggers(words):
-            arguments = _arguments(label, (start, end), text, (sentence.start, sentence.end), entities, timex)
+            arguments = _arguments(label, (start, end), text, sentence_entities, sentence_timex)
             events.append(
                 Event(
                     id=f"v{len(events) + 1}",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from khabar.baselines.rules.tokens import WordToken, find_reading, vocabulary
+from khabar.baselines.rules.tokens import WordToken, find_reading, vocabulary, within
 
 from khabar.document import Entity, Quote, Span, Speaker
 
@@ -51,8 +51,8 @@ def _speaker(entities: list[Entity], between_start: int, between_end: int, cue_s
 def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
     speech_verbs = vocabulary("speech_verbs.tsv")
     quotes: list[tuple[str, Span, Span, Entity | None]] = []
-    for sentence, words in sentences:
-        in_sentence = [e for e in entities if sentence.start <= e.start and e.end <= sentence.end]
+    groups = within(list(entities), [sentence for sentence, _ in sentences])
+    for (sentence, words), in_sentence in zip(sentences, groups, strict=True):
         quoted = _quoted_spans(text, sentence.start, sentence.end)
         cues = [(index, word, find_reading(word, speech_verbs, article=False)) for index, word in enumerate(words)]
         used_quotes: set[tuple[int, int]] = set()

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from khabar.baselines.arabic import _IGNORED, key, key_with_offsets
+from khabar.baselines.arabic import _IGNORED, KeyMap, key
 from khabar.baselines.resources import read_list
 
 from khabar.document import Timex
@@ -377,7 +377,8 @@ def duration_value(amount: int, unit: str) -> str:
 
 def find_timex(text: str, dct_value: str | None) -> list[Found]:
     """Every temporal expression of `text`, leftmost-longest, resolved against the DCT."""
-    text_key, offsets = key_with_offsets(text)
+    key_map = KeyMap(text)
+    text_key, raw = key_map.key, key_map.raw
     dct = parse_dct(dct_value)
     candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
     for rank, (kind, pattern) in enumerate(_patterns()):
@@ -392,13 +393,12 @@ def find_timex(text: str, dct_value: str | None) -> list[Found]:
         if resolved is None:
             continue
         timex_type, value, mod, anchored = resolved
-        start, end = offsets[key_start], _raw_end(text, offsets[-negative_end - 1] + 1)
+        start, end = raw(key_start), _raw_end(text, raw(-negative_end - 1) + 1)
         if kind == "date" and match.group("day1"):
-            day1 = match.start("day1")
-            first_end = offsets[match.end("day1") - 1] + 1
+            first_end = raw(match.end("day1") - 1) + 1
             first_value = value[:-2] + f"{int(match.group('day1')):02d}"
-            found.append(Found(offsets[day1], first_end, "DATE", first_value, None, anchored))
-            start = offsets[match.start("day")] if not match.group("part") else start
+            found.append(Found(raw(match.start("day1")), first_end, "DATE", first_value, None, anchored))
+            start = raw(match.start("day")) if not match.group("part") else start
         found.append(Found(start, end, timex_type, value, mod, anchored))
         taken_until = -negative_end
     return found

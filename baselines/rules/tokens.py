@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+import bisect
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from khabar.baselines.arabic import key_with_offsets, stems
 from khabar.baselines.resources import read_list
@@ -11,14 +12,14 @@ from khabar.baselines.resources import read_list
 from khabar.tokenize import Sentence, Token, split_sentences
 
 
-@dataclass(frozen=True)
-class WordToken:
-    """A token of the text with its matching key and stem readings."""
+class WordToken(NamedTuple):
+    """A token of the text with its matching key and stem readings (a tuple: built per token)."""
 
     token: Token
     key: str
     offsets: tuple[int, ...]
     readings: tuple[tuple[str, int], ...]
+    is_word: bool
 
     @property
     def start(self) -> int:
@@ -32,14 +33,28 @@ class WordToken:
         """Document offset of the key character at `key_offset` (a stem's first letter)."""
         return self.token.start + self.offsets[key_offset]
 
-    @property
-    def is_word(self) -> bool:
-        return bool(self.key) and self.key[0].isalpha()
+
+@lru_cache(maxsize=200_000)
+def _prepared(text: str) -> tuple[str, tuple[int, ...], tuple[tuple[str, int], ...], bool]:
+    """Key, key offsets, readings and whether it is a word, of a token text (cached: words repeat)."""
+    token_key, offsets = key_with_offsets(text)
+    is_word = bool(token_key) and token_key[0].isalpha()
+    return token_key, tuple(offsets), stems(token_key) if token_key else (), is_word
 
 
 def word_token(token: Token) -> WordToken:
-    token_key, offsets = key_with_offsets(token.text)
-    return WordToken(token, token_key, tuple(offsets), stems(token_key) if token_key else ())
+    return WordToken(token, *_prepared(token.text))
+
+
+def within(items: list, sentences: list[Sentence], start_of=lambda item: item.start) -> list[list]:
+    """`items` (sorted by start) grouped by the sentence their start falls in."""
+    starts = [start_of(item) for item in items]
+    groups = []
+    for sentence in sentences:
+        low = bisect.bisect_left(starts, sentence.start)
+        high = bisect.bisect_left(starts, sentence.end)
+        groups.append(items[low:high])
+    return groups
 
 
 def sentence_tokens(text: str) -> list[tuple[Sentence, list[WordToken]]]:
