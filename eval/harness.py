@@ -70,6 +70,33 @@ def snap_to_tokens(document: Document) -> L.SpanMap:
     return snap
 
 
+def normalized_spans(document: Document) -> L.SpanMap:
+    """Map a span to the smallest raw span with the same normalized text extent.
+
+    Two spans that differ only by characters normalization removes or folds (diacritics,
+    tatweel, bidi marks at an edge) map to the same raw span, so they match; offsets stay
+    on the raw text.
+    """
+    from khabar.normalize import normalize
+
+    normalized = normalize(document.text)
+
+    def canonical(start: int, end: int) -> tuple[int, int]:
+        return normalized.to_raw(*normalized.to_normalized(start, end))
+
+    return canonical
+
+
+def compose(first: SpanMapFactory, second: SpanMapFactory) -> SpanMapFactory:
+    """The span map applying `first`, then `second`."""
+
+    def factory(document: Document) -> L.SpanMap:
+        a, b = first(document), second(document)
+        return lambda start, end: b(*a(start, end))
+
+    return factory
+
+
 def project_labels(label: str, tagset: str) -> str | None:
     """A label in `tagset`: a khabar label projected, a label of the target set kept, else None."""
     projection = TAGSET_PROJECTIONS[tagset]
@@ -221,7 +248,7 @@ def evaluate(
     units = Units(gold_docs)
     if span_map is None:
         span_map = snap_to_tokens if pred_tags else identity_spans
-    spans_setting = "tokens" if span_map is snap_to_tokens else "characters"
+    spans_setting = "tokens" if pred_tags else "characters"
     boot = Bootstrap(bootstrap, seed)
     shared = base_signature(
         corpus=corpus_hash(gold_docs),

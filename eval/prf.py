@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-ZERO_DIVISION = "undefined=None; 0 inside macro/weighted averages"
+ZERO_DIVISION = "none,avg0"  # undefined → None; counted as 0 inside macro/weighted averages
 TP, PRED, GOLD = 0, 1, 2
 
 

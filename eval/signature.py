@@ -27,6 +27,7 @@ ORDER = (
     "tagset",
     "average",
     "normalize",
+    "spans",
     "zero_division",
     "unit",
     "boot",
