@@ -17,6 +17,7 @@ from khabar.errors import KhabarError
 COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "build",
+    "export",
 )
 
 
