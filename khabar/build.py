@@ -58,6 +58,7 @@ class AssembledDataset:
     sentence_rows: list[dict[str, Any]]
     collisions: list[CollisionRow]
     statistics: CorpusStatistics
+    unannotated: tuple[str, ...] = ()
 
 
 def document_collisions(document: Document) -> list[CollisionRow]:
@@ -81,8 +82,12 @@ def document_collisions(document: Document) -> list[CollisionRow]:
     return rows
 
 
-def assemble(documents: list[Document]) -> AssembledDataset:
-    """Rows of both configs, statistics and collisions of `documents` (sorted by id here)."""
+def assemble(documents: list[Document], unannotated: tuple[str, ...] = ()) -> AssembledDataset:
+    """Rows of both configs, statistics and collisions of `documents` (sorted by id here).
+
+    `unannotated` names texts of the corpus that have no annotation file yet: they are not
+    in the dataset, and the card says so rather than dropping them silently.
+    """
     ordered = sorted(documents, key=lambda document: document.id)
     ids = [document.id for document in ordered]
     if len(set(ids)) != len(ids):
@@ -101,6 +106,7 @@ def assemble(documents: list[Document]) -> AssembledDataset:
         sentence_rows=sentences,
         collisions=collisions,
         statistics=corpus_statistics(ordered, sentences),
+        unannotated=tuple(sorted(unannotated)),
     )
 
 
@@ -142,7 +148,13 @@ def write_dataset(
         "sentences": arrow_table(assembled.sentence_rows, SENTENCE_FEATURES),
     }
     sizes = {config: SplitSize(table.num_rows, table.nbytes) for config, table in tables.items()}
-    card = render_card(assembled.statistics, sizes, collisions=assembled.collisions, guidelines=guidelines)
+    card = render_card(
+        assembled.statistics,
+        sizes,
+        collisions=assembled.collisions,
+        guidelines=guidelines,
+        unannotated=assembled.unannotated,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".khabar-build-", dir=out_dir))
     try:
@@ -176,7 +188,8 @@ def build_corpus(
     if not paths:
         raise InputError(f"{corpus}: no annotation files (expected annotations/<id>.json)")
     documents = load_corpus(corpus)
-    assembled = assemble(documents)
+    texts = {path.stem for path in (corpus / "documents").glob("*.txt")}
+    assembled = assemble(documents, tuple(texts - {document.id for document in documents}))
     if assembled.collisions and not allow_collisions:
         raise ValidationError(collision_problems(assembled.collisions, {path.stem: str(path) for path in paths}))
     if guidelines_dir is None:

@@ -161,6 +161,7 @@ def render_card(
     *,
     collisions: list[CollisionRow],
     guidelines: str | None,
+    unannotated: tuple[str, ...] = (),
 ) -> str:
     """The full `README.md` of the dataset: YAML header and body."""
     text = _template().render(
@@ -177,6 +178,7 @@ def render_card(
         layers=LAYERS,
         collisions=collisions,
         guidelines_version=guidelines,
+        unannotated=unannotated,
         license_name=LICENSE_NAME,
     )
     DatasetCard(text)  # parses the YAML header: a malformed card fails here, not on the Hub

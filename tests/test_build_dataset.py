@@ -126,3 +126,12 @@ def test_empty_or_missing_corpus_is_an_input_error(tmp_path):
 def test_duplicate_document_ids_are_refused():
     with pytest.raises(InputError, match="doc-0002"):
         assemble([mixed_script_sample(), mixed_script_sample()])
+
+
+def test_texts_without_annotation_are_named_in_the_card_not_dropped_silently(sample_corpus):
+    (sample_corpus / "documents" / "doc-0009.txt").write_text("نص بلا توصيف.", encoding="utf-8")
+    assembled, _ = build_corpus(sample_corpus)
+    assert assembled.unannotated == ("doc-0009",)
+    assert [document.id for document in assembled.documents] == ["doc-0001", "doc-0002"]
+    card = (sample_corpus / "README.md").read_text(encoding="utf-8")
+    assert "Not in the dataset yet: 1 text(s) in `documents/` without an annotation file\n(doc-0009)." in card

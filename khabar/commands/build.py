@@ -41,4 +41,7 @@ def run(args: argparse.Namespace) -> int:
         f"{statistics.tokens} token(s), {len(assembled.collisions)} collision(s)",
         file=sys.stderr,
     )
+    if assembled.unannotated:
+        skipped = ", ".join(assembled.unannotated)
+        print(f"not in the dataset (text without annotation): {skipped}", file=sys.stderr)
     return 0
