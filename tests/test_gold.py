@@ -209,3 +209,23 @@ def test_hard_case_citations_of_gold_spans_agree_with_the_gold(gold: Document, r
     gold_extents = {(span.start, span.end) for _, span in all_spans(gold)}
     cited = {(int(m[2]), int(m[3])) for m in CITATION.finditer(markdown)}
     assert len(cited & gold_extents) >= 60
+
+
+def test_guidelines_and_gold_agree_on_proclitic_boundaries(gold: Document, repo: Path) -> None:
+    """No gold span differs from a span cited in the guidelines only by leading
+    proclitics: where the guidelines say a span starts after و/ل/ب (GEN-2, GEN-4), so
+    does the gold."""
+    cited = {
+        (int(m[2]), int(m[3]))
+        for path in sorted((repo / "guidelines").glob("*.md"))
+        for m in CITATION.finditer(path.read_text(encoding="utf-8"))
+    }
+    disagreements = [
+        (where, span.text, gold.text[start:end])
+        for where, span in all_spans(gold)
+        for start, end in cited
+        if end == span.end
+        and start != span.start
+        and PROCLITICS.fullmatch(gold.text[min(start, span.start) : max(start, span.start)])
+    ]
+    assert disagreements == []
