@@ -14,7 +14,15 @@ import sys
 from khabar import __version__
 from khabar.errors import KhabarError
 
-COMMAND_MODULES: tuple[str, ...] = ("validate", "evaluate", "compare", "agree", "check")
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "build",
+    "export",
+    "evaluate",
+    "compare",
+    "agree",
+    "check",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
