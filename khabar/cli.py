@@ -14,7 +14,17 @@ import sys
 from khabar import __version__
 from khabar.errors import KhabarError
 
-COMMAND_MODULES: tuple[str, ...] = ("validate", "predict", "benchmark")
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "build",
+    "export",
+    "predict",
+    "evaluate",
+    "compare",
+    "agree",
+    "benchmark",
+    "check",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
