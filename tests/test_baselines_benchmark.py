@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 
-import khabar.eval
-import pytest
 from khabar.baselines.leaderboard import render_markdown, render_text
 
 from khabar.cli import main
 from khabar.store import save_document
 from tests.test_baselines_crf import gold_documents
-
-needs_eval = pytest.mark.skipif(not hasattr(khabar.eval, "evaluate"), reason="khabar.eval.evaluate not built yet")
 
 REPORT = {
     "khabar_version": "0.1.0",
@@ -56,7 +52,6 @@ def test_markdown_leaderboard_is_a_table_with_signatures():
     assert "```text\nrules: boot:10\n" in markdown
 
 
-@needs_eval
 def test_run_benchmark_returns_the_agreed_shape():
     from khabar.baselines.benchmark import run_benchmark
 
@@ -77,7 +72,6 @@ def test_run_benchmark_returns_the_agreed_shape():
     )
 
 
-@needs_eval
 def test_benchmark_command_prints_and_writes_the_reference(tmp_path, capsys):
     corpus = tmp_path / "corpus"
     for document in gold_documents():
@@ -103,3 +97,32 @@ def test_benchmark_rejects_unknown_and_extra_needing_systems(tmp_path, capsys):
 def test_benchmark_on_an_empty_corpus_is_an_input_error(tmp_path, capsys):
     assert main(["benchmark", "--corpus", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"Error: {tmp_path}: no annotated documents\n"
+
+
+def test_check_fails_when_a_baseline_is_sabotaged(tmp_path, capsys, monkeypatch):
+    from dataclasses import replace
+
+    from khabar.baselines import registry
+    from khabar.baselines.benchmark import run_benchmark
+    from khabar.baselines.rules import RulesTagger
+
+    from khabar.commands.benchmark import dumps_report
+
+    corpus = tmp_path / "corpus"
+    for document in gold_documents():
+        save_document(document, corpus)
+    reference = tmp_path / "scores.json"
+    reference.write_text(dumps_report(run_benchmark(gold_documents(), systems=["rules"], bootstrap=100)))
+    argv = ["check", "--reference", str(reference), "--gold", str(corpus)]
+    assert main(argv) == 0
+    capsys.readouterr()
+
+    class Sabotaged(RulesTagger):
+        def predict(self, documents):
+            # Drop every other entity: the entities headline must fall.
+            return [replace(pred, entities=pred.entities[::2]) for pred in super().predict(documents)]
+
+    monkeypatch.setitem(registry.FACTORIES, "rules", lambda **_: Sabotaged())
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "regressed: " in out and "rules" in out and "entities" in out
