@@ -81,6 +81,23 @@ def fit_models(features: list[list[dict[str, str]]], views: list[SentenceView]) 
     return models
 
 
+def tag_sentences(models: dict[str, Any], features: list[list[dict[str, str]]]) -> dict[str, list[list[str]]]:
+    """Tags of every sentence by every layer's model.
+
+    Each sentence's features are converted to a crfsuite item sequence once and shared by
+    the layer models (what `CRF.predict` would convert once per model).
+    """
+    import pycrfsuite
+
+    taggers = {layer: model.tagger_ for layer, model in models.items()}
+    tags: dict[str, list[list[str]]] = {layer: [] for layer in models}
+    for sentence in features:
+        items = pycrfsuite.ItemSequence(sentence)
+        for layer, tagger in taggers.items():
+            tags[layer].append(tagger.tag(items))
+    return tags
+
+
 class CrfTagger:
     """sklearn-crfsuite CRFs per layer, k-fold cross-validated over paragraphs."""
 
@@ -110,9 +127,9 @@ class CrfTagger:
             train = [i for i, (_, unit) in enumerate(sentences) if fold_of[unit] != fold]
             test = [i for i, (_, unit) in enumerate(sentences) if fold_of[unit] == fold]
             models = fit_models([features[i] for i in train], [sentences[i][0] for i in train])
-            for layer, model in models.items():
-                tags = model.predict([features[i] for i in test])
-                for i, sentence_tags in zip(test, tags, strict=True):
+            tags = tag_sentences(models, [features[i] for i in test])
+            for layer in LAYERS:
+                for i, sentence_tags in zip(test, tags[layer], strict=True):
                     view = sentences[i][0]
                     spans = tags_to_spans(view.tokens, list(sentence_tags))
                     predicted[layer].setdefault(view.doc_id, []).extend(spans)

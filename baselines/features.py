@@ -81,22 +81,30 @@ def word_features(text: str) -> tuple[tuple[str, str], ...]:
 
 
 _NEIGHBOUR_KEYS = frozenset({"w", "stem", "shape", "al"})
+DISTANCES = (-2, -1, 1, 2)
+
+
+@lru_cache(maxsize=200_000)
+def _prepared(text: str) -> tuple[dict[str, str], tuple[tuple[tuple[str, str], ...], ...]]:
+    """A word's own feature dict and, per distance, its features as seen by a neighbour."""
+    own = word_features(text)
+    shared = [(name, value) for name, value in own if name in _NEIGHBOUR_KEYS or name.startswith("lex:")]
+    as_neighbour = tuple(tuple((f"{distance}:{name}", value) for name, value in shared) for distance in DISTANCES)
+    return {**dict(own), "bias": "1"}, as_neighbour
+
+
+_EDGES = tuple(((f"{distance}:edge", "1"),) for distance in DISTANCES)
 
 
 def sentence_features(tokens: tuple[Token, ...] | list[Token]) -> list[dict[str, str]]:
     """One feature dict per token: its own features and its neighbours' at ±1 and ±2."""
-    own = [word_features(token.text) for token in tokens]
+    prepared = [_prepared(token.text) for token in tokens]
+    count = len(tokens)
     rows: list[dict[str, str]] = []
-    for index in range(len(tokens)):
-        row = dict(own[index])
-        row["bias"] = "1"
-        for distance in (-2, -1, 1, 2):
+    for index in range(count):
+        row = dict(prepared[index][0])
+        for slot, distance in enumerate(DISTANCES):
             position = index + distance
-            if 0 <= position < len(tokens):
-                for name, value in own[position]:
-                    if name in _NEIGHBOUR_KEYS or name.startswith("lex:"):
-                        row[f"{distance}:{name}"] = value
-            else:
-                row[f"{distance}:edge"] = "1"
+            row.update(prepared[position][1][slot] if 0 <= position < count else _EDGES[slot])
         rows.append(row)
     return rows

@@ -80,7 +80,7 @@ def measure(name: str, tokens: int, dateparser_tokens: int) -> dict:
         tokenize(text)
         seconds = time.perf_counter() - started
     elif name == "crf":
-        from khabar.baselines.crf import fit_models
+        from khabar.baselines.crf import fit_models, tag_sentences
         from khabar.baselines.features import sentence_features
         from khabar.baselines.rules import tag_document
 
@@ -91,10 +91,7 @@ def measure(name: str, tokens: int, dateparser_tokens: int) -> dict:
         views, _ = token_view(silver)
         models = fit_models([sentence_features(view.tokens) for view in views], views)
         started = time.perf_counter()
-        for sentence in split_sentences(text):
-            features = sentence_features(sentence.tokens)
-            for model in models.values():
-                model.predict_single(features)
+        tag_sentences(models, [sentence_features(sentence.tokens) for sentence in split_sentences(text)])
         seconds = time.perf_counter() - started
     else:
         tagger = registry.get(name)

@@ -43,9 +43,11 @@ def test_fold_assignment_is_seeded_and_balanced():
 
 
 def test_every_fold_model_never_saw_the_paragraphs_it_predicts(monkeypatch):
+    from khabar.baselines import crf
+
     seen: dict[object, set] = {}  # keyed by the model itself, kept alive
     tagged: dict[object, set] = {}
-    original_fit, original_predict = sklearn_crfsuite.CRF.fit, sklearn_crfsuite.CRF.predict
+    original_fit, original_tag = sklearn_crfsuite.CRF.fit, crf.tag_sentences
 
     def words(sequence):
         return tuple(row["w"] for row in sequence)
@@ -54,12 +56,13 @@ def test_every_fold_model_never_saw_the_paragraphs_it_predicts(monkeypatch):
         seen.setdefault(self, set()).update(words(x) for x in X)
         return original_fit(self, X, y, *args, **kwargs)
 
-    def predict(self, X):
-        tagged.setdefault(self, set()).update(words(x) for x in X)
-        return original_predict(self, X)
+    def tag_sentences(models, X):
+        for model in models.values():
+            tagged.setdefault(model, set()).update(words(x) for x in X)
+        return original_tag(models, X)
 
     monkeypatch.setattr(sklearn_crfsuite.CRF, "fit", fit)
-    monkeypatch.setattr(sklearn_crfsuite.CRF, "predict", predict)
+    monkeypatch.setattr(crf, "tag_sentences", tag_sentences)
     tagger = CrfTagger(seed=7)
     gold = gold_documents()
     pred = tagger.predict(gold)
@@ -86,3 +89,17 @@ def test_crf_learns_from_other_folds():
 def test_a_single_paragraph_cannot_be_cross_validated():
     [pred] = CrfTagger().predict([Document(id="d", text="جملة واحدة فقط.")])
     assert pred.entities == () and pred.timex == ()
+
+
+def test_shared_item_sequences_tag_as_crf_predict_does():
+    from khabar.baselines.crf import fit_models, tag_sentences
+    from khabar.baselines.features import sentence_features
+
+    from khabar.views import token_view
+
+    views = [view for document in gold_documents() for view in token_view(document)[0]]
+    features = [sentence_features(view.tokens) for view in views]
+    models = fit_models(features[:6], views[:6])
+    tags = tag_sentences(models, features[6:])
+    for layer, model in models.items():
+        assert tags[layer] == [list(sequence) for sequence in model.predict(features[6:])]

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from khabar.baselines.arabic import stems
 from khabar.baselines.gazetteer import gazetteer_index
-from khabar.baselines.rules.tokens import WordToken, find_reading, vocabulary
+from khabar.baselines.rules.tokens import WordToken, find_in, vocabulary
 
 from khabar.document import Entity
 
@@ -30,19 +31,20 @@ MAX_QUALIFIERS = 3
 
 def _is_blocking(word: WordToken) -> bool:
     """A word that cannot continue a name or a title: punctuation, digits, function words."""
-    return not word.is_word or _is_function_word(word.readings)
+    return not word.is_word or _is_function_word(word.key)
 
 
 @lru_cache(maxsize=200_000)
-def _is_function_word(readings: tuple[tuple[str, int], ...]) -> bool:
+def _is_function_word(word_key: str) -> bool:
     words = vocabulary("function_words.tsv")
-    return any(stem in words for stem, _ in readings)
+    return any(stem in words for stem, _ in stems(word_key))
 
 
 @lru_cache(maxsize=200_000)
-def _roles(word: WordToken) -> tuple:
+def _roles(word_key: str) -> tuple:
     """(title reading, organisation-head reading) of a word, cached by its key."""
-    return find_reading(word, vocabulary("titles.tsv")), find_reading(word, vocabulary("org_heads.tsv"))
+    readings = stems(word_key)
+    return find_in(readings, vocabulary("titles.tsv")), find_in(readings, vocabulary("org_heads.tsv"))
 
 
 def _is_definite(word: WordToken) -> bool:
@@ -144,7 +146,7 @@ def tag_entities(words: list[WordToken]) -> list[tuple[int, int, str]]:
     for position, word in enumerate(words):
         if not word.is_word:
             continue
-        title, head = _roles(word._replace(token=None))
+        title, head = _roles(word.key)
         if title is not None:
             last = _qualifiers(words, position)
             start = word.start_of(title[1])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from khabar.baselines.arabic import key
+from khabar.baselines.arabic import key, stems
 from khabar.baselines.resources import read_list
 from khabar.baselines.rules.tokens import WordToken, within
 
@@ -29,13 +29,13 @@ def trigger_lexicon() -> dict[str, str]:
 
 def _trigger_type(word: WordToken) -> tuple[str, int, int] | None:
     """(event type, key offset of the stem start, key length of the stem) or None."""
-    return _trigger_of(word.readings)
+    return _trigger_of(word.key)
 
 
 @lru_cache(maxsize=200_000)
-def _trigger_of(readings: tuple[tuple[str, int], ...]) -> tuple[str, int, int] | None:
+def _trigger_of(word_key: str) -> tuple[str, int, int] | None:
     lexicon = trigger_lexicon()
-    for stem, offset in readings:
+    for stem, offset in stems(word_key):
         candidates = [(stem, 0)]
         if stem.startswith("ال") and len(stem) > 4:
             candidates.append((stem[2:], 0))

@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from khabar.baselines.rules.tokens import WordToken, find_reading, vocabulary, within
+from khabar.baselines.arabic import stems
+from khabar.baselines.rules.tokens import WordToken, find_in, vocabulary, within
 
 from khabar.document import Entity, Quote, Span, Speaker
 
@@ -49,12 +51,11 @@ def _speaker(entities: list[Entity], between_start: int, between_end: int, cue_s
 
 
 def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
-    speech_verbs = vocabulary("speech_verbs.tsv")
     quotes: list[tuple[str, Span, Span, Entity | None]] = []
     groups = within(list(entities), [sentence for sentence, _ in sentences])
     for (sentence, words), in_sentence in zip(sentences, groups, strict=True):
         quoted = _quoted_spans(text, sentence.start, sentence.end)
-        cues = [(index, word, find_reading(word, speech_verbs, article=False)) for index, word in enumerate(words)]
+        cues = [(index, word, _cue_reading(word.key)) for index, word in enumerate(words) if word.is_word]
         used_quotes: set[tuple[int, int]] = set()
         for index, cue_word, reading in cues:
             if reading is None:
@@ -91,6 +92,11 @@ def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
         )
         for number, (kind, content, cue, source) in enumerate(sorted(quotes, key=lambda q: q[1].start), start=1)
     ]
+
+
+@lru_cache(maxsize=200_000)
+def _cue_reading(word_key: str) -> tuple[str, int, bool] | None:
+    return find_in(stems(word_key), vocabulary("speech_verbs.tsv"), article=False)
 
 
 def _that_particle(words: list[WordToken], cue_index: int) -> int | None:

@@ -42,8 +42,12 @@ def _prepared(text: str) -> tuple[str, tuple[int, ...], tuple[tuple[str, int], .
     return token_key, tuple(offsets), stems(token_key) if token_key else (), is_word
 
 
+_new_tuple = tuple.__new__
+
+
 def word_token(token: Token) -> WordToken:
-    return WordToken(token, *_prepared(token.text))
+    # tuple.__new__ directly: the NamedTuple constructor is a Python function, slow per token.
+    return _new_tuple(WordToken, (token, *_prepared(token.text)))
 
 
 def within(items: list, sentences: list[Sentence], start_of=lambda item: item.start) -> list[list]:
@@ -73,7 +77,13 @@ def vocabulary(name: str) -> frozenset[str]:
 def find_reading(word: WordToken, keys: frozenset[str] | dict, *, article: bool = True) -> tuple[str, int, bool] | None:
     """The first reading of `word` found in `keys`, also trying it without the article ال:
     `(entry, key offset where the reading starts, whether the article was removed)`."""
-    for stem, offset in word.readings:
+    return find_in(word.readings, keys, article=article)
+
+
+def find_in(
+    readings: tuple[tuple[str, int], ...], keys: frozenset[str] | dict, *, article: bool = True
+) -> tuple[str, int, bool] | None:
+    for stem, offset in readings:
         if stem in keys:
             return stem, offset, False
         if article and stem.startswith("ال") and len(stem) > 3 and stem[2:] in keys:
