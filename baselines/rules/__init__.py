@@ -7,7 +7,9 @@ event arguments and quote sources refer to entity mentions) and fills a predicti
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +38,23 @@ def tag_document(document: Document) -> Document:
     return replace(bare, entities=tuple(entities), timex=tuple(timex), events=tuple(events), quotes=tuple(quotes))
 
 
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while tagging.
+
+    Tagging allocates hundreds of thousands of small acyclic objects (tokens, spans); each
+    allocation burst triggers collections that rescan the whole heap, which cost about a
+    third of the run time on long texts. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def resources_digest() -> str:
     """The first 8 hex digits of the sha256 of every hand-written resource file, in order."""
     from importlib import resources
@@ -53,7 +72,8 @@ class RulesTagger:
     layers: tuple[str, ...] = LAYERS
 
     def predict(self, documents: list[Document]) -> list[Document]:
-        return [tag_document(document) for document in documents]
+        with paused_gc():
+            return [tag_document(document) for document in documents]
 
     def signature(self) -> dict[str, Any]:
         from importlib.metadata import version
