@@ -153,6 +153,15 @@ def test_direct_quote_needs_a_cue_and_three_words():
     assert tag("كتب على اللافتة «لن نتراجع عن دعمنا».").quotes == ()
 
 
+def test_a_source_that_is_no_mention_is_the_subject_span():
+    [quote] = tag("والوزارة تؤكد أن القوات انسحبت.").quotes
+    assert quote.speaker.span.text == "الوزارة"
+    [quote] = tag("وأكدت الشرطة في بيان أن الوضع هادئ.").quotes
+    assert quote.speaker.span.text == "الشرطة"
+    [quote] = tag("بيان تؤكد أن الوضع هادئ.").quotes
+    assert quote.speaker.span.text == "بيان"
+
+
 def test_mixed_quote():
     document = tag("وقال الرئيس المصري محمود سالم إن بلاده «لن تتراجع عن موقفها أبدا».")
     assert [q.kind for q in document.quotes] == ["mixed"]

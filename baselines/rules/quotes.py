@@ -8,7 +8,9 @@
   content holds a quotation-marked part, the quote is `mixed`.
 - Source: the nearest PER (else ORG, GPE, NORP, OCC) mention between the cue and the
   content (verb-subject order: `وقال الوزير X إن`), else the nearest one before the cue in
-  the sentence (subject-verb order: `الوزارة تؤكد أن`). The cue is the speech verb.
+  the sentence (subject-verb order: `الوزارة تؤكد أن`); with no mention there, the span of
+  the (at most three) words right after the cue, else right before it, stopping at
+  punctuation and function words (`وأكدت الوزارة أن` → `الوزارة`). The cue is the speech verb.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from functools import lru_cache
 
 from khabar.baselines.arabic import stems
+from khabar.baselines.rules.entities import _is_blocking
 from khabar.baselines.rules.tokens import WordToken, find_in, vocabulary, within
 
 from khabar.document import Entity, Quote, Span, Speaker
@@ -26,6 +29,7 @@ THAT_PARTICLES = frozenset({"ان", "بان", "انه", "انها", "بانه", 
 SOURCE_PREFERENCE = ("PER", "ORG", "GPE", "NORP", "OCC")
 FINAL = ".!؟?…"
 MIN_QUOTED_WORDS = 3
+MAX_SUBJECT_WORDS = 3
 
 
 def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -51,7 +55,7 @@ def _speaker(entities: list[Entity], between_start: int, between_end: int, cue_s
 
 
 def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
-    quotes: list[tuple[str, Span, Span, Entity | None]] = []
+    quotes: list[tuple[str, Span, Span, Entity | Span | None]] = []
     groups = within(list(entities), [sentence for sentence, _ in sentences])
     for (sentence, words), in_sentence in zip(sentences, groups, strict=True):
         quoted = _quoted_spans(text, sentence.start, sentence.end)
@@ -71,7 +75,9 @@ def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
                 inner = [q for q in quoted if content_start <= q[0] and q[1] <= content_end]
                 used_quotes.update(inner)
                 kind = "mixed" if inner else "indirect"
-                source = _speaker(in_sentence, cue.end, content_start, cue.start)
+                source = _speaker(in_sentence, cue.end, content_start, cue.start) or _subject(
+                    text, words, index, particle
+                )
                 quotes.append((kind, Span(content_start, content_end, text[content_start:content_end]), cue, source))
                 continue
             following = [q for q in quoted if q[0] > cue.end and q not in used_quotes]
@@ -80,7 +86,10 @@ def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
             if target is None:
                 continue
             used_quotes.add(target)
-            source = _speaker(in_sentence, cue.end, target[0], cue.start)
+            before_quote = next((i for i, word in enumerate(words) if word.start >= target[0] - 1), len(words))
+            source = _speaker(in_sentence, cue.end, target[0], cue.start) or _subject(
+                text, words, index, max(before_quote, index + 1)
+            )
             quotes.append(("direct", Span(target[0], target[1], text[target[0] : target[1]]), cue, source))
     return [
         Quote(
@@ -88,10 +97,39 @@ def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
             kind=kind,
             content=content,
             cue=cue,
-            speaker=Speaker(ref=source.id) if source is not None else None,
+            speaker=_as_speaker(source),
         )
         for number, (kind, content, cue, source) in enumerate(sorted(quotes, key=lambda q: q[1].start), start=1)
     ]
+
+
+def _as_speaker(source: Entity | Span | None) -> Speaker | None:
+    if source is None:
+        return None
+    return Speaker(ref=source.id) if isinstance(source, Entity) else Speaker(span=source)
+
+
+def _subject(text: str, words: list[WordToken], cue: int, limit: int) -> Span | None:
+    """A source that is no tagged mention: the words right after the cue (verb-subject order,
+    up to the content) or else right before it (subject-verb order), at most `MAX_SUBJECT_WORDS`,
+    stopping at punctuation and function words."""
+    after = []
+    for index in range(cue + 1, min(limit, cue + 1 + MAX_SUBJECT_WORDS)):
+        if _is_blocking(words[index]):
+            break
+        after.append(words[index])
+    before = []
+    for index in range(cue - 1, max(cue - 1 - MAX_SUBJECT_WORDS, -1), -1):
+        if _is_blocking(words[index]):
+            break
+        before.insert(0, words[index])
+    chosen = after or before
+    if not chosen:
+        return None
+    # A proclitic is cut off only when the article follows it (والوزارة → الوزارة): `بيان` keeps its ب.
+    offset = next((o for stem, o in chosen[0].readings[1:] if stem.startswith("ال")), 0)
+    start = chosen[0].start_of(offset)
+    return Span(start, chosen[-1].end, text[start : chosen[-1].end])
 
 
 @lru_cache(maxsize=200_000)
