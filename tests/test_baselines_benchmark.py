@@ -126,3 +126,20 @@ def test_check_fails_when_a_baseline_is_sabotaged(tmp_path, capsys, monkeypatch)
     assert main(argv) == 1
     out = capsys.readouterr().out
     assert "regressed: " in out and "rules" in out and "entities" in out
+
+
+def test_the_committed_reference_covers_every_baseline_and_its_layers(repo):
+    from khabar.baselines import registry
+    from khabar.baselines.protocol import Tagger
+
+    from khabar import __version__
+
+    reference = json.loads((repo / "baselines" / "scores.json").read_text(encoding="utf-8"))
+    assert reference["khabar_version"] == __version__
+    assert list(reference["systems"]) == registry.available()
+    for name, scores in reference["systems"].items():
+        tagger = registry.get(name)
+        assert isinstance(tagger, Tagger)
+        assert list(scores) == list(tagger.layers)
+        for score in scores.values():
+            assert score["signature"]["boot"] == 1000 and score["signature"]["system"]["system"] == name
