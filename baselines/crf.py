@@ -9,8 +9,9 @@ sentences of fold f. k, the seed and each paragraph's fold go into the signature
 
 Predicted spans are the IOB2 chunks mapped back to the character offsets of their tokens.
 A timex gets its value from the rule normalizer run on its text (against the DCT), or an
-unknown value of its type (`XXXX-XX-XX`, `PXY`); events have no arguments and quotes no
-cue or source.
+unknown value of its type (`XXXX-XX-XX`, `PXY`). The CRF tags spans, not relations: event
+arguments and quote sources come from the rule baseline's proximity heuristics applied to
+the CRF's own predicted mentions of the same sentence (quotes get no cue).
 """
 
 from __future__ import annotations
@@ -172,15 +173,10 @@ def _to_document(document: Document, spans: dict[str, list[LabeledSpan]]) -> Doc
     ordered = sorted(spans["entities"], key=lambda s: (s.start, -s.end))
     entities = [Entity(f"e{n}", s.start, s.end, s.label, text[s.start : s.end]) for n, s in enumerate(ordered, 1)]
     timex = []
-    for n, s in enumerate(spans["timex"], 1):
+    for n, s in enumerate(sorted(spans["timex"]), 1):
         value, mod = timex_value(text[s.start : s.end], s.label, dct)
         timex.append(Timex(f"t{n}", s.start, s.end, s.label, value, text[s.start : s.end], mod=mod))
-    events = [
-        Event(f"v{n}", s.label, Span(s.start, s.end, text[s.start : s.end])) for n, s in enumerate(spans["events"], 1)
-    ]
-    quotes = [
-        Quote(f"q{n}", s.label, Span(s.start, s.end, text[s.start : s.end])) for n, s in enumerate(spans["quotes"], 1)
-    ]
+    events, quotes = _relations(text, entities, timex, sorted(spans["events"]), sorted(spans["quotes"]))
     return replace(
         blank_prediction(document),
         entities=tuple(entities),
@@ -188,3 +184,33 @@ def _to_document(document: Document, spans: dict[str, list[LabeledSpan]]) -> Doc
         events=tuple(events),
         quotes=tuple(quotes),
     )
+
+
+def _relations(
+    text: str, entities: list[Entity], timex: list[Timex], triggers: list[LabeledSpan], contents: list[LabeledSpan]
+) -> tuple[list[Event], list[Quote]]:
+    """Event arguments and quote sources by the rule baseline's proximity heuristics, over the
+    CRF's own predicted mentions of the same sentence (the CRF tags spans, not relations)."""
+    from khabar.baselines.rules.events import _arguments
+    from khabar.baselines.rules.quotes import _as_speaker, _speaker
+    from khabar.baselines.rules.tokens import within
+
+    from khabar.tokenize import split_sentences
+
+    sentences = split_sentences(text)
+    entity_groups, timex_groups = within(entities, sentences), within(timex, sentences)
+    starts = [sentence.start for sentence in sentences]
+
+    def sentence_of(offset: int) -> int:
+        return max(bisect.bisect_right(starts, offset) - 1, 0)
+
+    events = []
+    for n, s in enumerate(triggers, 1):
+        index = sentence_of(s.start)
+        arguments = _arguments(s.label, (s.start, s.end), text, entity_groups[index], timex_groups[index])
+        events.append(Event(f"v{n}", s.label, Span(s.start, s.end, text[s.start : s.end]), arguments))
+    quotes = []
+    for n, s in enumerate(contents, 1):
+        source = _speaker(entity_groups[sentence_of(s.start)], s.start, s.start, s.start)
+        quotes.append(Quote(f"q{n}", s.label, Span(s.start, s.end, text[s.start : s.end]), speaker=_as_speaker(source)))
+    return events, quotes
