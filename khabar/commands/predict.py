@@ -50,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
         write_predictions(out, pred)
     except OSError as error:
         raise InputError(f"cannot write predictions: {error.strerror}", where=str(out)) from None
-    print(f"{tagger.name}: {len(pred)} documents → {out}")
+    print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {out}")
     return 0
