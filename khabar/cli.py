@@ -14,11 +14,7 @@ import sys
 from khabar import __version__
 from khabar.errors import KhabarError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "validate",
-    "build",
-    "export",
-)
+COMMAND_MODULES: tuple[str, ...] = ("validate",)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأ
 DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
 TATWEEL = "\u0640"
 EASTERN_DIGITS = "٠١٢٣٤٥٦٧٨٩"
-PUNCTUATION = "،؛؟.,:!\"«»“”/()-"
+PUNCTUATION = '،؛؟.,:!"«»“”/()-'
 NON_BMP = "𝐀𝔸😀𐤀𞸀"  # mathematical letters, an emoji, Phoenician, Arabic mathematical alef
 LATIN = "abcXYZ0123456789"
 
@@ -97,7 +97,9 @@ def documents(draw: st.DrawFn, doc_id: str | None = None) -> Document:
         if draw(st.booleans()):
             c_start = draw(st.integers(0, len(text) - 1))
             cue = _span(text, c_start, draw(st.integers(c_start + 1, len(text))))
-        quotes.append(Quote(f"Q{index}", draw(st.sampled_from(sorted(QUOTE_KINDS))), _span(text, start, end), cue, speaker))
+        quotes.append(
+            Quote(f"Q{index}", draw(st.sampled_from(sorted(QUOTE_KINDS))), _span(text, start, end), cue, speaker)
+        )
     return Document(
         id=identifier,
         text=text,

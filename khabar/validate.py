@@ -1,0 +1,268 @@
+"""Validation of annotation files against the schema and against their text.
+
+`check_files` collects every problem of every file (one `Problem` each, sorted) and the
+documents that passed; nothing here raises on bad input except `check_file`, which
+raises `ValidationError` holding all problems of one file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from khabar.document import Document, sha256_text
+from khabar.errors import Problem, ValidationError
+from khabar.inventories import LAYERS, REF_TARGETS
+from khabar.schema import build_schema
+from khabar.store import text_path_for
+from khabar.timeml import is_timeml_value
+
+LAYER_NOUNS = {"entities": "entity", "timex": "timex", "events": "event", "quotes": "quote"}
+FIELD_NOUNS = {"type": "type", "kind": "kind", "role": "role", "mod": "mod", "realis": "realis"}
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(build_schema())
+
+
+def _pointer(parts: Iterable[Any]) -> str:
+    return "".join(f"/{part}" for part in parts)
+
+
+def _schema_message(error: SchemaError) -> tuple[str, str]:
+    """A short message for a schema error, and the JSON pointer it belongs to."""
+    path = list(error.absolute_path)
+    pointer = _pointer(path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return pointer, f"missing field '{missing}'"
+    if error.validator == "additionalProperties":
+        extra = error.message.split("'")[1]
+        return pointer, f"unexpected field '{extra}'"
+    if error.validator == "enum":
+        field = str(path[-1]) if path else "value"
+        layer = str(path[0]) if path else ""
+        noun = f"{LAYER_NOUNS.get(layer, layer)} {FIELD_NOUNS.get(field, field)}".strip()
+        return pointer, f"unknown {noun} {error.instance!r}"
+    if error.validator == "type":
+        return pointer, f"expected {error.validator_value}, got {type(error.instance).__name__}"
+    if error.validator == "minimum":
+        return pointer, f"must be >= {error.validator_value}, got {error.instance!r}"
+    if error.validator == "pattern":
+        return pointer, f"{error.instance!r} does not match the pattern {error.validator_value}"
+    if error.validator == "minLength":
+        return pointer, "must not be empty"
+    return pointer, error.message
+
+
+def _spans_of(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every span object of an annotation, with its JSON pointer."""
+    for index, item in enumerate(data["entities"]):
+        yield f"/entities/{index}", item
+    for index, item in enumerate(data["timex"]):
+        yield f"/timex/{index}", item
+    for index, event in enumerate(data["events"]):
+        yield f"/events/{index}/trigger", event["trigger"]
+        for position, argument in enumerate(event["arguments"]):
+            if "start" in argument or "end" in argument or "text" in argument:
+                yield f"/events/{index}/arguments/{position}", argument
+    for index, quote in enumerate(data["quotes"]):
+        for part in ("content", "cue", "speaker"):
+            item = quote.get(part)
+            if item is not None and ("start" in item or "end" in item or "text" in item):
+                yield f"/quotes/{index}/{part}", item
+
+
+def _check_span(pointer: str, span: dict[str, Any], text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if not all(key in span for key in ("start", "end", "text")):
+        missing = [key for key in ("start", "end", "text") if key not in span]
+        return [(pointer, f"a span needs start, end and text; missing {', '.join(missing)}")]
+    start, end = span["start"], span["end"]
+    if start >= end:
+        return [(pointer, f"start {start} must be less than end {end}")]
+    if end > len(text):
+        return [(f"{pointer}/end", f"end {end} is beyond the text (length {len(text)})")]
+    actual = text[start:end]
+    if span["text"] != actual:
+        found.append((f"{pointer}/text", f"{span['text']!r} does not equal the text at [{start}, {end}) {actual!r}"))
+    return found
+
+
+def _layer_extents(data: dict[str, Any]) -> dict[str, list[tuple[str, int, int]]]:
+    extents: dict[str, list[tuple[str, int, int]]] = {
+        "entities": [(f"/entities/{i}", e["start"], e["end"]) for i, e in enumerate(data["entities"])],
+        "timex": [(f"/timex/{i}", t["start"], t["end"]) for i, t in enumerate(data["timex"])],
+        "events": [
+            (f"/events/{i}/trigger", e["trigger"]["start"], e["trigger"]["end"]) for i, e in enumerate(data["events"])
+        ],
+        "quotes": [
+            (f"/quotes/{i}/content", q["content"]["start"], q["content"]["end"]) for i, q in enumerate(data["quotes"])
+        ],
+    }
+    return extents
+
+
+def _check_crossing(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Spans of one layer must nest or be disjoint."""
+    found: list[tuple[str, str]] = []
+    for spans in _layer_extents(data).values():
+        for position, (pointer, start, end) in enumerate(spans):
+            for other_pointer, other_start, other_end in spans[:position]:
+                crosses = other_start < start < other_end < end or start < other_start < end < other_end
+                if crosses:
+                    found.append((pointer, f"[{start}, {end}) crosses {other_pointer} [{other_start}, {other_end})"))
+    return found
+
+
+def _check_ids(data: dict[str, Any]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Ids are unique across the document; returns problems and id → layer."""
+    found: list[tuple[str, str]] = []
+    first_seen: dict[str, str] = {}
+    layer_of: dict[str, str] = {}
+    for layer in LAYERS:
+        for index, item in enumerate(data[layer]):
+            identifier, pointer = item["id"], f"/{layer}/{index}/id"
+            if identifier in first_seen:
+                found.append((pointer, f"duplicate id {identifier!r} (first at {first_seen[identifier]})"))
+                continue
+            first_seen[identifier] = pointer
+            layer_of[identifier] = layer
+    return found, layer_of
+
+
+def _check_ref(pointer: str, ref: str, allowed: tuple[str, ...], layer_of: dict[str, str]) -> list[tuple[str, str]]:
+    wanted = " or ".join(LAYER_NOUNS[layer] for layer in allowed)
+    if ref not in layer_of:
+        return [(pointer, f"{ref!r} does not resolve to an {wanted} id")]
+    if layer_of[ref] not in allowed:
+        return [(pointer, f"{ref!r} is a {LAYER_NOUNS[layer_of[ref]]} id; expected an {wanted} id")]
+    return []
+
+
+def _check_refs(data: dict[str, Any], layer_of: dict[str, str]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for index, event in enumerate(data["events"]):
+        for position, argument in enumerate(event["arguments"]):
+            pointer = f"/events/{index}/arguments/{position}"
+            has_span = any(key in argument for key in ("start", "end", "text"))
+            if ("ref" in argument) == has_span:
+                found.append((pointer, "an argument needs either a ref or start/end/text, not both"))
+            elif "ref" in argument:
+                found += _check_ref(f"{pointer}/ref", argument["ref"], REF_TARGETS["event_argument"], layer_of)
+    for index, quote in enumerate(data["quotes"]):
+        speaker = quote.get("speaker")
+        if speaker is None:
+            continue
+        pointer = f"/quotes/{index}/speaker"
+        has_span = any(key in speaker for key in ("start", "end", "text"))
+        if ("ref" in speaker) == has_span:
+            found.append((pointer, "a speaker needs either a ref or start/end/text, not both"))
+        elif "ref" in speaker:
+            found += _check_ref(f"{pointer}/ref", speaker["ref"], REF_TARGETS["quote_speaker"], layer_of)
+    for index, timex in enumerate(data["timex"]):
+        anchor = timex.get("anchor")
+        if anchor is not None and anchor != "DCT":
+            found += _check_ref(f"/timex/{index}/anchor", anchor, ("timex",), layer_of)
+    return found
+
+
+def _check_values(data: dict[str, Any]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for index, timex in enumerate(data["timex"]):
+        if not is_timeml_value(timex["value"]):
+            found.append((f"/timex/{index}/value", f"{timex['value']!r} is not a TimeML value"))
+    dct = data.get("dct")
+    if dct is not None and not is_timeml_value(dct["value"]):
+        found.append(("/dct/value", f"{dct['value']!r} is not a TimeML value"))
+    return found
+
+
+def check_annotation(data: Any, text: str, *, stem: str | None = None) -> list[tuple[str, str]]:
+    """Every problem of one parsed annotation against its text, as (pointer, message)."""
+    schema_errors = [_schema_message(error) for error in _validator().iter_errors(data)]
+    if schema_errors:
+        return schema_errors
+    found: list[tuple[str, str]] = []
+    if stem is not None and data["id"] != stem:
+        found.append(("/id", f"{data['id']!r} does not match the file name {stem!r}"))
+    if data["text_sha256"] != sha256_text(text):
+        found.append(("/text_sha256", f"does not match the text (its sha256 is {sha256_text(text)})"))
+    span_problems: list[tuple[str, str]] = []
+    for pointer, span in _spans_of(data):
+        span_problems += _check_span(pointer, span, text)
+    found += span_problems
+    id_problems, layer_of = _check_ids(data)
+    found += id_problems
+    found += _check_refs(data, layer_of)
+    found += _check_values(data)
+    if not span_problems:
+        found += _check_crossing(data)
+    return found
+
+
+def _read_text(path: Path, label: str) -> tuple[str | None, str | None]:
+    """The UTF-8 content of `path`, or a problem message."""
+    if not path.is_file():
+        return None, f"{label} not found: {path}"
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return None, f"{label} is not UTF-8: invalid byte 0x{raw[error.start]:02x} at offset {error.start}"
+
+
+def check_path(annotation_path: Path, text_path: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """Validate one annotation file; returns the document (when valid) and its problems."""
+    where = str(annotation_path)
+    if not annotation_path.is_file():
+        return None, [Problem(where, "", "annotation file not found", "missing-file")]
+    raw = annotation_path.read_bytes()
+    if not raw.strip():
+        return None, [Problem(where, "", "empty file", "empty")]
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        message = f"not UTF-8: invalid byte 0x{raw[error.start]:02x} at offset {error.start}"
+        return None, [Problem(where, "", message, "encoding")]
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as error:
+        message = f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        return None, [Problem(where, "", message, "json")]
+    text_path = text_path or text_path_for(annotation_path)
+    text, text_problem = _read_text(text_path, "text file")
+    if text is None:
+        return None, [Problem(where, "", text_problem or "", "text")]
+    found = check_annotation(data, text, stem=annotation_path.stem)
+    problems = [Problem(where, pointer, message) for pointer, message in found]
+    if problems:
+        return None, sorted(problems)
+    return Document.from_json(data, text), []
+
+
+def check_file(annotation_path: Path, text_path: Path | None = None) -> Document:
+    """The validated document of one annotation file; raises ValidationError otherwise."""
+    document, problems = check_path(annotation_path, text_path)
+    if problems or document is None:
+        raise ValidationError(problems)
+    return document
+
+
+def check_files(paths: Iterable[Path]) -> tuple[list[Document], list[Problem]]:
+    """Validate many annotation files; every problem of every file, sorted."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for path in paths:
+        document, found = check_path(path)
+        problems += found
+        if document is not None:
+            documents.append(document)
+    return documents, sorted(problems)
