@@ -99,8 +99,8 @@ _STYLE = """
 
 def _labels(name: str, title: str, values: dict[str, str] | tuple[str, ...]) -> list[str]:
     hints = values if isinstance(values, dict) else {}
-    lines = [f"  <Header value={quoteattr(title)} size=\"6\"/>"]
-    lines.append(f"  <Labels name={quoteattr(name)} toName={quoteattr(TEXT)} showInline=\"true\">")
+    lines = [f'  <Header value={quoteattr(title)} size="6"/>']
+    lines.append(f'  <Labels name={quoteattr(name)} toName={quoteattr(TEXT)} showInline="true">')
     for value in values:
         hint = f" hint={quoteattr(hints[value])}" if value in hints else ""
         lines.append(f"    <Label value={quoteattr(value)} background={quoteattr(_COLOURS[name])}{hint}/>")
@@ -108,7 +108,9 @@ def _labels(name: str, title: str, values: dict[str, str] | tuple[str, ...]) -> 
     return lines
 
 
-def _per_region_choices(name: str, span_control: str, values: dict[str, str] | tuple[str, ...], required: bool) -> list[str]:
+def _per_region_choices(
+    name: str, span_control: str, values: dict[str, str] | tuple[str, ...], required: bool
+) -> list[str]:
     hints = values if isinstance(values, dict) else {}
     attributes = (
         f'name={quoteattr(name)} toName={quoteattr(TEXT)} perRegion="true" '
@@ -136,7 +138,7 @@ def _per_region_textarea(name: str, placeholder: str, required: bool) -> list[st
 
 def label_config() -> str:
     """The labeling config XML (deterministic: the committed `config.xml` is compared to it)."""
-    lines = ["<View>", f"  <Style>{_STYLE}  </Style>", '  <Header value="$id"/>']
+    lines = ["<View>", f"  <Style>{_STYLE}  </Style>", '  <Header value="$doc_id"/>']
     lines.append('  <View className="khabar-rtl" style="direction: rtl; text-align: right;">')
     lines.append(f'    <Text name={quoteattr(TEXT)} value="$text" granularity="symbol"/>')
     lines.append("  </View>")

@@ -202,7 +202,7 @@ def _duplicate_region_ids(results: Iterable[dict[str, Any]], where: str) -> list
                 Problem(
                     where,
                     f"region {region_id}",
-                    f"region id used by both {seen[region_id]} and {result['from_name']}; Label Studio needs unique ids",
+                    f"region id used by {seen[region_id]} and {result['from_name']}; Label Studio needs unique ids",
                     UNEXPRESSIBLE,
                 )
             )
@@ -242,7 +242,7 @@ def document_to_task(
     """
     data = {
         "text": document.text,
-        "id": document.id,
+        "doc_id": document.id,
         HEADER_KEY: {**task_header(document), ARGUMENT_ORDER_KEY: argument_order(document)},
     }
     task: dict[str, Any] = {"data": data}
