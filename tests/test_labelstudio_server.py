@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.cli import main
@@ -187,7 +187,7 @@ def test_server_errors_never_show_the_token(
     assert not (tmp_path / "o").exists()
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None)
 @given(st.lists(documents(), min_size=1, max_size=4, unique_by=lambda document: document.id))
 def test_generated_documents_survive_the_server(label_studio: Running, batch: list[Document]) -> None:
     session = client.Session(label_studio.url, token=label_studio.token)
