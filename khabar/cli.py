@@ -14,7 +14,12 @@ import sys
 from khabar import __version__
 from khabar.errors import KhabarError
 
-COMMAND_MODULES: tuple[str, ...] = ("validate", "ls")
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "build",
+    "export",
+    "ls",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
