@@ -297,3 +297,14 @@ def test_trimming_gives_back_the_tight_spans_of_every_layer() -> None:
     widened = [n for n in result.notes if n.code == TRIMMED]
     # 3 entities, 1 timex, 1 trigger, 1 argument span, 1 quote content (the other sits inside «»), 1 cue, 1 speaker
     assert len(widened) == 9
+
+
+def test_ids_the_editor_would_cut_are_reported() -> None:
+    document = hand_made()
+    entity = dataclasses.replace(document.entities[0], id="T#1")
+    _, problems = document_to_task(dataclasses.replace(document, entities=(entity, *document.entities[1:])))
+    assert problems == []  # no predictions, nothing to express
+    _, problems = document_to_task(document, [("gold", dataclasses.replace(document, entities=(entity,)))])
+    assert [str(problem) for problem in problems] == [
+        "doc-9100:gold:region T#1: region id 'T#1' contains '#', which the Label Studio editor cuts off"
+    ]

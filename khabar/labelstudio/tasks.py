@@ -19,7 +19,9 @@ What the Label Studio model cannot express is reported as a `Problem` (code
   become its labels) and an argument repeated with the same role and target is kept once.
   The order of the arguments is kept in the task data (`khabar.arguments`) and restored
   on import.
-- an argument or speaker with both a `ref` and a span, or with neither.
+- an argument or speaker with both a `ref` and a span, or with neither;
+- a region id with `#` (the editor keys regions as `<id>#<annotation id>` and cuts the
+  id at the first `#` when it saves) or one used by two regions.
 
 The document header (id, DCT, source, language, further metadata) travels in the task data
 under `khabar`, so the import rebuilds the same annotation file.
@@ -197,6 +199,10 @@ def _duplicate_region_ids(results: Iterable[dict[str, Any]], where: str) -> list
         if result["type"] != "labels":
             continue
         region_id = result["id"]
+        if "#" in region_id:
+            # The editor keys regions as `<id>#<annotation id>` and cuts at the first `#` on save.
+            message = f"region id {region_id!r} contains '#', which the Label Studio editor cuts off"
+            problems.append(Problem(where, f"region {region_id}", message, UNEXPRESSIBLE))
         if region_id in seen:
             problems.append(
                 Problem(
