@@ -192,9 +192,10 @@ def test_server_errors_never_show_the_token(
 def test_generated_documents_survive_the_server(label_studio: Running, batch: list[Document]) -> None:
     session = client.Session(label_studio.url, token=label_studio.token)
     tasks = [document_to_task(document, [("gold", document)])[0] for document in batch]
-    report = client.push(session, tasks, label_config(), title=f"generated-{uuid.uuid4().hex[:8]}")
+    title = f"generated-{uuid.uuid4().hex[:8]}"
+    report = client.push(session, tasks, label_config(), title=title)
     annotate_as_an_annotator(session, report.project_id, {})
-    _, export = client.pull(session, title=session.sdk.projects.get(id=report.project_id).title)
+    _, export = client.pull(session, title=title)
     result = export_to_documents(export, where="server", trim=False)
     assert result.problems == []
     by_id = {document.id: document for document in result.documents}

@@ -102,7 +102,7 @@ def start(
     *,
     port: int | None = None,
     venv: Path | None = None,
-    timeout: float = 180.0,
+    timeout: float = 300.0,
 ) -> Server:
     """Start the server and return once `GET /health` answers on the port it really bound.
 
