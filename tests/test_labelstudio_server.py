@@ -32,7 +32,7 @@ from khabar.labelstudio import client, server
 from khabar.labelstudio.annotations import export_to_documents
 from khabar.labelstudio.config import label_config
 from khabar.labelstudio.corpus import corpus_documents
-from khabar.labelstudio.tasks import document_to_task
+from khabar.labelstudio.tasks import document_to_task, render_signature
 from khabar.store import load_corpus, save_document
 from tests.strategies import documents
 from tests.test_labelstudio_roundtrip import hand_made, without_repeated_arguments
@@ -92,11 +92,20 @@ def test_server_moved_off_the_busy_port_and_validates_the_config(label_studio: R
 
 
 def annotate_as_an_annotator(session: client.Session, project_id: int, extra: dict[str, list[dict[str, Any]]]) -> None:
-    """Submit each task's prediction as the annotation, plus any extra regions, through the API."""
+    """Submit each task's gold pre-annotation as the annotation, plus any extra regions, through the API."""
     for task in session.sdk.tasks.list(project=project_id, fields="task_only"):
-        (prediction,) = list(session.sdk.predictions.list(task=task.id))
-        result = list(prediction.result) + extra.get(task.data["doc_id"], [])
+        predictions = list(session.sdk.predictions.list(task=task.id))
+        (gold,) = [prediction for prediction in predictions if prediction.model_version == "gold"]
+        result = list(gold.result) + extra.get(task.data["doc_id"], [])
         session.sdk.annotations.create(id=task.id, result=result, lead_time=12.5)
+
+
+def _rules_baseline() -> Any | None:
+    try:
+        from khabar.baselines.registry import get
+    except ImportError:
+        return None
+    return get("rules")
 
 
 def _files_containing(folder: Path, needle: str) -> list[Path]:
@@ -122,15 +131,27 @@ def test_push_annotate_pull_is_identity_and_the_token_never_shows(
     sent = corpus_documents(corpus)
     started = time.monotonic()
 
-    assert main(["ls", "push", str(corpus), "--url", label_studio.url, "--project", "round-trip", "--with-gold"]) == 0
+    push = ["ls", "push", str(corpus), "--url", label_studio.url, "--project", "round-trip", "--with-gold"]
+    baseline = _rules_baseline()
+    if baseline is not None:  # once the baselines are installed, their predictions go along too
+        push += ["--predictions", "rules"]
+    assert main(push) == 0
     pushed = capsys.readouterr()
     project = client.find_project(client.Session(label_studio.url), "round-trip")
     assert pushed.err == (
         f"project 'round-trip' (id {project.id}) created at {label_studio.url}\n"
         f"imported {len(sent)} task(s); 0 already there\n"
     )
+    if baseline is not None:
+        (task,) = [
+            t
+            for t in client.Session(label_studio.url).sdk.tasks.list(project=project.id)
+            if t.data["doc_id"] == "doc-0001"
+        ]
+        versions = {p.model_version for p in client.Session(label_studio.url).sdk.predictions.list(task=task.id)}
+        assert versions == {"gold", render_signature(baseline.signature())}
     # Pushing again duplicates nothing.
-    assert main(["ls", "push", str(corpus), "--url", label_studio.url, "--project", "round-trip", "--with-gold"]) == 0
+    assert main(push) == 0
     assert capsys.readouterr().err.endswith(f"imported 0 task(s); {len(sent)} already there\n")
 
     # The annotator keeps every pre-annotation and marks one new entity in the new document
