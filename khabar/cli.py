@@ -18,6 +18,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "build",
     "export",
+    "evaluate",
+    "compare",
+    "agree",
+    "check",
     "ls",
 )
 
