@@ -143,3 +143,14 @@ def test_import_reports_trims_on_stderr(corpus: Path, tmp_path: Path, capsys) ->
         f"[{entity.start}, {entity.end + 1}) to [{entity.start}, {entity.end})"
     )
     assert load_corpus(tmp_path / "out")[0] == hand_made()
+
+
+def test_seed_annotation_file_comes_back_byte_identical(corpus_dir: Path, tmp_path: Path, capsys) -> None:
+    assert main(["ls", "tasks", str(corpus_dir), "--with-gold", "--out", str(tmp_path / "tasks.json")]) == 0
+    tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    (tmp_path / "export.json").write_text(json.dumps(exported(tasks), ensure_ascii=False), encoding="utf-8")
+    assert main(["ls", "import", str(tmp_path / "export.json"), "--out", str(tmp_path / "pulled")]) == 0
+    for path in sorted((corpus_dir / "annotations").glob("*.json")):
+        assert (tmp_path / "pulled" / "annotations" / path.name).read_bytes() == path.read_bytes()
+        text = corpus_dir / "documents" / f"{path.stem}.txt"
+        assert (tmp_path / "pulled" / "documents" / text.name).read_bytes() == text.read_bytes()
