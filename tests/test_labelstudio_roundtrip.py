@@ -223,6 +223,14 @@ def test_tasks_without_annotation_or_with_several_are_reported() -> None:
     assert skipped.documents == [] and skipped.problems == []
     assert [str(note) for note in skipped.notes] == ["x.json:/0: doc-9101: no annotation to import; skipped"]
     tasks = _task_with([])
+    tasks[0]["annotations"] = [{"id": 1, "completed_by": 3, "was_cancelled": True, "result": []}]
+    tasks[0]["drafts"] = [{"id": 4, "result": []}]
+    assert [str(note) for note in export_to_documents(tasks, where="x.json").notes] == [
+        "x.json:/0: doc-9101: 1 cancelled annotation(s) skipped",
+        "x.json:/0: doc-9101: 1 unsubmitted draft(s) not imported (submit them in Label Studio)",
+        "x.json:/0: doc-9101: no annotation to import; skipped",
+    ]
+    tasks = _task_with([])
     tasks[0]["annotations"].append({"id": 2, "completed_by": 5, "result": []})
     several = export_to_documents(tasks, where="x.json")
     assert [str(problem) for problem in several.problems] == [

@@ -19,7 +19,7 @@ Rules, in the order they apply:
   after, in relation order.
 - Region ids are kept, including the random ids the editor gives new regions.
 - Every document is validated with `khabar.validate`; a task without an annotation, or
-  with only cancelled ones, is reported and skipped.
+  with only cancelled ones, is reported and skipped; unsubmitted drafts are reported.
 
 `problems` are fatal (nothing is written); `notes` are reported and the import goes on.
 """
@@ -366,6 +366,10 @@ def export_to_documents(
             for position, annotation in enumerate(task.get("annotations") or [])
             if isinstance(annotation, dict)
         ]
+        drafts = task.get("drafts") or []
+        if drafts:
+            message = f"{label}: {len(drafts)} unsubmitted draft(s) not imported (submit them in Label Studio)"
+            notes.append(Problem(where, pointer, message, SKIPPED))
         cancelled = [position for position, annotation in annotations if annotation.get("was_cancelled")]
         if cancelled:
             notes.append(Problem(where, pointer, f"{label}: {len(cancelled)} cancelled annotation(s) skipped", SKIPPED))
