@@ -111,3 +111,18 @@ def test_a_missing_model_directory_is_an_input_error(tmp_path):
 
     with pytest.raises(InputError, match="not a model directory"):
         HfTagger(tmp_path / "nowhere")
+
+
+def test_predict_command_runs_a_model_directory(tmp_path, capsys):
+    import json
+
+    from khabar.cli import main
+    from khabar.store import save_document
+
+    save_document(Document(id="doc-1", text=TEXT, dct=DCT("2025-12-03", "test")), tmp_path / "corpus")
+    model = build_model(tmp_path / "model", CONLL, forced="B-PER")
+    out = tmp_path / "pred.jsonl"
+    argv = ["predict", "--baseline", "hf", "--model", str(model), "--corpus", str(tmp_path / "corpus")]
+    assert main([*argv, "--out", str(out)]) == 0
+    [line] = out.read_text(encoding="utf-8").splitlines()
+    assert {entity["type"] for entity in json.loads(line)["entities"]} == {"PER"}
