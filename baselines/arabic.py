@@ -66,7 +66,9 @@ def stems(token_key: str) -> tuple[tuple[str, int], ...]:
     """Readings of a token key with proclitics removed: `(stem, key offset)` pairs.
 
     The unstripped token comes first. `لل` + noun is read as ل + ال + noun (the alef
-    of the article is not written), giving the stem `ال…` at the offset after `لل`.
+    of the article is not written), giving the stem `ال…` at the offset of the second
+    ل: the article's remaining letter stays inside the span, as WojoodNER and the
+    guidelines (GEN-4) mark `للولايات` → `لولايات`.
     A stem must keep at least two letters, so short words are not eaten away.
     """
     readings: list[tuple[str, int]] = [(token_key, 0)]
@@ -75,7 +77,7 @@ def stems(token_key: str) -> tuple[tuple[str, int], ...]:
             continue
         rest = token_key[len(clitic) :]
         if clitic.endswith("ل") and rest.startswith("ل") and len(rest) > 3:
-            readings.append(("ا" + rest, len(clitic) + 1))
+            readings.append(("ا" + rest, len(clitic)))
         if len(rest) >= 2:
             readings.append((rest, len(clitic)))
     return tuple(dict.fromkeys(readings))

@@ -28,7 +28,7 @@ def test_key_folds_and_drops_only_what_it_should():
 
 def test_stems_strip_proclitics_and_read_lil_as_the_article():
     assert ("سوريا", 1) in stems("لسوريا")
-    assert ("العراق", 2) in stems("للعراق")
+    assert ("العراق", 1) in stems("للعراق")  # the span keeps the second ل (GEN-4)
     assert stems("والعراق")[0] == ("والعراق", 0)
     assert ("العراق", 1) in stems("والعراق")
     assert stems("في") == (("في", 0),)
