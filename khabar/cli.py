@@ -14,7 +14,7 @@ import sys
 from khabar import __version__
 from khabar.errors import KhabarError
 
-COMMAND_MODULES: tuple[str, ...] = ("validate",)
+COMMAND_MODULES: tuple[str, ...] = ("validate", "perturb")
 
 
 def build_parser() -> argparse.ArgumentParser:
