@@ -60,3 +60,32 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def add_perturbation_options(parser: argparse.ArgumentParser) -> None:
+    """`--perturbation NAME` and `--perturbation-seed N`, for commands that score against gold."""
+    from khabar.perturb import DEFAULT_SEED, PERTURBATIONS
+
+    parser.add_argument(
+        "--perturbation",
+        choices=list(PERTURBATIONS),
+        metavar="NAME",
+        help=f"score against this perturbed variant of the gold ({', '.join(PERTURBATIONS)}); "
+        "the predictions must be made on that variant's texts (see `khabar perturb`)",
+    )
+    parser.add_argument(
+        "--perturbation-seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="N",
+        help=f"seed of the perturbation (default: {DEFAULT_SEED}, as `khabar perturb`)",
+    )
+
+
+def apply_perturbation(gold: list, args: argparse.Namespace) -> list:
+    """The gold documents, or their `--perturbation` variant (the same one `khabar perturb` writes)."""
+    if getattr(args, "perturbation", None) is None:
+        return gold
+    from khabar.perturb import perturb_corpus
+
+    return perturb_corpus(gold, args.perturbation, args.perturbation_seed)
