@@ -14,7 +14,17 @@ import sys
 from khabar import __version__
 from khabar.errors import KhabarError
 
-COMMAND_MODULES: tuple[str, ...] = ("validate", "perturb")
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "build",
+    "export",
+    "evaluate",
+    "compare",
+    "agree",
+    "check",
+    "perturb",
+    "report",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

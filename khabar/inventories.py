@@ -114,7 +114,10 @@ ACE_EVENT_TYPES: dict[str, str] = {
     "Justice:Pardon": "a person is pardoned",
 }
 # Extensions beyond ACE 2005, each defined in guidelines/events.md.
-EVENT_EXTENSIONS: dict[str, str] = {}
+EVENT_EXTENSIONS: dict[str, str] = {
+    "Alliance:Join": "a state or organisation becomes a member or partner of a coalition or alliance",
+    "Sanction:Delist": "an authority removes a person or organisation from a sanctions or terrorism list",
+}
 EVENT_TYPES: dict[str, str] = {**ACE_EVENT_TYPES, **EVENT_EXTENSIONS}
 
 EVENT_ROLES: tuple[str, ...] = (

@@ -19,15 +19,16 @@ def annotation_paths(corpus: Path) -> list[Path]:
 
 
 def text_path_for(annotation_path: Path) -> Path:
-    """`…/annotations/<id>.json` → `…/documents/<id>.txt`; a bare folder looks beside it."""
-    candidates = [
-        annotation_path.parent.parent / "documents" / f"{annotation_path.stem}.txt",
-        annotation_path.with_suffix(".txt"),
-    ]
-    for candidate in candidates:
-        if candidate.exists():
-            return candidate
-    return candidates[0]
+    """The text of `…/<id>.json`: `<id>.txt` beside it, else the nearest `documents/<id>.txt`
+    above it (so passes kept in `annotations/passes/<name>/` find the corpus texts)."""
+    beside = annotation_path.with_suffix(".txt")
+    if beside.exists():
+        return beside
+    name = f"{annotation_path.stem}.txt"
+    for folder in annotation_path.parents:
+        if (folder / "documents" / name).exists():
+            return folder / "documents" / name
+    return annotation_path.parent.parent / "documents" / name
 
 
 def load_document(annotation_path: Path, text_path: Path | None = None) -> Document:

@@ -1,0 +1,124 @@
+"""The regression gate behind `khabar check`: compare current scores with a reference.
+
+Both sides have the shape written by `khabar benchmark --write-reference`:
+`{"khabar_version": str, "systems": {SYSTEM: {LAYER: {"metric", "f1", "ci": [low, high],
+"signature"}}}}`.
+
+A headline F1 has regressed when it falls below its reference by more than the tolerance:
+the larger of the reference interval's half-width and `min_tolerance` (0.005 = 0.5
+points), so noise the reference itself admits never fails CI. A score that disappears
+(system, layer, or an F1 turned undefined) or whose metric name changed counts as a
+regression too: the reference no longer describes what is measured. A rise beyond the
+tolerance is an improvement, listed so the reference can be updated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from khabar.errors import InputError
+
+UPDATE_COMMAND = "khabar benchmark --write-reference"
+
+
+@dataclass(frozen=True)
+class Change:
+    system: str
+    layer: str
+    metric: str
+    reference: float | None
+    current: float | None
+    tolerance: float
+    reason: str = ""
+
+    def describe(self) -> str:
+        def show(value: float | None) -> str:
+            return "–" if value is None else f"{value * 100:.1f}"
+
+        text = f"{self.system} {self.layer} {self.metric}: {show(self.reference)} → {show(self.current)}"
+        text += f" (tolerance {self.tolerance * 100:.1f} points)"
+        return f"{text}; {self.reason}" if self.reason else text
+
+
+@dataclass(frozen=True)
+class GateReport:
+    regressions: list[Change] = field(default_factory=list)
+    improvements: list[Change] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.regressions)
+
+
+def tolerance(reference_entry: dict[str, Any], min_tolerance: float) -> float:
+    ci = reference_entry.get("ci") or [None, None]
+    if ci[0] is None or ci[1] is None:
+        return min_tolerance
+    return max((ci[1] - ci[0]) / 2, min_tolerance)
+
+
+def check_shape(scores: Any, name: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The `systems` mapping of a scores document, or an InputError naming what is wrong."""
+    if not isinstance(scores, dict) or not isinstance(scores.get("systems"), dict):
+        raise InputError("expected an object with a 'systems' mapping", where=name, pointer="/systems")
+    for system, layers in scores["systems"].items():
+        if not isinstance(layers, dict):
+            raise InputError("expected a mapping of layers", where=name, pointer=f"/systems/{system}")
+        for layer, entry in layers.items():
+            pointer = f"/systems/{system}/{layer}"
+            if not isinstance(entry, dict) or "f1" not in entry or "metric" not in entry:
+                raise InputError("expected an object with 'metric', 'f1' and 'ci'", where=name, pointer=pointer)
+            f1 = entry["f1"]
+            if f1 is not None and (not isinstance(f1, int | float) or not 0 <= f1 <= 1):
+                raise InputError(f"f1 must be a fraction in 0..1 or null, not {f1!r}", where=name, pointer=pointer)
+    return scores["systems"]
+
+
+def regressions(reference: dict[str, Any], current: dict[str, Any], min_tolerance: float = 0.005) -> GateReport:
+    """Compare every headline F1 of `reference` with `current`."""
+    report = GateReport()
+    reference_systems = check_shape(reference, "reference")
+    current_systems = check_shape(current, "current")
+    for system, layers in reference_systems.items():
+        for layer, entry in layers.items():
+            allowed = tolerance(entry, min_tolerance)
+            now = current_systems.get(system, {}).get(layer)
+            reference_f1 = entry["f1"]
+            if now is None:
+                report.regressions.append(
+                    Change(system, layer, entry["metric"], reference_f1, None, allowed, "no longer scored")
+                )
+                continue
+            if now["metric"] != entry["metric"]:
+                reason = f"metric changed to {now['metric']!r}"
+                report.regressions.append(
+                    Change(system, layer, entry["metric"], reference_f1, now["f1"], allowed, reason)
+                )
+                continue
+            change = Change(system, layer, entry["metric"], reference_f1, now["f1"], allowed)
+            if reference_f1 is None:
+                (report.unchanged if now["f1"] is None else report.improvements).append(change)
+            elif now["f1"] is None:
+                report.regressions.append(Change(**{**change.__dict__, "reason": "F1 became undefined"}))
+            elif now["f1"] < reference_f1 - allowed:
+                report.regressions.append(change)
+            elif now["f1"] > reference_f1 + allowed:
+                report.improvements.append(change)
+            else:
+                report.unchanged.append(change)
+            differing = sorted(
+                key
+                for key in set(entry.get("signature", {})) | set(now.get("signature", {}))
+                if key not in ("boot", "seed")
+                and entry.get("signature", {}).get(key) != now.get("signature", {}).get(key)
+            )
+            if differing:
+                report.notes.append(f"{system} {layer}: signature differs in {', '.join(differing)}")
+    for system, layers in current_systems.items():
+        for layer in layers:
+            if layer not in reference_systems.get(system, {}):
+                report.notes.append(f"{system} {layer}: not in the reference (add it with `{UPDATE_COMMAND}`)")
+    return report

@@ -1,0 +1,278 @@
+"""`evaluate(gold_docs, pred_docs)`: every metric of every layer, its headline and signature.
+
+Data flow: documents → tag-set projection → (gold, pred) pairs → flat IOB2 view (seqeval,
+both modes) and character spans → span mapping → matching → per-unit counts → summed
+scores with bootstrap intervals → result with a signature.
+
+Decisions (DESIGN.md is silent on these):
+- A gold document without a prediction is scored as "nothing predicted".
+- The span-mapping step (`span_map`) runs on both sides before any span is matched. It is
+  the identity by default; it is where orthographic normalization plugs in (mapping raw
+  offsets to normalized-text offsets), and where sentence-level (tag) predictions are
+  aligned: their spans cover whole tokens, so both sides' spans are snapped to the token
+  extents they overlap (`snap_to_tokens`) — a clitic-attached token (`لداعش`) then
+  matches a gold span `داعش`. The signature records it as `spans:`.
+- Sentence-level predictions are scored by seqeval on the tags as submitted (so strict
+  IOB2 sees their invalid chains); document-level predictions on their token view.
+- `--tagset wojood|conll` projects entity labels of both sides (labels without a
+  counterpart are dropped); a prediction may already use the target tag set's labels.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+from khabar.eval import layers as L
+from khabar.eval.bootstrap import Bootstrap
+from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
+from khabar.eval.signature import base_signature, corpus_hash
+from khabar.eval.tags import tag_count_tables
+
+from khabar.document import Document
+from khabar.errors import InputError
+from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
+from khabar.tokenize import split_sentences, tokenize
+from khabar.views import LabeledSpan, layer_spans, token_view
+
+HEADLINES: dict[str, tuple[str, str]] = {
+    "entities": ("seqeval-IOB2-strict", "exact micro F1 (IOB2 strict)"),
+    "timex": ("value", "value F1 (TempEval-3)"),
+    "events": ("Arg-C+", "Arg-C F1, trigger attached (TextEE)"),
+    "quotes": ("joint", "joint attribution F1 (content overlap + speaker)"),
+}
+SpanMapFactory = Callable[[Document], L.SpanMap]
+
+
+def identity_spans(document: Document) -> L.SpanMap:
+    return lambda start, end: (start, end)
+
+
+def snap_to_tokens(document: Document) -> L.SpanMap:
+    """Map a span to the extent of the tokens it overlaps (unchanged when it overlaps none)."""
+    tokens = tokenize(document.text)
+    starts = [token.start for token in tokens]
+
+    def snap(start: int, end: int) -> tuple[int, int]:
+        first = max(bisect_right(starts, start) - 1, 0)
+        covered = []
+        for token in tokens[first:]:
+            if token.start >= end:
+                break
+            if start < token.end:
+                covered.append(token)
+        if not covered:
+            return start, end
+        return covered[0].start, covered[-1].end
+
+    return snap
+
+
+def normalized_spans(document: Document) -> L.SpanMap:
+    """Map a span to the smallest raw span with the same normalized text extent.
+
+    Two spans that differ only by characters normalization removes or folds (diacritics,
+    tatweel, bidi marks at an edge) map to the same raw span, so they match; offsets stay
+    on the raw text.
+    """
+    from khabar.normalize import normalize
+
+    normalized = normalize(document.text)
+
+    def canonical(start: int, end: int) -> tuple[int, int]:
+        return normalized.to_raw(*normalized.to_normalized(start, end))
+
+    return canonical
+
+
+def compose(first: SpanMapFactory, second: SpanMapFactory) -> SpanMapFactory:
+    """The span map applying `first`, then `second`."""
+
+    def factory(document: Document) -> L.SpanMap:
+        a, b = first(document), second(document)
+        return lambda start, end: b(*a(start, end))
+
+    return factory
+
+
+def project_labels(label: str, tagset: str) -> str | None:
+    """A label in `tagset`: a khabar label projected, a label of the target set kept, else None."""
+    projection = TAGSET_PROJECTIONS[tagset]
+    if label in projection:
+        return projection[label]
+    return label if label in set(projection.values()) else None
+
+
+def project_document(document: Document, tagset: str) -> Document:
+    if tagset == "khabar":
+        return document
+    entities = []
+    for entity in document.entities:
+        label = project_labels(entity.type, tagset)
+        if label is not None:
+            entities.append(replace(entity, type=label))
+    return replace(document, entities=tuple(entities))
+
+
+class Units:
+    """Resampling units: documents when there are several, sentences while there is one."""
+
+    def __init__(self, gold_docs: list[Document]):
+        self.by_document = len(gold_docs) > 1
+        self.document_index = {document.id: index for index, document in enumerate(gold_docs)}
+        if self.by_document:
+            self.n = len(gold_docs)
+            self.sentence_starts: list[int] = []
+        else:
+            sentences = split_sentences(gold_docs[0].text) if gold_docs else []
+            self.sentence_starts = [sentence.start for sentence in sentences]
+            self.n = max(len(sentences), 1)
+
+    @property
+    def name(self) -> str:
+        return "document" if self.by_document else "sentence"
+
+    def locator(self, doc_id: str) -> L.Locate:
+        if self.by_document:
+            index = self.document_index[doc_id]
+            return lambda offset: index
+        starts = self.sentence_starts
+        return lambda offset: max(bisect_right(starts, offset) - 1, 0)
+
+    def of_sentence(self, doc_id: str, sentence_index: int) -> int:
+        return self.document_index[doc_id] if self.by_document else sentence_index
+
+
+def _seqeval_tables(
+    layer: str,
+    pairs: list[tuple[Document, Document]],
+    units: Units,
+    pred_tags: dict[str, dict[str, list[str]]] | None,
+) -> dict[str, CountTable]:
+    gold_sequences, pred_sequences, unit_index = [], [], []
+    for gold, pred in pairs:
+        gold_view, _ = token_view(gold, (layer,))
+        pred_view, _ = token_view(pred, (layer,))
+        for gold_sentence, pred_sentence in zip(gold_view, pred_view, strict=True):
+            gold_sequences.append(gold_sentence.tags[layer])
+            submitted = (pred_tags or {}).get(gold_sentence.id, {}).get(layer)
+            pred_sequences.append(submitted if submitted is not None else pred_sentence.tags[layer])
+            unit_index.append(units.of_sentence(gold.id, gold_sentence.sentence.index))
+    tables = tag_count_tables(gold_sequences, pred_sequences, units=np.asarray(unit_index, dtype=np.int64))
+    padded = {}
+    for table in tables.values():
+        counts = table.counts
+        if counts.shape[0] < units.n:  # units without any sentence (empty text)
+            counts = np.concatenate([counts, np.zeros((units.n - counts.shape[0], *counts.shape[1:]))])
+        padded[table.name] = replace(table, counts=counts)
+    return padded
+
+
+def _mapped_spans(document: Document, layer: str, span_map: L.SpanMap) -> list[LabeledSpan]:
+    return [LabeledSpan(*span_map(span.start, span.end), span.label, span.id) for span in layer_spans(document, layer)]
+
+
+def _timex_items(document: Document, span_map: L.SpanMap) -> list[L.TimexSpan]:
+    return [L.TimexSpan(LabeledSpan(*span_map(t.start, t.end), t.type, t.id), t.value) for t in document.timex]
+
+
+DECLARE = {
+    "entities": L.declare_entities,
+    "timex": L.declare_timex,
+    "events": L.declare_events,
+    "quotes": L.declare_quotes,
+}
+
+
+def _span_tables(
+    layer: str, pairs: list[tuple[Document, Document]], units: Units, span_maps: SpanMapFactory
+) -> dict[str, CountTable]:
+    acc = L.Accumulator(units.n)
+    DECLARE[layer](acc)
+    for gold, pred in pairs:
+        span_map = span_maps(gold)
+        locate = units.locator(gold.id)
+        if layer == "entities":
+            L.add_entities(acc, _mapped_spans(gold, layer, span_map), _mapped_spans(pred, layer, span_map), locate)
+        elif layer == "timex":
+            L.add_timex(acc, _timex_items(gold, span_map), _timex_items(pred, span_map), locate)
+        elif layer == "events":
+            L.add_events(acc, gold, pred, span_map, locate)
+        else:
+            L.add_quotes(acc, L.quote_spans(gold, span_map), L.quote_spans(pred, span_map), locate)
+    return acc.tables()
+
+
+def evaluate(
+    gold_docs: list[Document],
+    pred_docs: list[Document],
+    *,
+    layers: tuple[str, ...] | list[str] = LAYERS,
+    tagset: str = "khabar",
+    bootstrap: int = 1000,
+    seed: int = 7,
+    pred_tags: dict[str, dict[str, list[str]]] | None = None,
+    span_map: SpanMapFactory | None = None,
+    normalize: str = "none",
+) -> EvaluationResult:
+    """Score `pred_docs` against `gold_docs` on every layer in `layers`.
+
+    `pred_tags` (sentence id → layer → tags) overrides the predicted token view where a
+    sentence-level submission gave tags; `span_map` maps both sides' spans before matching.
+    """
+    unknown = [layer for layer in layers if layer not in LAYERS]
+    if unknown:
+        raise InputError(f"unknown layer {unknown[0]!r}; expected some of {', '.join(LAYERS)}")
+    if tagset not in TAGSET_PROJECTIONS:
+        raise InputError(f"unknown tag set {tagset!r}; expected one of {', '.join(TAGSET_PROJECTIONS)}")
+    gold_docs = sorted(gold_docs, key=lambda document: document.id)
+    by_id = {document.id: document for document in pred_docs}
+    gold_ids = {document.id for document in gold_docs}
+    extra = sorted(set(by_id) - gold_ids)
+    if extra:
+        raise InputError(f"unknown document id {extra[0]!r}", pointer="id")
+    missing = [document.id for document in gold_docs if document.id not in by_id]
+    warnings = []
+    if missing:
+        warnings.append(
+            f"predictions cover {len(gold_docs) - len(missing)} of {len(gold_docs)} documents; "
+            f"scored as nothing predicted for {', '.join(missing)}"
+        )
+    empty = {"text": "", "entities": (), "timex": (), "events": (), "quotes": ()}
+    pairs = []
+    for gold in gold_docs:
+        pred = by_id.get(gold.id) or replace(gold, **{k: v for k, v in empty.items() if k != "text"})
+        pairs.append((project_document(gold, tagset), project_document(pred, tagset)))
+    units = Units(gold_docs)
+    if span_map is None:
+        span_map = snap_to_tokens if pred_tags else identity_spans
+    spans_setting = "tokens" if pred_tags else "characters"
+    boot = Bootstrap(bootstrap, seed)
+    shared = base_signature(
+        corpus=corpus_hash(gold_docs),
+        tagset=tagset,
+        unit=units.name,
+        bootstrap=bootstrap,
+        seed=seed,
+        normalize=normalize,
+    )
+    shared["spans"] = spans_setting
+    results: dict[str, LayerResult] = {}
+    all_tables: dict[str, dict[str, CountTable]] = {}
+    for layer in layers:
+        tables = {**_seqeval_tables(layer, pairs, units, pred_tags), **_span_tables(layer, pairs, units, span_map)}
+        all_tables[layer] = tables
+        metrics = {}
+        for name, table in tables.items():
+            signature = {**shared, "layer": layer, "metric": name, **table.settings}
+            metrics[name] = score_table(table, boot, signature)
+        headline_metric, headline_name = HEADLINES[layer]
+        micro = metrics[headline_metric].micro
+        low, high = micro.ci if micro.ci else (None, None)
+        layer_signature = {**metrics[headline_metric].signature, "average": "micro"}
+        results[layer] = LayerResult(
+            layer, Headline(headline_name, micro.f1, low, high), headline_metric, metrics, layer_signature
+        )
+    return EvaluationResult(results, shared, tuple(warnings), all_tables)

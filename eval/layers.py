@@ -1,0 +1,286 @@
+"""Per-layer span metrics on character offsets, accumulated into per-unit count tables.
+
+Each function takes one (gold, pred) document pair, with spans already mapped (see
+`khabar.eval.evaluate`), and adds its counts to an `Accumulator` at the unit of each span
+(the document, or the sentence while there is one document): true positives and
+predictions at the prediction's unit, gold at the gold span's unit.
+
+- entities: `strict`, `boundary`, `type`, `partial` matching (see `matching`), nested
+  spans included.
+- timex (TempEval-3): strict extent (same start and end), relaxed extent (overlap, one to
+  one), type and value accuracy on relaxed matches, value F1 (relaxed match with the same
+  value = value accuracy × relaxed F1).
+- events (TextEE keys): Trig-I (trigger extent), Trig-C (+ type), Arg-I (event type,
+  argument extent), Arg-C (+ role), Arg-I+ and Arg-C+ (the same with the trigger extent
+  attached). A `ref` argument matches through the referenced mention's span.
+- quotes (PARC): content exact and overlap F1 per kind, cue F1 (exact extent), speaker
+  accuracy on quotes whose contents overlap (one to one, kind ignored), and joint
+  attribution F1: a prediction counts when its content overlaps a gold quote's and the
+  speakers agree (both absent, or their spans overlap; a `ref` speaker is the entity's span).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from khabar.eval.matching import MATCHES, credit, match_spans, multiset_matches, overlap_pairs
+from khabar.eval.results import CountTable
+
+from khabar.document import Document
+from khabar.views import LabeledSpan
+
+ALL = "*"
+Locate = Callable[[int], int]  # character offset → unit index
+SpanMap = Callable[[int, int], tuple[int, int]]
+
+
+@dataclass
+class Accumulator:
+    """Counts by (metric, label, unit) → [tp, pred, gold]; becomes `CountTable`s."""
+
+    n_units: int
+    counts: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
+    meta: dict[str, tuple[str, str, dict[str, str]]] = field(default_factory=dict)
+
+    def declare(self, metric: str, description: str, kind: str = "f1", **settings: str) -> None:
+        self.meta[metric] = (kind, description, settings)
+        self.counts.setdefault(metric, {})
+
+    def add(self, metric: str, label: str, unit: int, tp: float = 0.0, pred: float = 0.0, gold: float = 0.0) -> None:
+        cell = self.counts[metric].setdefault(label, defaultdict(lambda: [0.0, 0.0, 0.0]))[unit]
+        cell[0] += tp
+        cell[1] += pred
+        cell[2] += gold
+
+    def tables(self) -> dict[str, CountTable]:
+        tables = {}
+        for metric, by_label in self.counts.items():
+            labels = tuple(sorted(by_label)) or (ALL,)
+            array = np.zeros((self.n_units, len(labels), 3))
+            for index, label in enumerate(labels):
+                for unit, cell in by_label.get(label, {}).items():
+                    array[unit, index] += cell
+            kind, description, settings = self.meta[metric]
+            tables[metric] = CountTable(metric, labels, array, kind, description, settings)
+        return tables
+
+
+def _with_label(spans: list[LabeledSpan], label: str) -> list[LabeledSpan]:
+    return [span for span in spans if span.label == label]
+
+
+def _labeled(start_end: tuple[int, int], label: str, identifier: str = "") -> LabeledSpan:
+    return LabeledSpan(start_end[0], start_end[1], label, identifier)
+
+
+# --- entities ----------------------------------------------------------------------------
+
+
+def declare_entities(acc: Accumulator) -> None:
+    descriptions = {
+        "strict": "same start, end and type",
+        "boundary": "same start and end, any type",
+        "type": "overlap with a gold span of the same type",
+        "partial": "same start and end; half credit for an overlap, any type",
+    }
+    for match in MATCHES:
+        acc.declare(f"span-{match}", descriptions[match], match=match)
+
+
+def add_entities(acc: Accumulator, gold: list[LabeledSpan], pred: list[LabeledSpan], locate: Locate) -> None:
+    for match in MATCHES:
+        metric = f"span-{match}"
+        if match in ("boundary", "partial"):
+            groups = [(ALL, gold, pred)]
+        else:
+            labels = sorted({span.label for span in gold} | {span.label for span in pred})
+            groups = [
+                (label, [s for s in gold if s.label == label], [s for s in pred if s.label == label])
+                for label in labels
+            ]
+        for label, gold_group, pred_group in groups:
+            for span in gold_group:
+                acc.add(metric, label, locate(span.start), gold=1)
+            for outcome in match_spans(gold_group, pred_group, match):
+                if outcome.side == "pred":
+                    acc.add(metric, label, locate(outcome.span.start), tp=credit(outcome, match), pred=1)
+
+
+# --- timex -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimexSpan:
+    span: LabeledSpan  # label = TIMEX3 type
+    value: str
+
+
+def declare_timex(acc: Accumulator) -> None:
+    acc.declare("strict-extent", "same start and end", match="strict-extent")
+    acc.declare("relaxed-extent", "overlap, one to one", match="relaxed-extent")
+    acc.declare("type-accuracy", "same type, over relaxed matches", kind="accuracy", match="relaxed-extent")
+    acc.declare("value-accuracy", "same value, over relaxed matches", kind="accuracy", match="relaxed-extent")
+    acc.declare("value", "relaxed match with the same value (TempEval-3 value F1)", match="relaxed-extent+value")
+
+
+def add_timex(acc: Accumulator, gold: list[TimexSpan], pred: list[TimexSpan], locate: Locate) -> None:
+    for item in gold:
+        unit = locate(item.span.start)
+        for metric in ("strict-extent", "relaxed-extent", "value"):
+            acc.add(metric, ALL, unit, gold=1)
+    for item in pred:
+        unit = locate(item.span.start)
+        for metric in ("strict-extent", "relaxed-extent", "value"):
+            acc.add(metric, ALL, unit, pred=1)
+    strict = multiset_matches([(t.span.start, t.span.end) for t in gold], [(t.span.start, t.span.end) for t in pred])
+    for (start, _), count in strict.items():
+        acc.add("strict-extent", ALL, locate(start), tp=count)
+    by_span = {id(t.span): t for t in gold + pred}
+    for gold_span, pred_span in overlap_pairs([t.span for t in gold], [t.span for t in pred]):
+        unit = locate(pred_span.start)
+        gold_item, pred_item = by_span[id(gold_span)], by_span[id(pred_span)]
+        same_value = gold_item.value == pred_item.value
+        acc.add("relaxed-extent", ALL, unit, tp=1)
+        acc.add("value", ALL, unit, tp=float(same_value))
+        same_type = gold_span.label == pred_span.label
+        acc.add("type-accuracy", ALL, unit, tp=float(same_type), pred=1, gold=1)
+        acc.add("value-accuracy", ALL, unit, tp=float(same_value), pred=1, gold=1)
+
+
+# --- events ------------------------------------------------------------------------------
+
+EVENT_METRICS = {
+    "Trig-I": "trigger extent",
+    "Trig-C": "trigger extent and event type",
+    "Arg-I": "event type and argument extent",
+    "Arg-C": "event type, argument extent and role",
+    "Arg-I+": "trigger extent, event type and argument extent",
+    "Arg-C+": "trigger extent, event type, argument extent and role",
+}
+
+
+def declare_events(acc: Accumulator) -> None:
+    for metric, description in EVENT_METRICS.items():
+        acc.declare(metric, f"same {description} (TextEE)", match=metric)
+
+
+def event_keys(document: Document, span_map: SpanMap) -> dict[str, list[tuple[tuple, str, int]]]:
+    """Per metric, the (key, label, position) of every trigger or argument of `document`."""
+    mentions = {entity.id: (entity.start, entity.end) for entity in document.entities}
+    mentions.update({timex.id: (timex.start, timex.end) for timex in document.timex})
+    keys: dict[str, list[tuple[tuple, str, int]]] = {metric: [] for metric in EVENT_METRICS}
+    for event in document.events:
+        trigger = span_map(event.trigger.start, event.trigger.end)
+        keys["Trig-I"].append((trigger, ALL, trigger[0]))
+        keys["Trig-C"].append(((*trigger, event.type), event.type, trigger[0]))
+        for argument in event.arguments:
+            if argument.ref is not None:
+                if argument.ref not in mentions:
+                    continue  # checked by the reader and the validator; never counted twice
+                extent = span_map(*mentions[argument.ref])
+            elif argument.span is not None:
+                extent = span_map(argument.span.start, argument.span.end)
+            else:
+                continue
+            role = argument.role
+            keys["Arg-I"].append(((event.type, *extent), ALL, trigger[0]))
+            keys["Arg-C"].append(((event.type, *extent, role), role, trigger[0]))
+            keys["Arg-I+"].append(((*trigger, event.type, *extent), ALL, trigger[0]))
+            keys["Arg-C+"].append(((*trigger, event.type, *extent, role), role, trigger[0]))
+    return keys
+
+
+def add_events(acc: Accumulator, gold: Document, pred: Document, span_map: SpanMap, locate: Locate) -> None:
+    gold_keys, pred_keys = event_keys(gold, span_map), event_keys(pred, span_map)
+    for metric in EVENT_METRICS:
+        for _, label, position in gold_keys[metric]:
+            acc.add(metric, label, locate(position), gold=1)
+        positions = {}
+        for key, label, position in pred_keys[metric]:
+            acc.add(metric, label, locate(position), pred=1)
+            positions[key] = (label, position)
+        matched = multiset_matches([key for key, _, _ in gold_keys[metric]], [key for key, _, _ in pred_keys[metric]])
+        for key, count in matched.items():
+            label, position = positions[key]
+            acc.add(metric, label, locate(position), tp=count)
+
+
+# --- quotes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteSpans:
+    content: LabeledSpan  # label = kind
+    cue: tuple[int, int] | None
+    speaker: tuple[int, int] | None
+
+
+def quote_spans(document: Document, span_map: SpanMap) -> list[QuoteSpans]:
+    mentions = {entity.id: (entity.start, entity.end) for entity in document.entities}
+    quotes = []
+    for quote in document.quotes:
+        speaker = None
+        if quote.speaker is not None:
+            if quote.speaker.ref is not None and quote.speaker.ref in mentions:
+                speaker = span_map(*mentions[quote.speaker.ref])
+            elif quote.speaker.span is not None:
+                speaker = span_map(quote.speaker.span.start, quote.speaker.span.end)
+        cue = span_map(quote.cue.start, quote.cue.end) if quote.cue else None
+        content = _labeled(span_map(quote.content.start, quote.content.end), quote.kind, quote.id)
+        quotes.append(QuoteSpans(content, cue, speaker))
+    return quotes
+
+
+def declare_quotes(acc: Accumulator) -> None:
+    acc.declare("content-exact", "same content start, end and kind", match="exact")
+    acc.declare("content-overlap", "content overlap with a quote of the same kind, one to one", match="overlap")
+    acc.declare("cue", "same cue start and end", match="exact")
+    acc.declare("speaker-accuracy", "speakers agree, over content-overlap matches", kind="accuracy", match="overlap")
+    acc.declare("joint", "content overlap and speakers agree (joint attribution)", match="overlap+speaker")
+
+
+def _speakers_agree(gold: tuple[int, int] | None, pred: tuple[int, int] | None) -> bool:
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    return min(gold[1], pred[1]) > max(gold[0], pred[0])
+
+
+def add_quotes(acc: Accumulator, gold: list[QuoteSpans], pred: list[QuoteSpans], locate: Locate) -> None:
+    for quote in gold:
+        unit = locate(quote.content.start)
+        acc.add("content-exact", quote.content.label, unit, gold=1)
+        acc.add("content-overlap", quote.content.label, unit, gold=1)
+        acc.add("joint", ALL, unit, gold=1)
+        if quote.cue:
+            acc.add("cue", ALL, locate(quote.cue[0]), gold=1)
+    for quote in pred:
+        unit = locate(quote.content.start)
+        acc.add("content-exact", quote.content.label, unit, pred=1)
+        acc.add("content-overlap", quote.content.label, unit, pred=1)
+        acc.add("joint", ALL, unit, pred=1)
+        if quote.cue:
+            acc.add("cue", ALL, locate(quote.cue[0]), pred=1)
+    exact = multiset_matches(
+        [(q.content.start, q.content.end, q.content.label) for q in gold],
+        [(q.content.start, q.content.end, q.content.label) for q in pred],
+    )
+    for (start, _, kind), count in exact.items():
+        acc.add("content-exact", kind, locate(start), tp=count)
+    for kind in sorted({q.content.label for q in gold + pred}):
+        pairs = overlap_pairs(
+            [q.content for q in gold if q.content.label == kind], [q.content for q in pred if q.content.label == kind]
+        )
+        for _, pred_span in pairs:
+            acc.add("content-overlap", kind, locate(pred_span.start), tp=1)
+    cues = multiset_matches([q.cue for q in gold if q.cue], [q.cue for q in pred if q.cue])
+    for (start, _), count in cues.items():
+        acc.add("cue", ALL, locate(start), tp=count)
+    by_content = {id(q.content): q for q in gold + pred}
+    for gold_span, pred_span in overlap_pairs([q.content for q in gold], [q.content for q in pred]):
+        agree = _speakers_agree(by_content[id(gold_span)].speaker, by_content[id(pred_span)].speaker)
+        unit = locate(pred_span.start)
+        acc.add("speaker-accuracy", ALL, unit, tp=float(agree), pred=1, gold=1)
+        acc.add("joint", ALL, unit, tp=float(agree))

@@ -1,0 +1,135 @@
+"""Matching of character spans, one rule per function, each stated in plain words.
+
+Spans are `LabeledSpan(start, end, label, id)`, end exclusive. Every matcher returns
+outcomes that keep the spans behind each count, so a count can always be explained.
+
+MUC-5 / SemEval-2013 categories are nervaluate's (its strategies are called directly);
+khabar's match names map onto nervaluate's as:
+
+| khabar     | nervaluate | a prediction is correct when                     | partial credit |
+| ---------- | ---------- | ------------------------------------------------ | -------------- |
+| `strict`   | `strict`   | same start, end and label                        | no             |
+| `boundary` | `exact`    | same start and end, any label                    | no             |
+| `type`     | `ent_type` | overlaps a gold span of the same label           | no             |
+| `partial`  | `partial`  | same start and end (half credit when overlapping)| yes (0.5)      |
+
+Where nervaluate does not fit, and what is done instead:
+- nervaluate matches greedily in list order, so with nested or overlapping spans an
+  earlier prediction can take, as "incorrect", the gold span a later prediction matches
+  exactly. khabar first pairs exact matches (one to one, by the rule's key), then runs
+  nervaluate on what is left; on non-overlapping spans this changes nothing.
+- nervaluate's ends are inclusive: spans are passed as (start, end - 1).
+- nervaluate's overlap threshold is a percentage of the gold span (≥ 1%), so a one-
+  character overlap with a gold span longer than 100 characters is no overlap there.
+- `boundary` and `partial` ignore labels, so they are reported over all spans
+  (label `*`), not per label; nervaluate's per-label rows for them filter both sides by
+  label first, which silently turns them into label-aware rules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from nervaluate.entities import Entity as NervaluateEntity
+from nervaluate.strategies import EntityTypeEvaluation, ExactEvaluation, PartialEvaluation, StrictEvaluation
+
+from khabar.views import LabeledSpan
+
+MATCHES = ("strict", "boundary", "type", "partial")
+_STRATEGIES = {
+    "strict": StrictEvaluation(),
+    "boundary": ExactEvaluation(),
+    "type": EntityTypeEvaluation(),
+    "partial": PartialEvaluation(),
+}
+_PREPASS_KEY: dict[str, Callable[[LabeledSpan], Hashable]] = {
+    "strict": lambda span: (span.start, span.end, span.label),
+    "boundary": lambda span: (span.start, span.end),
+    "type": lambda span: (span.start, span.end, span.label),
+    "partial": lambda span: (span.start, span.end),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one prediction or one gold span: its category and its credit."""
+
+    category: str  # correct | incorrect | partial | spurious | missed
+    span: LabeledSpan
+    side: str  # pred | gold
+
+
+def _to_nervaluate(spans: list[LabeledSpan]) -> list[NervaluateEntity]:
+    return [NervaluateEntity(label=span.label, start=span.start, end=span.end - 1) for span in spans]
+
+
+def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[Outcome]:
+    """Outcomes of every prediction and every unmatched gold span under `match`."""
+    key = _PREPASS_KEY[match]
+    gold_left = sorted(gold)
+    pred_left = sorted(pred)
+    outcomes: list[Outcome] = []
+    available = Counter(key(span) for span in gold_left)
+    taken: Counter = Counter()
+    rest_pred = []
+    for span in pred_left:
+        if available[key(span)] > taken[key(span)]:
+            taken[key(span)] += 1
+            outcomes.append(Outcome("correct", span, "pred"))
+        else:
+            rest_pred.append(span)
+    rest_gold = []
+    for span in gold_left:
+        if taken[key(span)] > 0:
+            taken[key(span)] -= 1
+        else:
+            rest_gold.append(span)
+    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(rest_pred), [])
+    for category in ("correct", "incorrect", "partial", "spurious"):
+        for _, index in getattr(indices, f"{category}_indices"):
+            outcomes.append(Outcome(category, rest_pred[index], "pred"))
+    for _, index in indices.missed_indices:
+        outcomes.append(Outcome("missed", rest_gold[index], "gold"))
+    return outcomes
+
+
+def credit(outcome: Outcome, match: str) -> float:
+    """True-positive credit of an outcome: 1 for correct, 0.5 for partial under `partial`."""
+    if outcome.category == "correct":
+        return 1.0
+    if outcome.category == "partial" and match == "partial":
+        return 0.5
+    return 0.0
+
+
+def overlap_pairs(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[tuple[LabeledSpan, LabeledSpan]]:
+    """One-to-one pairs of overlapping spans (relaxed matching, labels ignored).
+
+    Exact extents pair first, then larger overlaps; ties by position, so the result does
+    not depend on input order.
+    """
+    candidates = []
+    for gold_span in gold:
+        for pred_span in pred:
+            overlap = min(gold_span.end, pred_span.end) - max(gold_span.start, pred_span.start)
+            if overlap > 0:
+                exact = (gold_span.start, gold_span.end) == (pred_span.start, pred_span.end)
+                candidates.append((not exact, -overlap, gold_span, pred_span))
+    candidates.sort(key=lambda item: (item[0], item[1], item[2], item[3]))
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs = []
+    for _, _, gold_span, pred_span in candidates:
+        if id(gold_span) in used_gold or id(pred_span) in used_pred:
+            continue
+        used_gold.add(id(gold_span))
+        used_pred.add(id(pred_span))
+        pairs.append((gold_span, pred_span))
+    return pairs
+
+
+def multiset_matches(gold_keys: list[Hashable], pred_keys: list[Hashable]) -> Counter:
+    """Matched keys with multiplicity: min(gold count, pred count) per key."""
+    return Counter(gold_keys) & Counter(pred_keys)

@@ -1,0 +1,333 @@
+"""Reading and writing predictions (JSONL), with one-line errors naming file, line and field.
+
+Two shapes, one per file (decided by the first line's id):
+- document level: `{"id": DOC_ID, "entities": [...], "timex": [...], ...}` in the
+  annotation shape (any subset of the four layers; character offsets; `text` optional
+  but checked when present; `id`s of annotations optional). Extra top-level keys such as
+  `text_sha256`, `language`, `source`, `dct` are allowed; `text_sha256`, when given, must
+  be the gold text's.
+- sentence level: `{"id": SENTENCE_ID, "ner_tags": [...], "timex_tags": [...],
+  "trigger_tags": [...], "quote_tags": [...]}` over the published tokens (the token view
+  of `khabar.views`); any subset of the tag columns; `tokens`, when given, must be the
+  published tokens. Chunks become spans covering whole tokens (conlleval reading); the
+  tags themselves are kept for seqeval.
+
+A file that covers only some documents (or sentences) is fine: the rest is "nothing
+predicted", and `khabar.eval.evaluate` warns about missing documents.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from khabar.eval.chunks import parse_tag
+
+from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
+from khabar.errors import InputError
+from khabar.inventories import (
+    ENTITY_TYPES,
+    EVENT_REALIS,
+    EVENT_ROLES,
+    EVENT_TYPES,
+    LAYERS,
+    QUOTE_KINDS,
+    TAG_COLUMNS,
+    TAGSET_PROJECTIONS,
+    TIMEX_TYPES,
+    layer_labels,
+)
+from khabar.views import SentenceView, tags_to_spans, token_view
+
+LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """What a prediction file holds: documents, and the submitted tags of a sentence-level file."""
+
+    documents: list[Document]
+    shape: str  # "document" | "sentence"
+    tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # sentence id → layer → tags
+
+
+def entity_labels(tagset: str) -> set[str]:
+    """Entity labels a prediction may use: khabar's, plus the target tag set's."""
+    projected = {label for label in TAGSET_PROJECTIONS[tagset].values() if label is not None}
+    return set(ENTITY_TYPES) | projected
+
+
+class _Line:
+    """Raises errors located at one line of one file."""
+
+    def __init__(self, path: Path, number: int):
+        self.path = path
+        self.number = number
+
+    def error(self, message: str, pointer: str = "") -> InputError:
+        location = f"line {self.number}" + (f": {pointer}" if pointer else "")
+        return InputError(message, where=str(self.path), pointer=location)
+
+
+def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read predictions: {error.strerror}", where=str(path)) from None
+    records = []
+    for number, line_bytes in enumerate(raw.split(b"\n"), start=1):
+        line = _Line(path, number)
+        try:
+            text = line_bytes.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise line.error(f"not UTF-8 (byte {error.start + 1})") from None
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise line.error(f"not JSON ({error.msg}, column {error.colno})") from None
+        if not isinstance(record, dict):
+            raise line.error("not a JSON object")
+        if "id" not in record:
+            raise line.error("missing id", "id")
+        if not isinstance(record["id"], str):
+            raise line.error("id must be a string", "id")
+        records.append((line, record))
+    if not records:
+        raise InputError("empty file (no predictions)", where=str(path))
+    return records
+
+
+def load_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "khabar") -> Predictions:
+    """Parse a prediction file against the gold documents (for ids, texts and tokens)."""
+    records = _records(path)
+    gold_by_id = {document.id: document for document in gold_docs}
+    first_id = records[0][1]["id"]
+    if first_id in gold_by_id:
+        return _document_predictions(records, gold_by_id, tagset)
+    views = {view.id: view for document in gold_docs for view in token_view(document)[0]}
+    if first_id in views:
+        return _sentence_predictions(records, gold_docs, views, tagset)
+    raise records[0][0].error(f"unknown document or sentence id {first_id!r}", "id")
+
+
+def read_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "khabar") -> list[Document]:
+    """The predicted documents of a JSONL file (either shape)."""
+    return load_predictions(path, gold_docs, tagset=tagset).documents
+
+
+def write_predictions(path: Path, documents: list[Document]) -> None:
+    """One JSON line per document, in the annotation shape (`Document.to_json()`)."""
+    lines = [json.dumps(document.to_json(), ensure_ascii=False) + "\n" for document in documents]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+# --- document level ----------------------------------------------------------------------
+
+
+def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str) -> Predictions:
+    seen: dict[str, int] = {}
+    documents = []
+    for line, record in records:
+        doc_id = record["id"]
+        if doc_id not in gold_by_id:
+            raise line.error(f"unknown document id {doc_id!r}", "id")
+        if doc_id in seen:
+            raise line.error(f"duplicate id {doc_id!r} (first on line {seen[doc_id]})", "id")
+        seen[doc_id] = line.number
+        documents.append(_DocumentReader(line, gold_by_id[doc_id], tagset).read(record))
+    return Predictions(documents, "document")
+
+
+class _DocumentReader:
+    def __init__(self, line: _Line, gold: Document, tagset: str):
+        self.line = line
+        self.gold = gold
+        self.text = gold.text
+        self.entity_labels = entity_labels(tagset)
+
+    def fail(self, message: str, pointer: str) -> InputError:
+        return self.line.error(message, pointer)
+
+    def _list(self, record: dict, key: str) -> list:
+        value = record.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail("must be a list", f"/{key}")
+        return value
+
+    def _object(self, value: Any, pointer: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail("must be an object", pointer)
+        return value
+
+    def _string(self, item: dict, key: str, pointer: str, allowed: set[str] | None = None) -> str:
+        if key not in item:
+            raise self.fail(f"missing {key}", pointer)
+        value = item[key]
+        if not isinstance(value, str):
+            raise self.fail(f"{key} must be a string", f"{pointer}/{key}")
+        if allowed is not None and value not in allowed:
+            raise self.fail(f"unknown type {value!r}", f"{pointer}/{key}")
+        return value
+
+    def span(self, item: dict, pointer: str) -> Span:
+        for key in ("start", "end"):
+            if key not in item:
+                raise self.fail(f"missing {key}", pointer)
+            if not isinstance(item[key], int) or isinstance(item[key], bool):
+                raise self.fail(f"{key} must be an integer", f"{pointer}/{key}")
+        start, end = item["start"], item["end"]
+        if not 0 <= start <= len(self.text):
+            raise self.fail(f"start {start} out of range 0..{len(self.text)}", f"{pointer}/start")
+        if not 0 <= end <= len(self.text):
+            raise self.fail(f"end {end} out of range 0..{len(self.text)}", f"{pointer}/end")
+        if start >= end:
+            raise self.fail(f"start {start} >= end {end}", f"{pointer}/end")
+        covered = self.text[start:end]
+        if "text" in item and item["text"] != covered:
+            raise self.fail(f"text {item['text']!r} does not match the gold text {covered!r}", f"{pointer}/text")
+        return Span(start, end, covered)
+
+    def read(self, record: dict) -> Document:
+        if "text_sha256" in record and record["text_sha256"] != self.gold.text_sha256:
+            raise self.fail("text_sha256 is not the gold text's hash (predicted on another text?)", "/text_sha256")
+        entities = []
+        for index, item in enumerate(self._list(record, "entities")):
+            pointer = f"/entities/{index}"
+            item = self._object(item, pointer)
+            span = self.span(item, pointer)
+            label = self._string(item, "type", pointer, self.entity_labels)
+            entities.append(Entity(str(item.get("id", f"T{index + 1}")), span.start, span.end, label, span.text))
+        timexes = []
+        for index, item in enumerate(self._list(record, "timex")):
+            pointer = f"/timex/{index}"
+            item = self._object(item, pointer)
+            span = self.span(item, pointer)
+            label = self._string(item, "type", pointer, set(TIMEX_TYPES))
+            value = self._string(item, "value", pointer)
+            timexes.append(
+                Timex(
+                    str(item.get("id", f"X{index + 1}")),
+                    span.start,
+                    span.end,
+                    label,
+                    value,
+                    span.text,
+                    mod=item.get("mod"),
+                    anchor=item.get("anchor"),
+                )
+            )
+        mentions = {entity.id for entity in entities} | {timex.id for timex in timexes}
+        entity_ids = {entity.id for entity in entities}
+        events = []
+        for index, item in enumerate(self._list(record, "events")):
+            pointer = f"/events/{index}"
+            item = self._object(item, pointer)
+            label = self._string(item, "type", pointer, set(EVENT_TYPES))
+            trigger = self.span(self._object(item.get("trigger"), f"{pointer}/trigger"), f"{pointer}/trigger")
+            arguments = []
+            for position, argument in enumerate(self._list(item, "arguments")):
+                argument_pointer = f"{pointer}/arguments/{position}"
+                argument = self._object(argument, argument_pointer)
+                role = self._string(argument, "role", argument_pointer, set(EVENT_ROLES))
+                arguments.append(self._reference(argument, argument_pointer, mentions, Argument, role))
+            realis = item.get("realis")
+            if realis is not None and realis not in EVENT_REALIS:
+                raise self.fail(f"unknown realis {realis!r}", f"{pointer}/realis")
+            events.append(Event(str(item.get("id", f"E{index + 1}")), label, trigger, tuple(arguments), realis))
+        quotes = []
+        for index, item in enumerate(self._list(record, "quotes")):
+            pointer = f"/quotes/{index}"
+            item = self._object(item, pointer)
+            kind = self._string(item, "kind", pointer, set(QUOTE_KINDS))
+            content = self.span(self._object(item.get("content"), f"{pointer}/content"), f"{pointer}/content")
+            cue = None
+            if item.get("cue") is not None:
+                cue = self.span(self._object(item["cue"], f"{pointer}/cue"), f"{pointer}/cue")
+            speaker = None
+            if item.get("speaker") is not None:
+                speaker_item = self._object(item["speaker"], f"{pointer}/speaker")
+                speaker = self._reference(speaker_item, f"{pointer}/speaker", entity_ids, Speaker)
+            quotes.append(Quote(str(item.get("id", f"Q{index + 1}")), kind, content, cue, speaker))
+        return Document(
+            id=self.gold.id,
+            text=self.text,
+            entities=tuple(entities),
+            timex=tuple(timexes),
+            events=tuple(events),
+            quotes=tuple(quotes),
+        )
+
+    def _reference(self, item: dict, pointer: str, known: set[str], kind: type, *args: str):
+        if "ref" in item:
+            if item["ref"] not in known:
+                raise self.fail(f"ref {item['ref']!r} names no predicted mention", f"{pointer}/ref")
+            return kind(*args, ref=item["ref"])
+        return kind(*args, span=self.span(item, pointer))
+
+
+# --- sentence level ----------------------------------------------------------------------
+
+
+def _sentence_predictions(records, gold_docs: list[Document], views: dict[str, SentenceView], tagset: str):
+    allowed_labels = {layer: set(layer_labels(layer)) for layer in LAYERS}
+    allowed_labels["entities"] = entity_labels(tagset)
+    seen: dict[str, int] = {}
+    tags: dict[str, dict[str, list[str]]] = {}
+    for line, record in records:
+        sentence_id = record["id"]
+        if sentence_id not in views:
+            raise line.error(f"unknown sentence id {sentence_id!r}", "id")
+        if sentence_id in seen:
+            raise line.error(f"duplicate id {sentence_id!r} (first on line {seen[sentence_id]})", "id")
+        seen[sentence_id] = line.number
+        view = views[sentence_id]
+        if "tokens" in record and record["tokens"] != [token.text for token in view.tokens]:
+            raise line.error("tokens differ from the published tokens of this sentence", "tokens")
+        tags[sentence_id] = {}
+        for column, layer in LAYER_OF_COLUMN.items():
+            if column not in record:
+                continue
+            sequence = record[column]
+            if not isinstance(sequence, list):
+                raise line.error("must be a list of tags", column)
+            if len(sequence) != len(view.tokens):
+                raise line.error(f"{len(sequence)} tags for {len(view.tokens)} tokens", column)
+            for position, tag in enumerate(sequence):
+                parsed = parse_tag(tag)
+                if parsed is None:
+                    raise line.error(f"invalid tag {tag!r} (expected O, B-LABEL or I-LABEL)", f"{column}/{position}")
+                if parsed[1] and parsed[1] not in allowed_labels[layer]:
+                    raise line.error(f"unknown type {parsed[1]!r} in tag {tag!r}", f"{column}/{position}")
+            tags[sentence_id][layer] = list(sequence)
+    documents = [_document_from_tags(document, views, tags) for document in gold_docs]
+    return Predictions(documents, "sentence", tags)
+
+
+def _document_from_tags(gold: Document, views: dict[str, SentenceView], tags) -> Document:
+    spans: dict[str, list] = {layer: [] for layer in LAYERS}
+    for sentence_id, view in views.items():
+        if view.doc_id != gold.id or sentence_id not in tags:
+            continue
+        for layer, sequence in tags[sentence_id].items():
+            spans[layer] += tags_to_spans(view.tokens, sequence)
+    text = gold.text
+
+    def span(item) -> Span:
+        return Span(item.start, item.end, text[item.start : item.end])
+
+    return Document(
+        id=gold.id,
+        text=text,
+        entities=tuple(
+            Entity(f"T{i + 1}", s.start, s.end, s.label, text[s.start : s.end]) for i, s in enumerate(spans["entities"])
+        ),
+        timex=tuple(
+            Timex(f"X{i + 1}", s.start, s.end, s.label, "", text[s.start : s.end]) for i, s in enumerate(spans["timex"])
+        ),
+        events=tuple(Event(f"E{i + 1}", s.label, span(s)) for i, s in enumerate(spans["events"])),
+        quotes=tuple(Quote(f"Q{i + 1}", s.label, span(s)) for i, s in enumerate(spans["quotes"])),
+    )

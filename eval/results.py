@@ -1,0 +1,210 @@
+"""Result objects: per-unit count tables, the scores derived from them, and their signatures.
+
+Counts are the state (`CountTable`); precision, recall and F1 are derived when a table is
+scored (`score_table`), with a bootstrap interval for every F1. Everything is frozen and
+`to_dict()` keeps a stable key order; F1 values are fractions in 0..1, None when undefined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from khabar.eval import prf
+from khabar.eval.bootstrap import Bootstrap, percentile_interval
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """Per-unit counts of one metric: `counts[unit, label] = (tp, pred, gold)`.
+
+    `kind="f1"` reads them as precision/recall/F1; `kind="accuracy"` as (correct, total,
+    total), so accuracy = tp / pred. `description` says in plain words what a match is.
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    counts: np.ndarray
+    kind: str = "f1"
+    description: str = ""
+    settings: dict[str, str] = field(default_factory=dict)
+
+    def summed(self) -> np.ndarray:
+        return self.counts.sum(axis=0)
+
+
+@dataclass(frozen=True)
+class Score:
+    """One row of a report: summed counts and the scores derived from them."""
+
+    tp: float
+    pred: float
+    gold: float
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    ci: tuple[float, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "support": _number(self.gold),
+            "tp": _number(self.tp),
+            "pred": _number(self.pred),
+            "ci": list(self.ci) if self.ci else None,
+        }
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    correct: float
+    total: float
+    accuracy: float | None
+    ci: tuple[float, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accuracy": self.accuracy,
+            "correct": _number(self.correct),
+            "total": _number(self.total),
+            "ci": list(self.ci) if self.ci else None,
+        }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """The scores of one metric: per label and micro/macro/weighted (or one accuracy)."""
+
+    name: str
+    kind: str
+    description: str
+    per_label: dict[str, Score]
+    averages: dict[str, Score]
+    accuracy: Accuracy | None
+    signature: dict[str, Any]
+
+    @property
+    def micro(self) -> Score:
+        return self.averages["micro"]
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "kind": self.kind, "description": self.description}
+        if self.kind == "accuracy":
+            data["accuracy"] = self.accuracy.to_dict() if self.accuracy else None
+        else:
+            data["per_label"] = {label: score.to_dict() for label, score in self.per_label.items()}
+            data.update({name: score.to_dict() for name, score in self.averages.items()})
+        data["signature"] = dict(self.signature)
+        return data
+
+
+def _score(summed: np.ndarray, resampled: np.ndarray | None) -> Score:
+    scores = prf.per_label(summed)
+    ci = percentile_interval(prf.per_label(resampled)["f1"]) if resampled is not None else None
+    return Score(
+        tp=float(summed[prf.TP]),
+        pred=float(summed[prf.PRED]),
+        gold=float(summed[prf.GOLD]),
+        precision=prf.as_optional(scores["precision"]),
+        recall=prf.as_optional(scores["recall"]),
+        f1=prf.as_optional(scores["f1"]),
+        ci=ci,
+    )
+
+
+def _average(table: np.ndarray, resampled: np.ndarray | None, average: str) -> Score:
+    scores = prf.AVERAGES[average](table)
+    summed = table.sum(axis=0)
+    ci = None
+    if resampled is not None:
+        ci = percentile_interval(prf.AVERAGES[average](resampled)["f1"])
+    return Score(
+        tp=float(summed[prf.TP]),
+        pred=float(summed[prf.PRED]),
+        gold=float(summed[prf.GOLD]),
+        precision=prf.as_optional(scores["precision"]),
+        recall=prf.as_optional(scores["recall"]),
+        f1=prf.as_optional(scores["f1"]),
+        ci=ci,
+    )
+
+
+def score_table(table: CountTable, bootstrap: Bootstrap, signature: dict[str, Any]) -> MetricResult:
+    """Scores of a count table, with percentile intervals from `bootstrap` (none when n = 0)."""
+    summed = table.summed() if table.counts.size else np.zeros((len(table.labels), 3))
+    resampled = bootstrap.resample(table.counts) if bootstrap.n and table.counts.shape[0] else None
+    if table.kind == "accuracy":
+        total = summed.sum(axis=0)
+        ci = None
+        if resampled is not None:
+            ci = percentile_interval(prf.per_label(resampled.sum(axis=-2))["precision"])
+        value = prf.as_optional(prf.per_label(total)["precision"])
+        accuracy = Accuracy(float(total[prf.TP]), float(total[prf.PRED]), value, ci)
+        return MetricResult(table.name, table.kind, table.description, {}, {}, accuracy, signature)
+    present = [index for index in range(len(table.labels)) if summed[index, prf.PRED] + summed[index, prf.GOLD] > 0]
+    order = sorted(present, key=lambda index: table.labels[index])
+    per_label = {
+        table.labels[index]: _score(summed[index], resampled[:, index] if resampled is not None else None)
+        for index in order
+    }
+    averages = {name: _average(summed, resampled, name) for name in prf.AVERAGES}
+    return MetricResult(table.name, table.kind, table.description, per_label, averages, None, signature)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline score of a layer: metric name, F1 and its 95% interval."""
+
+    name: str
+    f1: float | None
+    low: float | None
+    high: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.name, "f1": self.f1, "ci": [self.low, self.high]}
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    layer: str
+    headline: Headline
+    headline_metric: str
+    metrics: dict[str, MetricResult]
+    signature: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "headline": self.headline.to_dict(),
+            "headline_metric": self.headline_metric,
+            "signature": dict(self.signature),
+            "metrics": {name: metric.to_dict() for name, metric in self.metrics.items()},
+        }
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    """Scores of every requested layer, the shared signature, and warnings about the input."""
+
+    layers: dict[str, LayerResult]
+    signature: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+    tables: dict[str, dict[str, CountTable]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def headline(self) -> dict[str, Headline]:
+        return {layer: result.headline for layer, result in self.layers.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "signature": dict(self.signature),
+            "headline": {layer: headline.to_dict() for layer, headline in self.headline.items()},
+            "layers": {layer: result.to_dict() for layer, result in self.layers.items()},
+            "warnings": list(self.warnings),
+        }

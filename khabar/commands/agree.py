@@ -1,0 +1,62 @@
+"""`khabar agree`: inter-annotator agreement between two annotation folders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from khabar.inventories import LAYERS
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "agree",
+        help="inter-annotator agreement between two annotation folders",
+        description=(
+            "Agreement between two annotations of the same documents: span F1 per layer and label (with "
+            "95%% bootstrap intervals), timex value agreement, and Cohen's kappa on the token view."
+        ),
+    )
+    parser.add_argument("annotations_a", type=Path, metavar="ANNOTATIONS_A", help="corpus or annotation folder")
+    parser.add_argument("annotations_b", type=Path, metavar="ANNOTATIONS_B", help="corpus or annotation folder")
+    parser.add_argument("--layers", nargs="+", choices=LAYERS, default=list(LAYERS), help="layers to compare")
+    parser.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed of the resampling")
+    parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
+    parser.set_defaults(run=run)
+
+
+def render(result) -> str:
+    from khabar.eval.render import count, interval, percent
+    from khabar.eval.signature import render as render_signature
+
+    header = ["layer", "measure", "label", "value", "95% CI", "A", "B"]
+    rows = []
+    for row in result.rows:
+        value = percent(row.value) if "kappa" not in row.measure else ("–" if row.value is None else f"{row.value:.3f}")
+        counts = ["" if item is None else count(item) for item in (row.support_a, row.support_b)]
+        rows.append([row.layer, row.measure, row.label, value, interval(row.ci) if row.ci else "", *counts])
+    widths = [max(len(line[index]) for line in [header, *rows]) for index in range(len(header))]
+    lines = []
+    for line in [header, *rows]:
+        cells = [cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(line)]
+        lines.append("  ".join(cells).rstrip())
+    lines.append(render_signature(result.signature))
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from khabar.commands.evaluate import load_gold
+    from khabar.errors import InputError
+    from khabar.eval.agreement import agreement, check_same_documents
+    from khabar.eval.render import to_json
+
+    if args.bootstrap < 0:
+        raise InputError("--bootstrap must be 0 or more")
+    docs_a = load_gold(args.annotations_a)
+    docs_b = load_gold(args.annotations_b)
+    check_same_documents(docs_a, docs_b, str(args.annotations_a), str(args.annotations_b))
+    result = agreement(docs_a, docs_b, layers=args.layers, bootstrap=args.bootstrap, seed=args.seed)
+    sys.stdout.write(to_json(result.to_dict()) if args.format == "json" else render(result))
+    return 0

@@ -1,0 +1,88 @@
+"""`khabar check`: the regression gate — re-score the reference systems, exit 1 on a regression."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_REFERENCE = Path("baselines") / "scores.json"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="exit 1 when a system's headline F1 falls below its committed reference",
+        description=(
+            "Re-score the systems named in the reference and compare every headline F1 with it. Exit 1 when "
+            "any falls below its reference by more than the tolerance (the larger of the reference interval's "
+            "half-width and --min-tolerance), printing what regressed; exit 0 otherwise. Improvements are "
+            "listed with the command that updates the reference."
+        ),
+    )
+    parser.add_argument(
+        "--reference", type=Path, default=DEFAULT_REFERENCE, help="reference scores (default: baselines/scores.json)"
+    )
+    parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus")
+    parser.add_argument(
+        "--min-tolerance", type=float, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
+    )
+    parser.set_defaults(run=run)
+
+
+def read_reference(path: Path) -> dict:
+    from khabar.errors import InputError
+    from khabar.eval.gate import check_shape
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("no such reference file", where=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8", where=str(path)) from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"not JSON ({error.msg})", where=str(path), pointer=f"line {error.lineno}") from None
+    check_shape(data, str(path))
+    return data
+
+
+def reference_settings(reference: dict) -> tuple[int, int]:
+    """Bootstrap size and seed the reference was computed with (so intervals are comparable)."""
+    for layers in reference["systems"].values():
+        for entry in layers.values():
+            signature = entry.get("signature", {})
+            if "boot" in signature and "seed" in signature:
+                return int(signature["boot"]), int(signature["seed"])
+    return 1000, 7
+
+
+def run(args: argparse.Namespace) -> int:
+    from khabar.commands.evaluate import load_gold
+    from khabar.errors import KhabarError
+    from khabar.eval.gate import UPDATE_COMMAND, regressions
+
+    reference = read_reference(args.reference)
+    gold = load_gold(args.gold)
+    # The baselines package is imported only here: the gate itself does not depend on it.
+    try:
+        from khabar.baselines.benchmark import run_benchmark
+    except ImportError as error:
+        raise KhabarError(f"cannot re-score the reference systems: {error}") from None
+
+    bootstrap, seed = reference_settings(reference)
+    current = run_benchmark(gold, systems=list(reference["systems"]), bootstrap=bootstrap, seed=seed)
+    report = regressions(reference, current, min_tolerance=args.min_tolerance)
+    for change in report.regressions:
+        print(f"regressed: {change.describe()}")
+    for change in report.improvements:
+        print(f"improved: {change.describe()}")
+    if report.improvements:
+        print(f"update the reference with: {UPDATE_COMMAND}")
+    for note in report.notes:
+        print(f"note: {note}")
+    total = len(report.regressions) + len(report.improvements) + len(report.unchanged)
+    verdict = "FAILED" if report.failed else "ok"
+    summary = f"{verdict}: {len(report.regressions)} regressed, {len(report.improvements)} improved, "
+    print(summary + f"{len(report.unchanged)} within tolerance, of {total} headline scores", file=sys.stderr)
+    return 1 if report.failed else 0

@@ -1,0 +1,79 @@
+"""`khabar compare`: paired significance tests between two systems' predictions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from khabar.commands.evaluate import add_scoring_options
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "compare",
+        help="is system A really better than system B? (paired tests per layer)",
+        description=(
+            "Compare two prediction files on the headline F1 of each layer: the difference, a paired "
+            "bootstrap p-value and an approximate randomization p-value, both p = (c+1)/(n+1)."
+        ),
+    )
+    parser.add_argument("prediction_a", type=Path, metavar="A.jsonl", help="predictions of system A")
+    parser.add_argument("prediction_b", type=Path, metavar="B.jsonl", help="predictions of system B")
+    add_scoring_options(parser)
+    parser.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="paired bootstrap resamples")
+    parser.add_argument("--trials", type=int, default=10000, metavar="N", help="approximate randomization trials")
+    parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
+    parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
+    parser.set_defaults(run=run)
+
+
+def render(comparison, name_a: str, name_b: str) -> str:
+    from khabar.eval.render import percent
+    from khabar.eval.signature import render as render_signature
+
+    header = ["layer", "metric", "A", "B", "A − B", "p (bootstrap)", "p (randomization)"]
+    rows = [
+        [
+            layer,
+            item.metric,
+            percent(item.f1_a),
+            percent(item.f1_b),
+            f"{item.difference * 100:+.1f}",
+            f"{item.p_bootstrap:.4f}",
+            f"{item.p_randomization:.4f}",
+        ]
+        for layer, item in comparison.layers.items()
+    ]
+    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header))]
+    lines = [f"A = {name_a}", f"B = {name_b}"]
+    for row in [header, *rows]:
+        lines.append("  ".join(cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+    lines.append(render_signature(comparison.signature))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from khabar.commands.evaluate import load_gold, score_file
+    from khabar.errors import InputError
+    from khabar.eval.render import to_json
+    from khabar.eval.significance import compare_results
+
+    if args.bootstrap < 1 or args.trials < 1:
+        raise InputError("--bootstrap and --trials must be 1 or more")
+    gold = load_gold(args.gold)
+    result_a = score_file(args.prediction_a, gold, args, 0)
+    result_b = score_file(args.prediction_b, gold, args, 0)
+    for path, result in ((args.prediction_a, result_a), (args.prediction_b, result_b)):
+        for warning in result.warnings:
+            print(f"Warning: {path}: {warning}", file=sys.stderr)
+    comparison = compare_results(result_a, result_b, bootstrap=args.bootstrap, trials=args.trials, seed=args.seed)
+    if args.format == "json":
+        report = to_json(comparison.to_dict())
+    else:
+        report = render(comparison, str(args.prediction_a), str(args.prediction_b))
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+    return 0

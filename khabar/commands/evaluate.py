@@ -1,0 +1,104 @@
+"""`khabar evaluate`: score a prediction file against the gold corpus, per layer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
+
+
+def add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by `evaluate` and `compare`."""
+    parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus or annotation folder")
+    parser.add_argument("--layers", nargs="+", choices=LAYERS, default=list(LAYERS), help="layers to score")
+    parser.add_argument(
+        "--tagset", choices=list(TAGSET_PROJECTIONS), default="khabar", help="project entity labels onto this tag set"
+    )
+    parser.add_argument(
+        "--normalize", action="store_true", help="match spans after orthographic normalization of both sides"
+    )
+    parser.add_argument("--seed", type=int, default=7, help="random seed of the resampling")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="score predictions (JSONL) against the gold annotation",
+        description=(
+            "Score predictions against the gold annotation: seqeval (strict IOB2 and conlleval) on the token "
+            "view, span, timex, event and quote metrics on character offsets, each F1 with a 95%% bootstrap "
+            "interval and a signature. PRED is JSONL, one document per line in the annotation shape, or one "
+            "sentence per line with IOB2 tags. Exit 2 on bad input, with no output written."
+        ),
+    )
+    parser.add_argument("predictions", type=Path, metavar="PRED.jsonl", help="prediction file")
+    add_scoring_options(parser)
+    parser.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
+    parser.add_argument("--format", choices=["table", "json", "markdown"], default="table", help="output format")
+    parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
+    parser.set_defaults(run=run)
+
+
+def load_gold(path: Path):
+    from khabar.errors import InputError
+    from khabar.store import annotation_paths, load_corpus
+
+    if not path.exists():
+        raise InputError(f"no such gold folder: {path}")
+    if not annotation_paths(path):
+        raise InputError(f"no annotation files in {path}")
+    return load_corpus(path)
+
+
+def span_map_for(normalize: bool):
+    """The span-mapping step: identity, or canonical raw spans under orthographic normalization."""
+    if not normalize:
+        return None, "none"
+    from khabar.eval.harness import normalized_spans
+    from khabar.normalize import DEFAULT_RULES
+
+    return normalized_spans, DEFAULT_RULES.name
+
+
+def score_file(path: Path, gold, args: argparse.Namespace, bootstrap: int):
+    from khabar.eval import evaluate
+    from khabar.eval.harness import snap_to_tokens
+    from khabar.eval.predictions import load_predictions
+
+    predictions = load_predictions(path, gold, tagset=args.tagset)
+    span_map, normalize = span_map_for(args.normalize)
+    if predictions.shape == "sentence" and span_map is not None:
+        from khabar.eval.harness import compose
+
+        span_map = compose(snap_to_tokens, span_map)
+    return evaluate(
+        gold,
+        predictions.documents,
+        layers=tuple(args.layers),
+        tagset=args.tagset,
+        bootstrap=bootstrap,
+        seed=args.seed,
+        pred_tags=predictions.tags or None,
+        span_map=span_map,
+        normalize=normalize,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from khabar.errors import InputError
+    from khabar.eval.render import RENDERERS
+
+    if args.bootstrap < 0:
+        raise InputError("--bootstrap must be 0 or more")
+    gold = load_gold(args.gold)
+    result = score_file(args.predictions, gold, args, args.bootstrap)
+    for warning in result.warnings:
+        print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
+    report = RENDERERS[args.format](result)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+    return 0

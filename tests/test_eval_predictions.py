@@ -1,0 +1,174 @@
+"""The prediction reader: both shapes, round trip, and one exact message per bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from khabar.eval import evaluate
+from khabar.eval.predictions import load_predictions, read_predictions, write_predictions
+
+from khabar.errors import InputError
+from khabar.views import token_view
+from tests.eval_helpers import TEXT, document, entity
+from tests.strategies import documents
+
+GOLD = document(entities=(entity(TEXT, "T1", "الرياض", "GPE"), entity(TEXT, "T2", "محمد بن سلمان", "PER")))
+
+
+def write_lines(tmp_path, lines, name="pred.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@settings(max_examples=30, deadline=None)
+@given(documents(doc_id="doc-0001"))
+def test_write_then_read_round_trips_documents(tmp_path_factory, doc):
+    path = tmp_path_factory.mktemp("pred") / "pred.jsonl"
+    write_predictions(path, [doc])
+    (read,) = read_predictions(path, [doc])
+    assert (read.entities, read.timex, read.events, read.quotes) == (doc.entities, doc.timex, doc.events, doc.quotes)
+
+
+def test_document_shape_allows_extra_keys_and_missing_layers(tmp_path):
+    start, end = 28, 34
+    line = {"id": "doc-0001", "text_sha256": GOLD.text_sha256, "language": "ar", "source": {}, "dct": None}
+    line["entities"] = [{"start": start, "end": end, "type": "GPE"}]
+    (pred,) = read_predictions(write_lines(tmp_path, [line]), [GOLD])
+    assert pred.entities[0].text == "الرياض" and pred.timex == ()
+
+
+def test_sentence_shape_is_scored_on_the_submitted_tags(tmp_path):
+    views, _ = token_view(GOLD)
+    lines = []
+    for view in views:
+        tags = list(view.tags["entities"])
+        lines.append({"id": view.id, "tokens": [token.text for token in view.tokens], "ner_tags": tags})
+    predictions = load_predictions(write_lines(tmp_path, lines), [GOLD])
+    assert predictions.shape == "sentence"
+    result = evaluate([GOLD], predictions.documents, layers=["entities"], pred_tags=predictions.tags, bootstrap=0)
+    assert result.headline["entities"].f1 == 1.0
+    assert result.layers["entities"].metrics["span-strict"].micro.f1 == 1.0
+    assert result.signature["spans"] == "tokens"
+
+
+def test_sentence_shape_keeps_invalid_chains_for_strict_mode(tmp_path):
+    views, _ = token_view(GOLD)
+    lines = [{"id": view.id, "ner_tags": [tag.replace("B-", "I-") for tag in view.tags["entities"]]} for view in views]
+    predictions = load_predictions(write_lines(tmp_path, lines), [GOLD])
+    result = evaluate([GOLD], predictions.documents, layers=["entities"], pred_tags=predictions.tags, bootstrap=0)
+    assert result.headline["entities"].f1 == 0.0
+    assert result.layers["entities"].metrics["seqeval-conlleval"].micro.f1 == 1.0
+
+
+def test_clitic_attached_tokens_match_gold_character_spans(tmp_path):
+    text = "هاجم التحالف لداعش أمس"
+    gold = document(text, entities=(entity(text, "T1", "داعش", "ORG"),))
+    (view,) = token_view(gold)[0]
+    assert view.tags["entities"] == ["O", "O", "B-ORG", "O"]
+    line = {"id": view.id, "ner_tags": view.tags["entities"]}
+    predictions = load_predictions(write_lines(tmp_path, [line]), [gold])
+    result = evaluate([gold], predictions.documents, layers=["entities"], pred_tags=predictions.tags, bootstrap=0)
+    assert result.layers["entities"].metrics["span-strict"].micro.f1 == 1.0
+
+
+BAD_DOCUMENT_LINES = [
+    (
+        {"entities": [{"start": 28, "end": 9999, "type": "GPE"}]},
+        "line 1: /entities/0/end: end 9999 out of range 0..{n}",
+    ),
+    ({"entities": [{"start": -1, "end": 3, "type": "GPE"}]}, "line 1: /entities/0/start: start -1 out of range 0..{n}"),
+    ({"entities": [{"start": 34, "end": 28, "type": "GPE"}]}, "line 1: /entities/0/end: start 34 >= end 28"),
+    ({"entities": [{"start": 28, "end": 28, "type": "GPE"}]}, "line 1: /entities/0/end: start 28 >= end 28"),
+    ({"entities": [{"start": 28, "end": 34, "type": "CITY"}]}, "line 1: /entities/0/type: unknown type 'CITY'"),
+    ({"timex": [{"start": 28, "end": 34, "type": "DAY", "value": "X"}]}, "line 1: /timex/0/type: unknown type 'DAY'"),
+    (
+        {"entities": [{"start": 28, "end": 34, "type": "GPE", "text": "الرياضي"}]},
+        "line 1: /entities/0/text: text 'الرياضي' does not match the gold text 'الرياض'",
+    ),
+    ({"entities": [{"end": 34, "type": "GPE"}]}, "line 1: /entities/0: missing start"),
+    ({"entities": {"start": 1}}, "line 1: /entities: must be a list"),
+    (
+        {
+            "events": [
+                {
+                    "type": "Conflict:Attack",
+                    "trigger": {"start": 0, "end": 3},
+                    "arguments": [{"role": "Agent", "ref": "T9"}],
+                }
+            ]
+        },
+        "line 1: /events/0/arguments/0/ref: ref 'T9' names no predicted mention",
+    ),
+    (
+        {"text_sha256": "0" * 64},
+        "line 1: /text_sha256: text_sha256 is not the gold text's hash (predicted on another text?)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), BAD_DOCUMENT_LINES)
+def test_bad_document_lines_name_file_line_and_field(tmp_path, fields, expected):
+    path = write_lines(tmp_path, [{"id": "doc-0001", **fields}])
+    with pytest.raises(InputError) as error:
+        read_predictions(path, [GOLD])
+    assert str(error.value) == f"{path}:" + expected.format(n=len(TEXT))
+    assert error.value.exit_code == 2
+
+
+def test_bad_files_name_file_line_and_field(tmp_path):
+    views, _ = token_view(GOLD)
+    first = views[0]
+    n_tokens = len(first.tokens)
+    cases = [
+        (b'{"id": "doc-0001"}\n{"id": \n', "line 2: not JSON (Expecting value, column 8)"),
+        (b'{"id": "doc-0001"}\n{"id": "\xff"}\n', "line 2: not UTF-8 (byte 9)"),
+        (b"\n\n", "empty file (no predictions)"),
+        (b"", "empty file (no predictions)"),
+        (b'{"entities": []}\n', "line 1: id: missing id"),
+        (b"[1, 2]\n", "line 1: not a JSON object"),
+        (b'{"id": "doc-0099"}\n', "line 1: id: unknown document or sentence id 'doc-0099'"),
+        (b'{"id": "doc-0001"}\n{"id": "doc-0007"}\n', "line 2: id: unknown document id 'doc-0007'"),
+        (b'{"id": "doc-0001"}\n\n{"id": "doc-0001"}\n', "line 3: id: duplicate id 'doc-0001' (first on line 1)"),
+        (
+            json.dumps({"id": first.id, "ner_tags": ["O"] * (n_tokens + 1)}).encode(),
+            f"line 1: ner_tags: {n_tokens + 1} tags for {n_tokens} tokens",
+        ),
+        (
+            json.dumps({"id": first.id, "ner_tags": ["O"] * (n_tokens - 1) + ["B_PER"]}).encode(),
+            f"line 1: ner_tags/{n_tokens - 1}: invalid tag 'B_PER' (expected O, B-LABEL or I-LABEL)",
+        ),
+        (
+            json.dumps({"id": first.id, "ner_tags": ["O"] * (n_tokens - 1) + ["B-CITY"]}).encode(),
+            f"line 1: ner_tags/{n_tokens - 1}: unknown type 'CITY' in tag 'B-CITY'",
+        ),
+        (
+            (json.dumps({"id": first.id}) + "\n" + json.dumps({"id": "doc-0001-s999"})).encode(),
+            "line 2: id: unknown sentence id 'doc-0001-s999'",
+        ),
+        (
+            (json.dumps({"id": first.id}) + "\n" + json.dumps({"id": first.id})).encode(),
+            "line 2: id: duplicate id 'doc-0001-s000' (first on line 1)",
+        ),
+        (
+            json.dumps({"id": first.id, "tokens": ["x"]}).encode(),
+            "line 1: tokens: tokens differ from the published tokens of this sentence",
+        ),
+    ]
+    for content, expected in cases:
+        path = tmp_path / "pred.jsonl"
+        path.write_bytes(content)
+        with pytest.raises(InputError) as error:
+            read_predictions(path, [GOLD])
+        separator = "" if expected.startswith("line") else " "
+        assert str(error.value) == f"{path}:{separator}{expected}"
+
+
+def test_wojood_labels_are_accepted_with_that_tag_set(tmp_path):
+    path = write_lines(tmp_path, [{"id": "doc-0001", "entities": [{"start": 28, "end": 34, "type": "PERS"}]}])
+    with pytest.raises(InputError, match="unknown type 'PERS'"):
+        read_predictions(path, [GOLD])
+    (pred,) = read_predictions(path, [GOLD], tagset="wojood")
+    assert pred.entities[0].type == "PERS"
