@@ -27,6 +27,7 @@ ORDER = (
     "tagset",
     "average",
     "normalize",
+    "perturb",
     "spans",
     "zero_division",
     "unit",

@@ -9,8 +9,6 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from khabar.commands.evaluate import add_scoring_options
-    from khabar.commands.perturb import add_perturbation_options
-
     parser = subparsers.add_parser(
         "report",
         help="write a self-contained HTML error analysis of a prediction file",
@@ -25,15 +23,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("predictions", type=Path, metavar="PRED.jsonl", help="prediction file")
     parser.add_argument("--out", type=Path, required=True, help="HTML file to write")
     add_scoring_options(parser)
-    add_perturbation_options(parser)
     parser.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
     parser.add_argument("--title", default="", help="page title (default: the prediction file's name)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import load_gold, score_file, span_map_for
-    from khabar.commands.perturb import apply_perturbation
+    from khabar.commands.evaluate import gold_for, score_file, span_map_for
     from khabar.errors import InputError
     from khabar.eval.harness import compose, project_document, snap_to_tokens
     from khabar.eval.predictions import load_predictions
@@ -41,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 0:
         raise InputError("--bootstrap must be 0 or more")
-    gold = apply_perturbation(load_gold(args.gold), args)
+    gold = gold_for(args)
     result = score_file(args.predictions, gold, args, args.bootstrap)
     predictions = load_predictions(args.predictions, gold, tagset=args.tagset)
     # The outcomes are matched after the same span mapping the scores used.
