@@ -9,6 +9,7 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from khabar.commands.evaluate import add_scoring_options
+
     parser = subparsers.add_parser(
         "report",
         help="write a self-contained HTML error analysis of a prediction file",
