@@ -87,7 +87,7 @@ def approximate_randomization_p(
     count = 0
     done = 0
     while done < n:
-        block = min(BLOCK * 10, n - done)
+        block = min(BLOCK, n - done)
         swap = rng.integers(0, 2, size=(block, n_units)).astype(np.float64)
         sums_a = (1 - swap) @ flat_a + swap @ flat_b
         sums_b = total.sum(axis=0) - sums_a

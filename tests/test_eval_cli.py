@@ -113,6 +113,12 @@ BAD = [
         doc_line(quotes=[{"kind": "said", "content": {"start": 0, "end": 3}}]),
         "line 1: /quotes/0/kind: unknown type 'said'",
     ),
+    (b'{"id": "doc-0001-s000"}\n{"id": "doc-0001-s099"}', "line 2: id: unknown sentence id 'doc-0001-s099'"),
+    (b'{"id": "doc-0001-s000"}\n{"id": "doc-0001-s000"}', "line 2: id: duplicate id 'doc-0001-s000' (first on line 1)"),
+    (
+        b'{"id": "doc-0001", "timex": [{"start": 0, "end": 3, "type": "DAY", "value": "X"}]}',
+        "line 1: /timex/0/type: unknown type 'DAY'",
+    ),
     (b"", "empty file (no predictions)"),
 ]
 
@@ -148,3 +154,12 @@ def test_bad_input_through_a_real_process(tmp_path, gold_dir):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == f"Error: {pred}:line 2: not JSON (Expecting value, column 8)\n"
+
+
+def test_an_unwritable_output_file_is_one_line(tmp_path, gold_dir, capsys):
+    pred = tmp_path / "pred.jsonl"
+    write_predictions(pred, [GOLD])
+    out_file = tmp_path / "missing-folder" / "scores.json"
+    code, out, err = run(capsys, "evaluate", pred, "--gold", gold_dir, "--bootstrap", "0", "--out", out_file)
+    assert (code, out) == (2, "")
+    assert err.endswith(f"Error: {out_file}: cannot write the report: No such file or directory\n")

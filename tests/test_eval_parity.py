@@ -107,3 +107,25 @@ def test_invalid_tag_strings_are_rejected_with_their_position(bad):
 def test_length_mismatch_is_rejected():
     with pytest.raises(InputError, match="sequence 0: 2 gold tags but 1 predicted"):
         score_tags([["O", "O"]], [["O"]], bootstrap=0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(data=paired_sequences(), cut=st.integers(0, 8))
+def test_counts_add_across_any_split(data, cut):
+    from khabar.eval.tags import tag_count_tables
+
+    gold, pred = data
+    whole = tag_count_tables(gold, pred)
+    first = tag_count_tables(gold[:cut], pred[:cut]) if cut else None
+    second = tag_count_tables(gold[cut:], pred[cut:]) if gold[cut:] else None
+    for mode, table in whole.items():
+        totals = dict(zip(table.labels, table.summed().tolist(), strict=True))
+        parts: dict[str, list[int]] = {}
+        for part in (first, second):
+            if part is None:
+                continue
+            for label, row in zip(part[mode].labels, part[mode].summed().tolist(), strict=True):
+                parts[label] = [a + b for a, b in zip(parts.get(label, [0, 0, 0]), row, strict=True)]
+        assert {label: row for label, row in totals.items() if any(row)} == {
+            label: row for label, row in parts.items() if any(row)
+        }

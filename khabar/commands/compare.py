@@ -54,7 +54,7 @@ def render(comparison, name_a: str, name_b: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import gold_for, score_file
+    from khabar.commands.evaluate import gold_for, score_file, write_report
     from khabar.errors import InputError
     from khabar.eval.render import to_json
     from khabar.eval.significance import compare_results
@@ -72,8 +72,5 @@ def run(args: argparse.Namespace) -> int:
         report = to_json(comparison.to_dict())
     else:
         report = render(comparison, str(args.prediction_a), str(args.prediction_b))
-    if args.out:
-        args.out.write_text(report, encoding="utf-8")
-    else:
-        sys.stdout.write(report)
+    write_report(report, args.out)
     return 0

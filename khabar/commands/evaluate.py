@@ -114,9 +114,18 @@ def run(args: argparse.Namespace) -> int:
     result = score_file(args.predictions, gold, args, args.bootstrap)
     for warning in result.warnings:
         print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
-    report = RENDERERS[args.format](result)
-    if args.out:
-        args.out.write_text(report, encoding="utf-8")
-    else:
-        sys.stdout.write(report)
+    write_report(RENDERERS[args.format](result), args.out)
     return 0
+
+
+def write_report(report: str, out: Path | None) -> None:
+    """Write the finished report to `out` (or standard output); nothing is written before."""
+    from khabar.errors import InputError
+
+    if out is None:
+        sys.stdout.write(report)
+        return
+    try:
+        out.write_text(report, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot write the report: {error.strerror}", where=str(out)) from None
