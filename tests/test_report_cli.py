@@ -70,7 +70,7 @@ def test_report_of_an_imperfect_prediction(gold, corpus_dir, tmp_path, capsys):
     entities.remove(third)  # missed
     predictions = tmp_path / "pred.jsonl"
     write_predictions(predictions, [replace(document, entities=tuple(entities))])
-    out = tmp_path / "out" / "report.html"
+    out = tmp_path / "report.html"
     arguments = [str(predictions), "--gold", str(corpus_dir), "--bootstrap", "50", "--layers", "entities", "timex"]
     assert main(["report", *arguments, "--out", str(out)]) == 0
     assert capsys.readouterr().err == f"wrote {out}\n"
@@ -110,3 +110,12 @@ def test_report_normalize_counts_a_diacritic_difference_as_correct(tmp_path: Pat
     normalized = (tmp_path / "norm.html").read_text(encoding="utf-8")
     assert 'class="m wrong_boundary" title=' in raw and 'class="m correct" title=' not in raw
     assert 'class="m correct" title=' in normalized and "normalize:ar-ortho.1" in normalized
+
+
+def test_report_into_a_missing_folder_is_an_input_error(gold, corpus_dir, tmp_path, capsys):
+    predictions = tmp_path / "pred.jsonl"
+    write_predictions(predictions, gold)
+    out = tmp_path / "missing" / "report.html"
+    arguments = ["report", str(predictions), "--gold", str(corpus_dir), "--bootstrap", "0", "--out", str(out)]
+    assert main(arguments) == 2
+    assert capsys.readouterr().err == f"Error: no such folder for --out: {out.parent}\n"

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import gold_for, score_file, span_map_for
+    from khabar.commands.evaluate import gold_for, score_file, span_map_for, write_report
     from khabar.errors import InputError
     from khabar.eval.harness import compose, project_document, snap_to_tokens
     from khabar.eval.predictions import load_predictions
@@ -58,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
         source=source,
     )
     html = render_report(report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(html, encoding="utf-8")
+    if not args.out.parent.is_dir():
+        raise InputError(f"no such folder for --out: {args.out.parent}")
+    write_report(html, args.out)
     for warning in result.warnings:
         print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
     print(f"wrote {args.out}", file=sys.stderr)
