@@ -166,3 +166,15 @@ def benchmark_plots(results: Mapping[str, Any], out: Path) -> list[Path]:
             figure = per_label_figure(per_system, title=f"{layer}: F1 per label ({metric_name})")
             written.append(save(figure, out / f"{layer}-per-label.png"))
     return written
+
+
+def robustness_plots(data: Mapping[str, Any], out: Path) -> list[Path]:
+    """One PNG per layer of a `khabar.eval.robustness.robustness` table: each system's drop."""
+    from khabar.eval.robustness import drops_in_points
+
+    layers = list(dict.fromkeys(layer for system in data["systems"].values() for layer in system))
+    written = []
+    for layer in layers:
+        figure = robustness_figure(drops_in_points(data, layer), title=f"{layer}: drop in headline F1 per perturbation")
+        written.append(save(figure, out / f"robustness-{layer}.png"))
+    return written

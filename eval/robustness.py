@@ -37,14 +37,16 @@ def score_systems(
     bootstrap: int = 1000,
     seed: int = 7,
 ) -> dict[str, Any]:
-    """`{system: EvaluationResult}` of each baseline on `documents` (only its own layers)."""
+    """`{system: EvaluationResult}` of each baseline on `documents` (only its own layers),
+    each built and scored as `run_benchmark` does (same options, bootstrap and seed)."""
     from khabar.baselines import registry
+    from khabar.baselines.benchmark import system_options
     from khabar.eval import evaluate
 
     wanted = tuple(layers)
     results: dict[str, Any] = {}
     for name in systems:
-        tagger = registry.get(name)
+        tagger = registry.get(name, **system_options(name, seed))
         scored = tuple(layer for layer in wanted if layer in tagger.layers)
         if not scored:
             continue
