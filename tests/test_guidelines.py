@@ -17,7 +17,7 @@ from khabar.inventories import EVENT_EXTENSIONS
 CITATION = re.compile(r"`([^`]+)` \[(\d+), (\d+)\)")
 RULE_DEFINITION = re.compile(r"\*\*((?:GEN|ENT|TMX|EVT|QUO)-\d+)\b|\(((?:GEN|ENT|TMX|EVT|QUO)-\d+)\)\n")
 RULE_REFERENCE = re.compile(r"\b((?:GEN|ENT|TMX|EVT|QUO)-\d+)\b")
-GUIDELINE_FILES = ("README.md", "entities.md", "timex.md", "events.md", "quotes.md", "hard-cases.md")
+GUIDELINE_FILES = ("README.md", "entities.md", "timex.md", "events.md", "quotes.md", "hard-cases.md", "agreement.md")
 
 
 @pytest.fixture(scope="module")
