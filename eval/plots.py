@@ -71,6 +71,8 @@ def _grouped_bars(
                 ax.text(x, 1, "n/a", ha="center", va="bottom", fontsize=7, rotation=90, color="#555555")
                 continue
             ax.bar(x, f1 * scale, width * 0.92, color=colour, label=system)
+            if f1 == 0:  # a zero-height bar is invisible: say it is zero, not missing
+                ax.text(x, 1, "0", ha="center", va="bottom", fontsize=7, color=colour)
             if low is not None and high is not None:
                 ax.errorbar(
                     x,
@@ -95,8 +97,11 @@ def per_label_figure(scores: Mapping[str, Mapping[str, Interval]], *, title: str
     """F1 per label (x) for every system (bars), with 95% CI error bars."""
     plt = _pyplot()
     labels = sorted({label for system in scores.values() for label in system})
-    figure, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(labels) * max(len(scores), 1) ** 0.5 + 2), 4.2))
+    width = min(14.0, max(6.0, 0.9 * len(labels) * max(len(scores), 1) ** 0.5 + 2))
+    figure, ax = plt.subplots(figsize=(width, 4.2))
     _grouped_bars(ax, labels, scores)
+    if len(labels) > 8:
+        ax.tick_params(axis="x", labelrotation=35)
     ax.set_ylim(0, 105)
     ax.set_ylabel("F1 (%) with 95% CI")
     ax.set_title(title, fontsize=11)

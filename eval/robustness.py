@@ -70,8 +70,12 @@ def robustness(
     bootstrap: int = 1000,
     seed: int = 7,
     perturbation_seed: int = DEFAULT_SEED,
+    clean_results: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Each baseline's headline F1 on the clean corpus and on every variant, with the drop."""
+    """Each baseline's headline F1 on the clean corpus and on every variant, with the drop.
+
+    `clean_results` (`score_systems` of the same documents and settings) saves scoring the
+    clean corpus again when the caller has it already."""
     from khabar.baselines import registry
 
     from khabar import __version__
@@ -83,11 +87,14 @@ def robustness(
         from khabar.errors import InputError
 
         raise InputError(f"unknown perturbation {unknown[0]!r}", hint=f"choose from {', '.join(PERTURBATIONS)}")
-    variants = {CLEAN: documents} | {name: perturb_corpus(documents, name, perturbation_seed) for name in names}
+    variants = {name: perturb_corpus(documents, name, perturbation_seed) for name in names}
     scored = {
         variant: score_systems(corpus, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
         for variant, corpus in variants.items()
     }
+    if clean_results is None:
+        clean_results = score_systems(documents, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
+    scored[CLEAN] = clean_results
     table: dict[str, dict[str, Any]] = {}
     for system, clean_result in scored[CLEAN].items():
         table[system] = {}

@@ -18,7 +18,7 @@ def test_per_label_figure_draws_a_bar_per_defined_score(tmp_path):
     assert heights == sorted([80.0, 50.0, 60.0, 55.0, 90.0])
     assert [tick.get_text() for tick in ax.get_xticklabels()] == ["GPE", "ORG", "PER"]
     assert len(ax.collections) == 4  # error bars only where an interval exists
-    assert [text.get_text() for text in ax.texts] == ["n/a"]
+    assert [text.get_text() for text in ax.texts] == ["n/a"]  # no zero F1 here
     assert sorted(text.get_text() for text in ax.get_legend().get_texts()) == ["crf", "rules"]
     path = save(figure, tmp_path / "per-label.png")
     with Image.open(path) as image:
@@ -41,3 +41,8 @@ def test_headline_and_robustness_figures(tmp_path):
     heights = sorted(round(patch.get_height(), 6) for patch in drops.axes[0].patches)
     assert heights == [-1.0, 3.0, 12.5]
     assert save(drops, tmp_path / "robustness.png").stat().st_size > 1000
+
+
+def test_zero_and_undefined_scores_are_marked_differently():
+    figure = per_label_figure({"rules": {"PER": (0.0, 0.0, 0.0), "ORG": (None, None, None)}}, title="t")
+    assert sorted(text.get_text() for text in figure.axes[0].texts) == ["0", "n/a"]

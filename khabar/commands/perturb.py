@@ -89,3 +89,54 @@ def apply_perturbation(gold: list, args: argparse.Namespace) -> list:
     from khabar.perturb import perturb_corpus
 
     return perturb_corpus(gold, args.perturbation, args.perturbation_seed)
+
+
+def add_benchmark_options(parser: argparse.ArgumentParser) -> None:
+    """`--robustness` and `--plot DIR` for `khabar benchmark`."""
+    parser.add_argument(
+        "--robustness",
+        action="store_true",
+        help="also run every baseline on each perturbed variant of the corpus (see `khabar perturb`) and "
+        "report its headline F1 there and the drop from the clean corpus",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="DIR",
+        help="also write PNG figures to DIR: headline F1 per layer and F1 per label with 95%% intervals, "
+        "per system (and the drops, with --robustness)",
+    )
+
+
+def check_benchmark_options(args: argparse.Namespace) -> None:
+    """Fail before the long run when `--plot` cannot be a folder."""
+    plot = getattr(args, "plot", None)
+    if plot is not None and plot.exists() and not plot.is_dir():
+        raise InputError(f"--plot {plot} exists and is not a folder")
+
+
+def benchmark_extras(args: argparse.Namespace, gold: list, systems: list[str] | None, report: dict) -> str:
+    """Run `--robustness` (added to `report` as "robustness") and `--plot`; returns the text
+    to print after the leaderboard (empty for JSON, which carries the table itself)."""
+    if not getattr(args, "robustness", False) and getattr(args, "plot", None) is None:
+        return ""
+    from khabar.baselines import registry
+    from khabar.eval.robustness import render_robustness, robustness, score_systems
+
+    names = systems if systems is not None else registry.available()
+    clean = score_systems(gold, names, bootstrap=args.bootstrap, seed=args.seed)
+    text = ""
+    if args.robustness:
+        report["robustness"] = robustness(gold, names, bootstrap=args.bootstrap, seed=args.seed, clean_results=clean)
+        if args.format != "json":
+            text = "\nRobustness: headline F1 on each perturbed variant (drop from clean)\n\n"
+            text += render_robustness(report["robustness"])
+    if args.plot is not None:
+        from khabar.eval.plots import benchmark_plots, robustness_plots
+
+        args.plot.mkdir(parents=True, exist_ok=True)
+        written = benchmark_plots(clean, args.plot)
+        if "robustness" in report:
+            written += robustness_plots(report["robustness"], args.plot)
+        print(f"wrote {len(written)} figure(s) to {args.plot}", file=sys.stderr)
+    return text
