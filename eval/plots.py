@@ -12,7 +12,7 @@ perturbation names): matplotlib draws Arabic letters unshaped and left to right,
 only Arabic-capable font on a stock Debian image (DejaVu Sans) covers the letters but
 not the shaping, so Arabic would be illegible without `arabic-reshaper` + `python-bidi`.
 Scores are in percent; an undefined F1 (no gold and no prediction) gets no bar and an
-`n/a` mark instead of a misleading zero.
+`n/a` mark instead of a misleading zero; a zero F1 is marked `0`.
 """
 
 from __future__ import annotations
