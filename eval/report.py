@@ -146,22 +146,57 @@ def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: 
     ]
 
 
-def _describe(span: LabeledSpan | None, side: str, text: str) -> str:
+def span_details(document: Document | None, layer: str) -> dict[str, str]:
+    """What a hover title adds to a span beyond its label, by annotation id: a timex's
+    TimeML value, a quote's speaker, an event's arguments."""
+    if document is None:
+        return {}
+    mentions = {item.id: item.text for item in (*document.entities, *document.timex)}
+    if layer == "timex":
+        return {timex.id: f"value {timex.value}" for timex in document.timex}
+    if layer == "quotes":
+        details = {}
+        for quote in document.quotes:
+            speaker = quote.speaker
+            if speaker is not None:
+                name = (
+                    mentions.get(speaker.ref or "", "") if speaker.ref else (speaker.span.text if speaker.span else "")
+                )
+                details[quote.id] = f"speaker «{name}»"
+        return details
+    if layer == "events":
+        return {
+            event.id: "arguments "
+            + ", ".join(
+                f"{argument.role}=«{mentions.get(argument.ref, '') if argument.ref else argument.span.text}»"
+                for argument in event.arguments
+                if argument.ref or argument.span
+            )
+            for event in document.events
+            if event.arguments
+        }
+    return {}
+
+
+def _describe(span: LabeledSpan | None, side: str, text: str, details: dict[str, str]) -> str:
     if span is None:
         return f"no {side} span"
     name = f" {span.id}" if span.id else ""
-    return f"{side}{name} {span.label} [{span.start}, {span.end}) «{text[span.start : span.end]}»"
+    extra = f" ({details[span.id]})" if span.id in details else ""
+    return f"{side}{name} {span.label} [{span.start}, {span.end}) «{text[span.start : span.end]}»{extra}"
 
 
-def _marks(outcomes: list[Outcome], text: str) -> tuple[list[Mark], list[Mark]]:
+def _marks(
+    outcomes: list[Outcome], text: str, gold_details: dict[str, str], pred_details: dict[str, str]
+) -> tuple[list[Mark], list[Mark]]:
     gold_marks: list[Mark] = []
     pred_marks: list[Mark] = []
     for outcome in outcomes:
         title = " · ".join(
             (
                 CATEGORY_TITLES[outcome.category],
-                _describe(outcome.gold, "gold", text),
-                _describe(outcome.pred, "pred", text),
+                _describe(outcome.gold, "gold", text, gold_details),
+                _describe(outcome.pred, "pred", text, pred_details),
             )
         )
         if outcome.gold is not None:
@@ -272,7 +307,9 @@ def build_report(
         for gold in sorted(gold_docs, key=lambda document: document.id):
             outcomes = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
             all_outcomes += outcomes
-            gold_marks, pred_marks = _marks(outcomes, gold.text)
+            pred = pred_by_id.get(gold.id)
+            details = span_details(gold, layer), span_details(pred, layer)
+            gold_marks, pred_marks = _marks(outcomes, gold.text, *details)
             documents.append(DocumentView(gold.id, _rows(gold.text, gold_marks, pred_marks), category_counts(outcomes)))
         confusions = confusion(all_outcomes)
         gold_labels = [*sorted({gold for gold, _ in confusions if gold != NONE_LABEL}), NONE_LABEL]

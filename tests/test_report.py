@@ -175,3 +175,22 @@ def test_rows_partition_the_text_and_report_is_written(tmp_path: Path):
     assert "".join(flatten(row.gold) for row in rows) == gold.text
     assert "".join(flatten(row.pred) for row in rows) == gold.text
     assert len(rows) >= 3  # sentences, not one block
+
+
+def test_hover_titles_carry_timex_values_speakers_and_arguments():
+    from khabar.document import Argument, Event, Speaker, Timex
+
+    text = "قال محمد إن الهجوم وقع في 24 نوفمبر"
+    name, attack, date = (text.index(word) for word in ("محمد", "الهجوم", "24 نوفمبر"))
+    document = Document(
+        id="doc-0001",
+        text=text,
+        entities=(Entity("T1", name, name + 4, "PER", "محمد"),),
+        timex=(Timex("X1", date, len(text), "DATE", "2025-11-24", text[date:]),),
+        events=(Event("E1", "Conflict:Attack", Span(attack, attack + 6, "الهجوم"), (Argument("Time-Within", "X1"),)),),
+        quotes=(Quote("Q1", "indirect", Span(attack, len(text), text[attack:]), speaker=Speaker(ref="T1")),),
+    )
+    html = render_report(build_report([document], [document], layers=["timex", "events", "quotes"]))
+    assert "(value 2025-11-24)" in html
+    assert "(arguments Time-Within=«24 نوفمبر»)" in html
+    assert "(speaker «محمد»)" in html
