@@ -18,10 +18,13 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "build",
     "export",
+    "predict",
     "evaluate",
     "compare",
     "agree",
+    "benchmark",
     "check",
+    "ls",
     "perturb",
     "report",
 )

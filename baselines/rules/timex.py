@@ -1,0 +1,427 @@
+"""Rule-based TIMEX3 tagger and normalizer for Arabic news.
+
+Patterns run over the matching key of the whole text (diacritics and tatweel dropped,
+alef/ya/ta marbuta folded; see `khabar.baselines.arabic`), whose characters keep their
+raw offsets, so spans are exact in the original text.
+
+- Gregorian months in both series (CLDR through Babel: يناير… for ar/ar_EG, كانون الثاني…
+  for ar_SY/ar_IQ/ar_LB/ar_JO, جانفي… and نونبر… for the Maghreb), alone or in the dual
+  form `نوفمبر/تشرين الثاني` or `نوفمبر (تشرين الثاني)`; Hijri months (`resources/hijri_months.tsv`),
+  converted with the arithmetic (tabular) Islamic calendar (can differ by a day or two
+  from the Umm al-Qura calendar or a sighting).
+- Dates `24 نوفمبر 2025`, day ranges `24 و27 نوفمبر`/`24-27 نوفمبر` (one DATE per day, as
+  TimeML annotates each date), month and year, `عام 2025`, Western and Eastern digits.
+- Relative expressions resolved against the DCT (anchor `DCT`): `الشهر الماضي`،
+  `العام المقبل`، `أمس`، `اليوم`، weekdays, `نوفمبر الماضي`، `قبل 3 أيام`; vague ones get
+  `PAST_REF`/`PRESENT_REF`/`FUTURE_REF` (`قبل أسابيع`، `حاليا`).
+- A month or day without a year takes the year that puts it nearest the DCT (`الماضي`: the
+  latest one before the DCT; `المقبل`: the first one after).
+- Durations `10 سنوات` → P10Y, `عامين` → P2Y, `ثلاثة أشهر` → P3M, with mods from the
+  words before them (`أكثر من` MORE_THAN, `أقل من` LESS_THAN, `نحو` APPROX …), which the
+  extent includes, as in TimeML; sets `كل عام`/`سنويا` → P1Y; times `الساعة 10 صباحا`.
+- Parts of a period `مطلع/منتصف/أواخر` + month or year: the period's value with mod
+  START/MID/END.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from khabar.baselines.arabic import _IGNORED, KeyMap, key
+from khabar.baselines.resources import read_list
+
+from khabar.document import Timex
+
+GREGORIAN_LOCALES = ("ar", "ar_SY", "ar_MA", "ar_DZ")
+CLITIC = r"(?:(?<=[\s(«\"“])|^)(?:[وفبل]|وب|ول|لل(?=ا))?"
+END = r"(?![^\W\d_])"
+DIGITS = r"\d"
+
+RELATIVE_WORDS = {
+    "الماضي": -1,
+    "الماضيه": -1,
+    "المنصرم": -1,
+    "المنصرمه": -1,
+    "السابق": -1,
+    "الفائت": -1,
+    "المقبل": 1,
+    "المقبله": 1,
+    "القادم": 1,
+    "القادمه": 1,
+    "الجاري": 0,
+    "الحالي": 0,
+    "الحاليه": 0,
+}
+PERIOD_PARTS = {
+    "مطلع": "START",
+    "بدايه": "START",
+    "اوائل": "START",
+    "منتصف": "MID",
+    "اواسط": "MID",
+    "اواخر": "END",
+    "نهايه": "END",
+    "اخر": "END",
+}
+MODS = {
+    "اكثر من": "MORE_THAN",
+    "ما يزيد عن": "MORE_THAN",
+    "ما يزيد على": "MORE_THAN",
+    "اطول من": "MORE_THAN",
+    "اقل من": "LESS_THAN",
+    "نحو": "APPROX",
+    "حوالي": "APPROX",
+    "قرابه": "APPROX",
+    "زهاء": "APPROX",
+    "ما يقارب": "APPROX",
+}
+WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+DAY_WORDS = {"امس": -1, "البارحه": -1, "اول امس": -2, "اليوم": 0, "غدا": 1, "بعد غد": 2}
+PRESENT_WORDS = {"الان", "حاليا", "راهنا"}
+PERIOD_NOUNS = {"الاسبوع": "W", "الشهر": "M", "العام": "Y", "السنه": "Y"}
+SET_ADVERBS = {"يوميا": "P1D", "اسبوعيا": "P1W", "شهريا": "P1M", "سنويا": "P1Y"}
+DAY_PARTS = {"صباحا": 0, "فجرا": 0, "ظهرا": 12, "عصرا": 12, "مساء": 12, "ليلا": 12}
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    type: str
+    value: str
+    mod: str | None = None
+    anchored: bool = False
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def month_numbers() -> dict[str, int]:
+    """Month-name keys of both Gregorian series (CLDR) → month number."""
+    from babel import Locale
+
+    months: dict[str, int] = {}
+    for locale_name in GREGORIAN_LOCALES:
+        wide = Locale.parse(locale_name).months["format"]["wide"]
+        for number in range(1, 13):
+            months[key(wide[number])] = number
+    return months
+
+
+@cache
+def hijri_numbers() -> dict[str, int]:
+    return {key(row[0]): int(row[1]) for row in read_list("hijri_months.tsv").rows}
+
+
+@cache
+def time_units() -> dict[str, tuple[str, int | None]]:
+    units: dict[str, tuple[str, int | None]] = {}
+    for row in read_list("time_units.tsv").rows:
+        count = int(row[2]) if len(row) > 2 and row[2] else None
+        units[key(row[0])] = (row[1], count)
+    return units
+
+
+@cache
+def number_words() -> dict[str, int]:
+    return {key(row[0]): int(row[1]) for row in read_list("number_words.tsv").rows}
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    month = f"(?:{_alternation(month_numbers())})"
+    hijri = f"(?:{_alternation(hijri_numbers())})"
+    dual = rf"(?:\s*(?:/|\(|-)\s*{month}\s*\)?)?"
+    relative = f"(?:{_alternation(RELATIVE_WORDS)})"
+    part = f"(?:{_alternation(PERIOD_PARTS)})"
+    mod = f"(?:{_alternation(MODS)})"
+    units = time_units()
+    counted = f"(?:{_alternation(u for u, (_, c) in units.items() if c is None or c == 1)})"
+    dual_units = f"(?:{_alternation(u for u, (_, c) in units.items() if c == 2)})"
+    numbers = f"(?:{_alternation(number_words())})"
+    weekday = f"(?:{_alternation(WEEKDAYS)})"
+    amount = rf"(?:{DIGITS}+|{numbers})"
+    year = rf"(?P<year>{DIGITS}{{4}})"
+    hijri_suffix = r"(?:\s*ه(?:ـ)?(?=[\s.,،)]|$))?"
+    day = rf"{DIGITS}{{1,2}}"
+    return [
+        (
+            "date",
+            re.compile(
+                rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?:(?P<day1>{day})\s*(?:-|–|و|الي|حتي)\s*)?(?P<day>{day})\s+"
+                rf"(?:من\s+)?(?:شهر\s+)?(?P<month>{month}){dual}(?:\s+(?:عام\s+|سنه\s+)?{year})?"
+                rf"(?:\s+(?P<rel>{relative}))?){END}"
+            ),
+        ),
+        (
+            "hijri",
+            re.compile(
+                rf"{CLITIC}(?P<x>(?:(?P<day>{day})\s+)?(?:شهر\s+)?(?P<month>{hijri})(?:\s+(?P<year>{DIGITS}{{3,4}}){hijri_suffix})?){END}"
+            ),
+        ),
+        (
+            "month",
+            re.compile(
+                rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?:شهر\s+)?(?P<month>{month}){dual}"
+                rf"(?:\s+(?:(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|(?P<rel>{relative})))?){END}"
+            ),
+        ),
+        (
+            "period",
+            re.compile(
+                rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?P<noun>{_alternation(PERIOD_NOUNS)})\s+(?P<rel>{relative})){END}"
+            ),
+        ),
+        (
+            "year",
+            re.compile(rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?:(?:ال)?عام|(?:ال)?سنه)\s+{year}){END}"),
+        ),
+        ("bare_year", re.compile(r"(?<![\d/.-])(?P<x>(?P<year>(?:19|20)\d\d))(?![\d/.-]\d)")),
+        (
+            "ago",
+            re.compile(
+                rf"{CLITIC}(?P<x>(?:قبل|منذ)\s+(?:(?P<amount>{amount})\s+)?(?P<unit>{counted}|{dual_units})){END}"
+            ),
+        ),
+        (
+            "duration",
+            re.compile(
+                rf"{CLITIC}(?P<x>(?:(?P<mod>{mod})\s+)?(?:(?P<amount>{amount})\s+(?P<unit>{counted})|(?P<dual>{dual_units}))){END}"
+            ),
+        ),
+        ("set", re.compile(rf"{CLITIC}(?P<x>كل\s+(?P<unit>{counted})|(?P<adverb>{_alternation(SET_ADVERBS)})){END}")),
+        (
+            "weekday",
+            re.compile(rf"{CLITIC}(?P<x>(?:يوم\s+)?(?P<weekday>{weekday})(?:\s+(?P<rel>{relative}))?){END}"),
+        ),
+        (
+            "time",
+            re.compile(
+                rf"{CLITIC}(?P<x>الساعه\s+(?P<hour>{DIGITS}{{1,2}})(?:[:.](?P<minute>{DIGITS}{{2}}))?"
+                rf"(?:\s+(?P<daypart>{_alternation(DAY_PARTS)}))?){END}"
+            ),
+        ),
+        ("day_word", re.compile(rf"{CLITIC}(?P<x>{_alternation(DAY_WORDS)}){END}")),
+        ("present", re.compile(rf"{CLITIC}(?P<x>{_alternation(PRESENT_WORDS)}){END}")),
+    ]
+
+
+# ---------- resolution against the DCT ----------
+
+
+def parse_dct(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _nearest_year(month: int, day: int, dct: dt.date | None, direction: int | None) -> int | None:
+    """The year that puts month/day nearest the DCT (direction -1: latest before, +1: first after)."""
+    if dct is None:
+        return None
+    candidates = []
+    for year in (dct.year - 1, dct.year, dct.year + 1):
+        try:
+            candidates.append(dt.date(year, month, min(day, 28) if day > 28 else day))
+        except ValueError:
+            continue
+    if direction == -1:
+        before = [date for date in candidates if date < dct]
+        return max(before).year if before else None
+    if direction == 1:
+        after = [date for date in candidates if date > dct]
+        return min(after).year if after else None
+    return min(candidates, key=lambda date: abs((date - dct).days)).year
+
+
+def _shift_months(date: dt.date, months: int) -> tuple[int, int]:
+    total = date.year * 12 + date.month - 1 + months
+    return total // 12, total % 12 + 1
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> dt.date:
+    """The arithmetic Islamic calendar (epoch 16 July 622 Julian, 11-in-30 leap years)."""
+    days = day + int(29.5 * (month - 1) + 0.99) + (year - 1) * 354 + (3 + 11 * year) // 30
+    julian_day = days + 1948439 - 1
+    return dt.date.fromordinal(julian_day - 1721425)
+
+
+def gregorian_to_hijri_year(date: dt.date) -> int:
+    return int((date.toordinal() + 1721425 - 1948439) * 30 / 10631) + 1
+
+
+def _int(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if text.isdigit():
+        return int(text)
+    return number_words().get(text)
+
+
+def _resolve(kind: str, match: re.Match[str], dct: dt.date | None) -> tuple[str, str, str | None, bool] | None:
+    """(type, value, mod, anchored on the DCT) of a match, or None when it is not a timex."""
+    groups = match.groupdict()
+    part_mod = PERIOD_PARTS.get(groups.get("part") or "")
+    rel = RELATIVE_WORDS.get(groups.get("rel") or "")
+    if kind == "date":
+        month, day = month_numbers()[groups["month"]], int(groups["day"])
+        if not 1 <= day <= 31:
+            return None
+        if groups.get("year"):
+            year, anchored = int(groups["year"]), False
+        else:
+            year, anchored = _nearest_year(month, day, dct, rel), True
+        prefix = f"{year:04d}" if year else "XXXX"
+        return "DATE", f"{prefix}-{month:02d}-{day:02d}", part_mod, anchored
+    if kind == "hijri":
+        month = hijri_numbers()[groups["month"]]
+        year = int(groups["year"]) if groups.get("year") else (gregorian_to_hijri_year(dct) if dct else None)
+        if year is None:
+            return None
+        if groups.get("day"):
+            date = hijri_to_gregorian(year, month, int(groups["day"]))
+            return "DATE", date.isoformat(), None, not groups.get("year")
+        first = hijri_to_gregorian(year, month, 1)
+        return "DATE", f"{first.year:04d}-{first.month:02d}", None, not groups.get("year")
+    if kind == "month":
+        month = month_numbers()[groups["month"]]
+        if groups.get("year"):
+            return "DATE", f"{int(groups['year']):04d}-{month:02d}", part_mod, False
+        year = _nearest_year(month, 15, dct, rel)
+        return "DATE", (f"{year:04d}" if year else "XXXX") + f"-{month:02d}", part_mod, True
+    if kind == "period":
+        unit = PERIOD_NOUNS[groups["noun"]]
+        if dct is None:
+            return "DATE", {-1: "PAST_REF", 1: "FUTURE_REF"}.get(rel or 0, "PRESENT_REF"), part_mod, True
+        step = rel or 0
+        if unit == "Y":
+            return "DATE", f"{dct.year + step:04d}", part_mod, True
+        if unit == "M":
+            year, month = _shift_months(dct, step)
+            return "DATE", f"{year:04d}-{month:02d}", part_mod, True
+        week = (dct + dt.timedelta(weeks=step)).isocalendar()
+        return "DATE", f"{week[0]:04d}-W{week[1]:02d}", part_mod, True
+    if kind in ("year", "bare_year"):
+        return "DATE", f"{int(groups['year']):04d}", part_mod, False
+    if kind == "ago":
+        unit, fixed = time_units()[groups["unit"]]
+        amount = _int(groups.get("amount")) or fixed
+        if amount is None or dct is None or unit not in ("D", "W", "M", "Y"):
+            return "DATE", "PAST_REF", None, True
+        if unit in ("D", "W"):
+            date = dct - dt.timedelta(days=amount * (7 if unit == "W" else 1))
+            return "DATE", date.isoformat(), None, True
+        year, month = _shift_months(dct, -amount * (12 if unit == "Y" else 1))
+        return "DATE", f"{year:04d}" if unit == "Y" else f"{year:04d}-{month:02d}", None, True
+    if kind == "duration":
+        if groups.get("dual"):
+            unit, amount = time_units()[groups["dual"]]
+        else:
+            unit, _ = time_units()[groups["unit"]]
+            amount = _int(groups.get("amount"))
+        if amount is None:
+            return None
+        mod = MODS.get(groups.get("mod") or "")
+        return "DURATION", duration_value(amount, unit), mod, False
+    if kind == "set":
+        if groups.get("adverb"):
+            return "SET", SET_ADVERBS[groups["adverb"]], None, False
+        unit, _ = time_units()[groups["unit"]]
+        return "SET", duration_value(1, unit), None, False
+    if kind == "weekday":
+        if groups["weekday"] == "الاثنين" and not groups.get("rel") and not match.group("x").startswith("يوم"):
+            return None  # also the numeral "two"
+        if dct is None:
+            return "DATE", "XXXX-WXX-" + str(WEEKDAYS[groups["weekday"]] + 1), None, True
+        target = WEEKDAYS[groups["weekday"]]
+        if rel == 1:
+            delta = (target - dct.weekday()) % 7 or 7
+        else:
+            delta = -((dct.weekday() - target) % 7)
+            if rel == -1 and delta == 0:
+                delta = -7
+        return "DATE", (dct + dt.timedelta(days=delta)).isoformat(), None, True
+    if kind == "time":
+        hour = int(groups["hour"])
+        if hour > 24:
+            return None
+        if groups.get("daypart") and DAY_PARTS[groups["daypart"]] == 12 and hour < 12:
+            hour += 12
+        minute = int(groups["minute"]) if groups.get("minute") else 0
+        prefix = dct.isoformat() if dct else "XXXX-XX-XX"
+        return "TIME", f"{prefix}T{hour:02d}:{minute:02d}", None, True
+    if kind == "day_word":
+        offset = DAY_WORDS[match.group("x")]
+        if dct is None:
+            return "DATE", "PRESENT_REF" if offset == 0 else ("PAST_REF" if offset < 0 else "FUTURE_REF"), None, True
+        return "DATE", (dct + dt.timedelta(days=offset)).isoformat(), None, True
+    if kind == "present":
+        return "DATE", "PRESENT_REF", None, True
+    raise ValueError(kind)
+
+
+def duration_value(amount: int, unit: str) -> str:
+    if unit == "H":
+        return f"PT{amount}H"
+    if unit == "MIN":
+        return f"PT{amount}M"
+    return f"P{amount}{unit}"
+
+
+def find_timex(text: str, dct_value: str | None) -> list[Found]:
+    """Every temporal expression of `text`, leftmost-longest, resolved against the DCT."""
+    key_map = KeyMap(text)
+    text_key, raw = key_map.key, key_map.raw
+    dct = parse_dct(dct_value)
+    candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
+    for rank, (kind, pattern) in enumerate(_patterns()):
+        for match in pattern.finditer(text_key):
+            candidates.append((match.start("x"), -match.end("x"), rank, kind, match))
+    found: list[Found] = []
+    taken_until = -1
+    for key_start, negative_end, _rank, kind, match in sorted(candidates):
+        if key_start < taken_until:
+            continue
+        resolved = _resolve(kind, match, dct)
+        if resolved is None:
+            continue
+        timex_type, value, mod, anchored = resolved
+        start, end = raw(key_start), _raw_end(text, raw(-negative_end - 1) + 1)
+        if kind == "date" and match.group("day1"):
+            first_end = raw(match.end("day1") - 1) + 1
+            first_value = value[:-2] + f"{int(match.group('day1')):02d}"
+            found.append(Found(raw(match.start("day1")), first_end, "DATE", first_value, None, anchored))
+            start = raw(match.start("day")) if not match.group("part") else start
+        found.append(Found(start, end, timex_type, value, mod, anchored))
+        taken_until = -negative_end
+    return found
+
+
+def _raw_end(text: str, end: int) -> int:
+    """Extend an end offset over the diacritics and tatweel that follow the last letter."""
+    while end < len(text) and text[end] in _IGNORED:
+        end += 1
+    return end
+
+
+def timex_for(text: str, dct_value: str | None) -> list[Timex]:
+    return [
+        Timex(
+            id=f"t{number}",
+            start=item.start,
+            end=item.end,
+            type=item.type,
+            value=item.value,
+            text=text[item.start : item.end],
+            mod=item.mod,
+            anchor="DCT" if item.anchored and dct_value else None,
+        )
+        for number, item in enumerate(find_timex(text, dct_value), start=1)
+    ]

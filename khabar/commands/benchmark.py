@@ -1,0 +1,99 @@
+"""`khabar benchmark`: run every baseline usable without extras, score it, print the leaderboard.
+
+`--format markdown` gives the README table; `--format json` the report itself;
+`--write-reference` also writes it to `baselines/scores.json`, the reference `khabar check`
+compares against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_REFERENCE = Path("baselines") / "scores.json"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("benchmark", help="score every baseline on the corpus and print the leaderboard")
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    parser.add_argument("--systems", help="comma-separated baselines (default: all that need no extras)")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default: 1000)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the bootstrap and the CRF folds (default: 7)")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument(
+        "--write-reference",
+        nargs="?",
+        const=DEFAULT_REFERENCE,
+        type=Path,
+        metavar="FILE",
+        help=f"also write the scores as the reference for `khabar check` (default file: {DEFAULT_REFERENCE})",
+    )
+    from khabar.commands.perturb import add_benchmark_options
+
+    add_benchmark_options(parser)
+    parser.set_defaults(run=run)
+
+
+def parse_systems(value: str | None) -> list[str] | None:
+    from khabar.baselines import registry
+    from khabar.errors import InputError
+
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    for name in names:
+        if name not in registry.names():
+            raise InputError(f"unknown baseline {name!r}", hint=f"choose from {', '.join(registry.names())}")
+        if name in registry.NEEDS_EXTRAS:
+            raise InputError(f"{name} needs a model; use `khabar predict --baseline {name} --model DIR`")
+    return names
+
+
+def dumps_report(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write a file whole or not at all: a temporary file beside `path`, then a rename."""
+    import os
+    import tempfile
+
+    from khabar.errors import InputError
+
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(content)
+        # mkstemp creates the file private (0600); give it the mode a plain write would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise InputError(f"cannot write {path.name}: {error.strerror}", where=str(path)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from khabar.baselines.benchmark import run_benchmark
+    from khabar.baselines.leaderboard import render_markdown, render_text
+    from khabar.errors import InputError
+    from khabar.store import load_corpus
+
+    if args.bootstrap < 1:
+        raise InputError("--bootstrap must be at least 1")
+    from khabar.commands.perturb import benchmark_extras, check_benchmark_options
+
+    check_benchmark_options(args)
+    systems = parse_systems(args.systems)
+    gold = load_corpus(args.corpus)
+    if not gold:
+        raise InputError("no annotated documents", where=str(args.corpus))
+    report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
+    if args.write_reference is not None:
+        write_atomically(args.write_reference, dumps_report(report))
+    extra = benchmark_extras(args, gold, systems, report)  # --robustness, --plot
+    rendered = {"text": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
+    sys.stdout.write(rendered + extra)
+    return 0

@@ -1,0 +1,125 @@
+"""Push tasks to and pull annotations from a Label Studio server, with label-studio-sdk.
+
+The API token comes from `LABEL_STUDIO_API_KEY` only (never an argument, so it never
+lands in shell history or a process list) and is never printed or logged: errors from
+the server or the HTTP layer are re-raised as `ServerError` with the token masked.
+
+- `push`: create the project (by title) or update its labeling config, then import every
+  task whose `doc_id` the project does not hold yet, predictions included, in one call.
+  Pushing again is harmless: documents already there are reported, not duplicated.
+- `pull`: the project's JSON export (all tasks), as Label Studio produces it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from khabar.errors import InputError, KhabarError
+
+TOKEN_ENV_VAR = "LABEL_STUDIO_API_KEY"
+DEFAULT_PROJECT = "khabar"
+_MASK = "***"
+
+
+class ServerError(KhabarError):
+    """The Label Studio server refused or failed a request."""
+
+    code = "server"
+
+
+def api_key() -> str:
+    token = os.environ.get(TOKEN_ENV_VAR, "")
+    if not token.strip():
+        raise InputError(f"{TOKEN_ENV_VAR} is not set", hint="the token from Label Studio's Account & Settings page")
+    return token
+
+
+def _masked(message: str, token: str) -> str:
+    return message.replace(token, _MASK) if token else message
+
+
+class Session:
+    """An SDK client bound to one server; every call goes through `call` to mask failures."""
+
+    def __init__(self, url: str, token: str | None = None, timeout: float = 120.0):
+        from label_studio_sdk.client import LabelStudio
+
+        self.url = url.rstrip("/")
+        self._token = token if token is not None else api_key()
+        self.sdk = LabelStudio(base_url=self.url, api_key=self._token, timeout=timeout)
+
+    def __repr__(self) -> str:
+        return f"Session(url={self.url!r})"
+
+    def call(self, what: str, function: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except KhabarError:
+            raise
+        except Exception as error:  # the SDK raises ApiError, httpx and pydantic errors alike
+            status = getattr(error, "status_code", None)
+            body = getattr(error, "body", None)
+            detail = f"HTTP {status}: {body}" if status is not None else f"{type(error).__name__}: {error}"
+            raise ServerError(_masked(f"{what} failed: {detail}", self._token), where=self.url) from None
+
+
+def find_project(session: Session, title: str) -> Any | None:
+    projects = session.call("listing projects", lambda: list(session.sdk.projects.list(title=title)))
+    matching = [project for project in projects if project.title == title]
+    return min(matching, key=lambda project: project.id) if matching else None
+
+
+def existing_doc_ids(session: Session, project_id: int) -> set[str]:
+    def collect() -> set[str]:
+        ids = set()
+        for task in session.sdk.tasks.list(project=project_id, fields="task_only", page_size=100):
+            data = task.data or {}
+            if "doc_id" in data:
+                ids.add(str(data["doc_id"]))
+        return ids
+
+    return session.call("listing tasks", collect)
+
+
+@dataclass
+class PushReport:
+    project_id: int
+    created: bool
+    imported: list[str] = field(default_factory=list)
+    already_there: list[str] = field(default_factory=list)
+
+
+def push(session: Session, tasks: list[dict[str, Any]], label_config: str, title: str = DEFAULT_PROJECT) -> PushReport:
+    """Create or update the project, then import the tasks it lacks (with their predictions) in one call."""
+    project = find_project(session, title)
+    created = project is None
+    if project is None:
+        project = session.call(
+            "creating the project",
+            session.sdk.projects.create,
+            title=title,
+            label_config=label_config,
+            description="khabar: Arabic news entities, events, dates and quotes",
+        )
+    elif project.label_config != label_config:
+        update = session.sdk.projects.update
+        session.call("updating the labeling config", update, id=project.id, label_config=label_config)
+    present = existing_doc_ids(session, project.id)
+    new = [task for task in tasks if str(task["data"]["doc_id"]) not in present]
+    report = PushReport(project.id, created)
+    report.already_there = sorted(str(task["data"]["doc_id"]) for task in tasks if task not in new)
+    if new:
+        session.call("importing tasks", session.sdk.projects.import_tasks, id=project.id, request=new)
+        report.imported = [str(task["data"]["doc_id"]) for task in new]
+    return report
+
+
+def pull(session: Session, title: str = DEFAULT_PROJECT) -> tuple[int, list[dict[str, Any]]]:
+    """The project's id and its full JSON export."""
+    project = find_project(session, title)
+    if project is None:
+        raise ServerError(f"no project titled {title!r}", where=session.url)
+    export = session.call("exporting", session.sdk.projects.exports.as_json, project.id)
+    return project.id, export
