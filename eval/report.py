@@ -20,7 +20,9 @@ Decisions: outcomes compare character spans of a layer, nested ones included (en
 spans, timex spans, event triggers, quote contents), after the same span mapping the
 harness used (normalization, or snapping to tokens for tag predictions), and are shown on
 the raw text. Spans that cross a sentence end, or cross each other, are drawn in pieces
-(the continuation is marked `…`).
+(the continuation is marked `…`). A span that starts or ends inside a word (a name
+after the clitic `ل`) keeps the letters' joined forms across its border with zero-width
+joiners added by CSS, so the page shows the word as written.
 """
 
 from __future__ import annotations
@@ -69,6 +71,22 @@ class Piece:
     text: str = ""
     mark: Mark | None = None
     children: list[Piece] = field(default_factory=list)
+    # The mark starts or ends inside a word, between two letters that join: the page adds a
+    # zero-width joiner (CSS generated content, never copied with the text) on both sides
+    # of the mark's edge so the letters keep their joined forms across the border.
+    join_start: bool = False
+    join_end: bool = False
+
+
+def _joined(text: str, position: int) -> bool:
+    """Whether the letters on both sides of `position` are joined in cursive Arabic."""
+    from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
+
+    if not 0 < position < len(text):
+        return False
+    before, after = text[position - 1], text[position]
+    joins_left = (before in ARABIC_LETTERS and before not in NON_JOINING_LEFT) or before == TATWEEL
+    return joins_left and (after in ARABIC_LETTERS or after == TATWEEL) and after != "ء"
 
 
 @dataclass(frozen=True)
@@ -231,7 +249,8 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
             else:  # crosses the end of `outer`: draw the part inside now, the rest after it
                 inside.append(Mark(mark.start, outer.end, mark.label, mark.category, mark.title, mark.continued))
                 rest.append(Mark(outer.end, mark.end, mark.label, mark.category, mark.title, True))
-        pieces.append(Piece(mark=outer, children=nest(text, outer.start, outer.end, inside)))
+        children = nest(text, outer.start, outer.end, inside)
+        pieces.append(Piece("", outer, children, _joined(text, outer.start), _joined(text, outer.end)))
         position = outer.end
         pending = sorted(rest, key=lambda m: (m.start, -m.end))
     if position < end:

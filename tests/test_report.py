@@ -194,3 +194,16 @@ def test_hover_titles_carry_timex_values_speakers_and_arguments():
     assert "(value 2025-11-24)" in html
     assert "(arguments Time-Within=«24 نوفمبر»)" in html
     assert "(speaker «محمد»)" in html
+
+
+def test_a_mark_inside_a_word_keeps_the_letters_joined():
+    text = "رسالة للغرب والتحالف"
+    inside = text.index("لغرب")  # after the clitic ل, which joins the next letter
+    after_waw = text.index("التحالف")  # after و, which never joins the next letter
+    marks = [Mark(inside, inside + 4, "GPE", "missed", "a"), Mark(after_waw, len(text), "ORG", "correct", "b")]
+    pieces = [piece for piece in nest(text, 0, len(text), marks) if piece.mark is not None]
+    assert [(piece.join_start, piece.join_end) for piece in pieces] == [(True, False), (False, False)]
+    gold = Document(id="doc-0001", text=text, entities=(Entity("T1", inside, inside + 4, "GPE", "لغرب"),))
+    html = render_report(build_report([gold], [gold], layers=["entities"]))
+    assert 'ل<span class="zj"></span><span class="m correct" title=' in html
+    assert "\u200d" not in html.split("<style>")[0] + html.split("</style>")[1]  # never in the text itself
