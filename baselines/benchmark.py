@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from khabar.baselines import registry
-
 from khabar import __version__
+from khabar.baselines import registry
 from khabar.document import Document
 
 

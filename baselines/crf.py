@@ -21,10 +21,9 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any
 
+from khabar import __version__
 from khabar.baselines.features import FEATURES_VERSION, sentence_features
 from khabar.baselines.protocol import blank_prediction
-
-from khabar import __version__
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
 from khabar.inventories import LAYERS
 from khabar.views import TOKEN_VIEW_SIGNATURE, LabeledSpan, SentenceView, tags_to_spans, token_view
@@ -194,7 +193,6 @@ def _relations(
     from khabar.baselines.rules.events import _arguments
     from khabar.baselines.rules.quotes import _as_speaker, _speaker
     from khabar.baselines.rules.tokens import within
-
     from khabar.tokenize import split_sentences
 
     sentences = split_sentences(text)

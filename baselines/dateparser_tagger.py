@@ -16,9 +16,8 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from khabar.baselines.protocol import blank_prediction
-
 from khabar import __version__
+from khabar.baselines.protocol import blank_prediction
 from khabar.document import Document, Timex
 
 TRIM = " \t\n،,.;:!؟?()«»\"'"

@@ -14,7 +14,6 @@ from functools import lru_cache
 from khabar.baselines.arabic import key, stems
 from khabar.baselines.rules.timex import hijri_numbers, month_numbers, number_words, time_units
 from khabar.baselines.rules.tokens import vocabulary
-
 from khabar.tokenize import Token
 
 FEATURES_VERSION = "1"

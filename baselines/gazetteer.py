@@ -19,7 +19,6 @@ from functools import cache
 
 from khabar.baselines.arabic import key, strip_article
 from khabar.baselines.resources import read_list
-
 from khabar.tokenize import tokenize
 
 # CLDR territory codes that are not GPEs.

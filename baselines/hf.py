@@ -25,9 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from khabar.baselines.protocol import blank_prediction
-
 from khabar import __version__
+from khabar.baselines.protocol import blank_prediction
 from khabar.document import Document, Entity, Timex
 from khabar.errors import InputError
 from khabar.tokenize import Sentence, split_sentences

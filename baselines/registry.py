@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from khabar.baselines.protocol import Tagger
-
 from khabar.errors import InputError
 
 

@@ -24,9 +24,10 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from khabar.eval import score_tags
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
+
+from khabar.eval import score_tags
 
 TYPES = ("PER", "ORG", "GPE", "LOC", "Justice:Arrest-Jail", "Conflict:Attack")
 

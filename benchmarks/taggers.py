@@ -70,7 +70,6 @@ def _documents(text: str):
 def measure(name: str, tokens: int, dateparser_tokens: int) -> dict:
     """Run one baseline in this process; seconds and tokens for the timed part."""
     from khabar.baselines import registry
-
     from khabar.tokenize import tokenize
 
     text = synthetic_text(tokens, seed=1)
@@ -92,7 +91,6 @@ def measure(name: str, tokens: int, dateparser_tokens: int) -> dict:
         from khabar.baselines.crf import fit_models, tag_sentences
         from khabar.baselines.features import sentence_features
         from khabar.baselines.rules import tag_document
-
         from khabar.tokenize import split_sentences
         from khabar.views import token_view
 

@@ -14,11 +14,10 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from khabar.eval.harness import evaluate
-from khabar.eval.results import MetricResult
-
 from khabar.document import Document
 from khabar.errors import InputError
+from khabar.eval.harness import evaluate
+from khabar.eval.results import MetricResult
 from khabar.inventories import LAYERS
 from khabar.views import token_view
 

@@ -25,14 +25,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
+
+from khabar.document import Document
+from khabar.errors import InputError
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.signature import base_signature, corpus_hash
 from khabar.eval.tags import tag_count_tables
-
-from khabar.document import Document
-from khabar.errors import InputError
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import split_sentences, tokenize
 from khabar.views import LabeledSpan, layer_spans, token_view

@@ -26,10 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from khabar.eval.matching import MATCHES, credit, match_spans, multiset_matches, overlap_pairs
-from khabar.eval.results import CountTable
 
 from khabar.document import Document
+from khabar.eval.matching import MATCHES, credit, match_spans, multiset_matches, overlap_pairs
+from khabar.eval.results import CountTable
 from khabar.views import LabeledSpan
 
 ALL = "*"

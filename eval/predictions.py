@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from khabar.eval.chunks import parse_tag
-
 from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
 from khabar.errors import InputError
+from khabar.eval.chunks import parse_tag
 from khabar.inventories import (
     ENTITY_TYPES,
     EVENT_REALIS,

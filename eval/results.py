@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 from khabar.eval import prf
 from khabar.eval.bootstrap import Bootstrap, percentile_interval
 

@@ -9,10 +9,9 @@ import hashlib
 import json
 from typing import Any
 
-from khabar.eval.prf import ZERO_DIVISION
-
 from khabar import __version__
 from khabar.document import Document
+from khabar.eval.prf import ZERO_DIVISION
 from khabar.views import TOKEN_VIEW_SIGNATURE
 
 # Order of keys in the rendered form; keys not listed follow in insertion order.

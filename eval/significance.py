@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from khabar.document import Document
 from khabar.eval import prf
 from khabar.eval.bootstrap import Bootstrap, approximate_randomization_p, paired_bootstrap_p
 from khabar.eval.harness import evaluate
 from khabar.eval.results import EvaluationResult
-
-from khabar.document import Document
 from khabar.inventories import LAYERS
 
 

@@ -8,11 +8,11 @@ intervals over the sequences (or over `units`, a unit index per sequence).
 from __future__ import annotations
 
 import numpy as np
+
+from khabar.errors import InputError
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.chunks import chunks, encode, unit_label_counts
 from khabar.eval.results import CountTable, MetricResult, score_table
-
-from khabar.errors import InputError
 
 SCHEMES = {"IOB2": "strict", "IOB2-strict": "strict", "conlleval": "default", "default": "default"}
 SCHEME_NAMES = {"strict": "IOB2-strict", "default": "conlleval"}
@@ -72,9 +72,8 @@ def score_tags(
         raise ValueError(f"unknown scheme {scheme!r}; expected one of {sorted(SCHEMES)}")
     mode = SCHEMES[scheme]
     table = tag_count_tables(gold_tags, pred_tags, units=units, modes=(mode,))[mode]
-    from khabar.eval.prf import ZERO_DIVISION
-
     from khabar import __version__
+    from khabar.eval.prf import ZERO_DIVISION
 
     signature = {
         "khabar": __version__,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from khabar.baselines.arabic import KeyMap, key, key_with_offsets, stems
 
 ARABIC = st.text(alphabet="ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآةىـًٌٍَُِّْٰ ٠١٢3😀", max_size=60)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from khabar.baselines.leaderboard import render_markdown, render_text
-
 from khabar.cli import main
 from khabar.store import save_document
 from tests.test_baselines_crf import gold_documents
@@ -105,7 +104,6 @@ def test_check_fails_when_a_baseline_is_sabotaged(tmp_path, capsys, monkeypatch)
     from khabar.baselines import registry
     from khabar.baselines.benchmark import run_benchmark
     from khabar.baselines.rules import RulesTagger
-
     from khabar.commands.benchmark import dumps_report
 
     corpus = tmp_path / "corpus"
@@ -129,10 +127,9 @@ def test_check_fails_when_a_baseline_is_sabotaged(tmp_path, capsys, monkeypatch)
 
 
 def test_the_committed_reference_covers_every_baseline_and_its_layers(repo):
+    from khabar import __version__
     from khabar.baselines import registry
     from khabar.baselines.protocol import Tagger
-
-    from khabar import __version__
 
     reference = json.loads((repo / "baselines" / "scores.json").read_text(encoding="utf-8"))
     assert reference["khabar_version"] == __version__

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sklearn_crfsuite
+
 from khabar.baselines.crf import CrfTagger, Unit, assign_folds, paragraph_extents
 from khabar.baselines.rules import tag_document
-
 from khabar.document import DCT, Document
 from khabar.validate import check_annotation
 
@@ -94,7 +94,6 @@ def test_a_single_paragraph_cannot_be_cross_validated():
 def test_shared_item_sequences_tag_as_crf_predict_does():
     from khabar.baselines.crf import fit_models, tag_sentences
     from khabar.baselines.features import sentence_features
-
     from khabar.views import token_view
 
     views = [view for document in gold_documents() for view in token_view(document)[0]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from khabar.baselines.registry import get
-
 from khabar.document import DCT, Document
 from khabar.validate import check_annotation
 

@@ -9,7 +9,6 @@ transformers = pytest.importorskip("transformers")
 
 from khabar.baselines.hf import HfTagger, detect_tagset, map_label  # noqa: E402
 from khabar.baselines.registry import get  # noqa: E402
-
 from khabar.document import DCT, Document  # noqa: E402
 from khabar.tokenize import tokenize  # noqa: E402
 from khabar.validate import check_annotation  # noqa: E402

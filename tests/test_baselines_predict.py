@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from khabar.eval.predictions import read_predictions
-
 from khabar.cli import main
 from khabar.document import DCT, Document
+from khabar.eval.predictions import read_predictions
 from khabar.store import save_document
 
 GOLD = [

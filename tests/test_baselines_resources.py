@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
+
 from khabar.baselines.audit import find_leaks, general_source_keys, gold_entity_texts
 from khabar.baselines.resources import HAND_WRITTEN, read_list
 

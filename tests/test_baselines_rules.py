@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
+
 from khabar.baselines.registry import available, get
 from khabar.baselines.rules import tag_document
 from khabar.baselines.rules.timex import hijri_to_gregorian, timex_for
-
 from khabar.document import DCT, Document
 from khabar.validate import check_annotation
 from tests.strategies import documents

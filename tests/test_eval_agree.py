@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from khabar.eval.agreement import agreement, cohen_kappa
 
 from khabar.cli import main
+from khabar.eval.agreement import agreement, cohen_kappa
 from khabar.store import save_document
 from tests.eval_helpers import document, entity, timex
 

@@ -6,12 +6,12 @@ import json
 
 import numpy as np
 import pytest
+
+from khabar.cli import main
 from khabar.eval import score_tags
 from khabar.eval.bootstrap import Bootstrap, approximate_randomization_p, paired_bootstrap_p, percentile_interval
 from khabar.eval.predictions import write_predictions
 from khabar.eval.significance import compare, micro_f1
-
-from khabar.cli import main
 from khabar.store import save_document
 from tests.eval_helpers import document, entity
 

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from khabar.eval.predictions import write_predictions
 
 from khabar.cli import main
+from khabar.eval.predictions import write_predictions
 from khabar.store import save_document
 from khabar.views import token_view
 from tests.eval_helpers import TEXT, document, entity, timex

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from khabar.eval import evaluate
 
+from khabar.eval import evaluate
 from khabar.store import annotation_paths, load_corpus
 
 

@@ -7,11 +7,11 @@ import sys
 import types
 
 import pytest
-from khabar.eval import evaluate
-from khabar.eval.gate import regressions, tolerance
 
 from khabar.cli import main
 from khabar.errors import InputError
+from khabar.eval import evaluate
+from khabar.eval.gate import regressions, tolerance
 from khabar.store import save_document
 from tests.eval_helpers import TEXT, document, entity
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from khabar.eval import evaluate
-from khabar.eval.matching import _to_nervaluate, match_spans
 from nervaluate.strategies import StrictEvaluation
 
 from khabar.document import Entity
+from khabar.eval import evaluate
+from khabar.eval.matching import _to_nervaluate, match_spans
 from khabar.views import LabeledSpan
 from tests.eval_helpers import TEXT, Argument, Event, Quote, Speaker, document, entity, span, timex
 from tests.strategies import documents, spans_in

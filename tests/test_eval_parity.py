@@ -8,11 +8,11 @@ import warnings
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from khabar.eval import score_tags
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
 from khabar.errors import InputError
+from khabar.eval import score_tags
 
 LABELS = ["PER", "ORG", "Justice:Arrest-Jail", "Conflict:Attack", "A-B-C"]
 tags = st.sampled_from(["O"] + [f"{prefix}-{label}" for prefix in "BI" for label in LABELS])

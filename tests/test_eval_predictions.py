@@ -6,10 +6,10 @@ import json
 
 import pytest
 from hypothesis import given, settings
-from khabar.eval import evaluate
-from khabar.eval.predictions import load_predictions, read_predictions, write_predictions
 
 from khabar.errors import InputError
+from khabar.eval import evaluate
+from khabar.eval.predictions import load_predictions, read_predictions, write_predictions
 from khabar.views import token_view
 from tests.eval_helpers import TEXT, document, entity
 from tests.strategies import documents

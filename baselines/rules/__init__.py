@@ -13,14 +13,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from khabar import __version__
 from khabar.baselines.resources import HAND_WRITTEN, read_list
 from khabar.baselines.rules.entities import entities_for
 from khabar.baselines.rules.events import events_for
 from khabar.baselines.rules.quotes import quotes_for
 from khabar.baselines.rules.timex import timex_for
 from khabar.baselines.rules.tokens import sentence_tokens
-
-from khabar import __version__
 from khabar.document import Document
 from khabar.inventories import LAYERS
 

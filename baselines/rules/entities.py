@@ -22,7 +22,6 @@ from functools import lru_cache
 from khabar.baselines.arabic import stems
 from khabar.baselines.gazetteer import gazetteer_index
 from khabar.baselines.rules.tokens import WordToken, find_in, vocabulary
-
 from khabar.document import Entity
 
 NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "ال"})

@@ -14,7 +14,6 @@ from functools import cache, lru_cache
 from khabar.baselines.arabic import key, stems
 from khabar.baselines.resources import read_list
 from khabar.baselines.rules.tokens import WordToken, within
-
 from khabar.document import Argument, Entity, Event, Span, Timex
 
 # Pronoun suffixes, and the alif of the indefinite accusative (هجوما).

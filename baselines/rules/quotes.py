@@ -21,7 +21,6 @@ from functools import lru_cache
 from khabar.baselines.arabic import stems
 from khabar.baselines.rules.entities import _is_blocking
 from khabar.baselines.rules.tokens import WordToken, find_in, vocabulary, within
-
 from khabar.document import Entity, Quote, Span, Speaker
 
 QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}

@@ -32,7 +32,6 @@ from functools import cache
 
 from khabar.baselines.arabic import _IGNORED, KeyMap, key
 from khabar.baselines.resources import read_list
-
 from khabar.document import Timex
 
 GREGORIAN_LOCALES = ("ar", "ar_SY", "ar_MA", "ar_DZ")

@@ -8,7 +8,6 @@ from typing import NamedTuple
 
 from khabar.baselines.arabic import key_with_offsets, stems
 from khabar.baselines.resources import read_list
-
 from khabar.tokenize import Sentence, Token, split_sentences
 
 
