@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from khabar.document import Document
 from khabar.eval.outcomes import (
     CATEGORIES,
     CATEGORY_TITLES,
@@ -41,8 +42,6 @@ from khabar.eval.outcomes import (
     confusion,
     match_spans,
 )
-
-from khabar.document import Document
 from khabar.inventories import LAYERS
 from khabar.tokenize import split_sentences
 from khabar.views import LabeledSpan, layer_spans

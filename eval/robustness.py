@@ -76,9 +76,8 @@ def robustness(
 
     `clean_results` (`score_systems` of the same documents and settings) saves scoring the
     clean corpus again when the caller has it already."""
-    from khabar.baselines import registry
-
     from khabar import __version__
+    from khabar.baselines import registry
 
     system_names = list(systems) if systems is not None else registry.available()
     names = list(perturbations) if perturbations is not None else list(PERTURBATIONS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from khabar.eval.robustness import drops_in_points, render_robustness
-
 from khabar.perturb import PERTURBATIONS
 
 DATA = {
@@ -45,7 +44,6 @@ def test_robustness_agrees_with_the_benchmark_and_the_harness(corpus_dir):
     from khabar.baselines.registry import get
     from khabar.eval import evaluate
     from khabar.eval.robustness import robustness
-
     from khabar.perturb import perturb_corpus
     from khabar.store import load_corpus
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from khabar.eval.outcomes import CATEGORIES
-from khabar.eval.report import Mark, Piece, build_report, layer_outcomes, nest, render_report
 
 from khabar.document import Document, Entity, Quote, Span
+from khabar.eval.outcomes import CATEGORIES
+from khabar.eval.report import Mark, Piece, build_report, layer_outcomes, nest, render_report
 from khabar.normalize import normalize
 
 INJECTED = '<script>document.title="PWNED";document.body.dataset.pwned="1"</script>'

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from khabar.eval.report import build_report, render_report
 
+from khabar.eval.report import build_report, render_report
 from tests.test_report import report_documents
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

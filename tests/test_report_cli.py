@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from khabar.eval import evaluate
-from khabar.eval.predictions import write_predictions
 
 from khabar.cli import main
+from khabar.eval import evaluate
+from khabar.eval.predictions import write_predictions
 from khabar.perturb import PERTURBATIONS, perturb_corpus
 from khabar.store import load_corpus
 

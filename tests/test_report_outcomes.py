@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from khabar.eval.outcomes import CATEGORIES, category_counts, confusion, match_spans
 from nervaluate import Evaluator
 
+from khabar.eval.outcomes import CATEGORIES, category_counts, confusion, match_spans
 from khabar.views import LabeledSpan
 
 

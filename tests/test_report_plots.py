@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from khabar.eval.plots import headline_figure, per_label_figure, robustness_figure, save
 from PIL import Image
+
+from khabar.eval.plots import headline_figure, per_label_figure, robustness_figure, save
 
 SCORES = {
     "rules": {"PER": (0.8, 0.7, 0.9), "ORG": (0.5, 0.3, 0.6), "GPE": (None, None, None)},
