@@ -216,11 +216,14 @@ def evaluate(
     pred_tags: dict[str, dict[str, list[str]]] | None = None,
     span_map: SpanMapFactory | None = None,
     normalize: str = "none",
+    perturbation: str | None = None,
 ) -> EvaluationResult:
     """Score `pred_docs` against `gold_docs` on every layer in `layers`.
 
     `pred_tags` (sentence id → layer → tags) overrides the predicted token view where a
     sentence-level submission gave tags; `span_map` maps both sides' spans before matching.
+    `perturbation` names the perturbed gold variant scored against (`khabar.perturb`),
+    recorded in the signature as `perturb:`.
     """
     unknown = [layer for layer in layers if layer not in LAYERS]
     if unknown:
@@ -259,6 +262,8 @@ def evaluate(
         normalize=normalize,
     )
     shared["spans"] = spans_setting
+    if perturbation is not None:
+        shared["perturb"] = perturbation
     results: dict[str, LayerResult] = {}
     all_tables: dict[str, dict[str, CountTable]] = {}
     for layer in layers:

@@ -26,6 +26,7 @@ ORDER = (
     "tagset",
     "average",
     "normalize",
+    "perturb",
     "spans",
     "zero_division",
     "unit",

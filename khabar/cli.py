@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "benchmark",
     "check",
     "ls",
+    "perturb",
+    "report",
 )
 
 

@@ -21,6 +21,7 @@ Offsets are Python code points, ends exclusive, as everywhere in khabar.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -33,13 +34,14 @@ class EditMap:
 
     source: str
     text: str
+    # Offset maps as compact integer arrays (8 bytes an entry, not a Python int each):
     # starts[i] = offset in `text` where the image of source character i begins;
     # starts[n] = len(text) minus the length of inserts[n] (the end of the last image).
-    starts: tuple[int, ...]
+    starts: array
     # ends[i] = offset in `text` where the image of source character i ends.
-    ends: tuple[int, ...]
+    ends: array
     # origin[j] = source index whose image holds text[j], or -1 for inserted characters.
-    origin: tuple[int, ...]
+    origin: array
 
     @classmethod
     def build(cls, source: str, subs: Sequence[str], inserts: Sequence[str] | None = None) -> EditMap:
@@ -50,9 +52,9 @@ class EditMap:
         if len(gaps) != len(source) + 1:
             raise ValueError(f"need one insertion per gap: {len(gaps)} for {len(source) + 1}")
         pieces: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        origin: list[int] = []
+        starts = array("q")
+        ends = array("q")
+        origin = array("q")
         position = 0
         for index, sub in enumerate(subs):
             pieces.append(gaps[index])
@@ -66,7 +68,7 @@ class EditMap:
         starts.append(position)
         pieces.append(gaps[-1])
         origin.extend([-1] * len(gaps[-1]))
-        return cls(source, "".join(pieces), tuple(starts), tuple(ends), tuple(origin))
+        return cls(source, "".join(pieces), starts, ends, origin)
 
     @property
     def is_identity(self) -> bool:
@@ -88,10 +90,13 @@ class EditMap:
         """
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span ({start}, {end}) outside a text of length {len(self.text)}")
-        covered = [index for index in self.origin[start:end] if index >= 0]
-        if covered:
-            return covered[0], covered[-1] + 1
-        following = next((index for index in self.origin[end:] if index >= 0), len(self.source))
+        first = next((self.origin[j] for j in range(start, end) if self.origin[j] >= 0), None)
+        if first is not None:
+            last = next(self.origin[j] for j in range(end - 1, start - 1, -1) if self.origin[j] >= 0)
+            return first, last + 1
+        following = next(
+            (self.origin[j] for j in range(end, len(self.origin)) if self.origin[j] >= 0), len(self.source)
+        )
         return following, following
 
     def map_span(self, span: Span) -> Span:

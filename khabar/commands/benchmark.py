@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help=f"also write the scores as the reference for `khabar check` (default file: {DEFAULT_REFERENCE})",
     )
+    from khabar.commands.perturb import add_benchmark_options
+
+    add_benchmark_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -80,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 1:
         raise InputError("--bootstrap must be at least 1")
+    from khabar.commands.perturb import benchmark_extras, check_benchmark_options
+
+    check_benchmark_options(args)
     systems = parse_systems(args.systems)
     gold = load_corpus(args.corpus)
     if not gold:
@@ -87,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
         write_atomically(args.write_reference, dumps_report(report))
+    extra = benchmark_extras(args, gold, systems, report)  # --robustness, --plot
     rendered = {"text": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
-    sys.stdout.write(rendered)
+    sys.stdout.write(rendered + extra)
     return 0

@@ -54,14 +54,14 @@ def render(comparison, name_a: str, name_b: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import load_gold, score_file, write_report
+    from khabar.commands.evaluate import gold_for, score_file, write_report
     from khabar.errors import InputError
     from khabar.eval.render import to_json
     from khabar.eval.significance import compare_results
 
     if args.bootstrap < 1 or args.trials < 1:
         raise InputError("--bootstrap and --trials must be 1 or more")
-    gold = load_gold(args.gold)
+    gold = gold_for(args)
     result_a = score_file(args.prediction_a, gold, args, 0)
     result_b = score_file(args.prediction_b, gold, args, 0)
     for path, result in ((args.prediction_a, result_a), (args.prediction_b, result_b)):

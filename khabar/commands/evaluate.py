@@ -20,6 +20,9 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
         "--normalize", action="store_true", help="match spans after orthographic normalization of both sides"
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed of the resampling")
+    from khabar.commands.perturb import add_perturbation_options
+
+    add_perturbation_options(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,6 +65,20 @@ def span_map_for(normalize: bool):
     return normalized_spans, DEFAULT_RULES.name
 
 
+def perturbation_name(args: argparse.Namespace) -> str | None:
+    """The signature value of `--perturbation` (name and seed), None when scoring the gold as is."""
+    if getattr(args, "perturbation", None) is None:
+        return None
+    return f"{args.perturbation}.seed{args.perturbation_seed}"
+
+
+def gold_for(args: argparse.Namespace):
+    """The gold of `--gold`, or its `--perturbation` variant."""
+    from khabar.commands.perturb import apply_perturbation
+
+    return apply_perturbation(load_gold(args.gold), args)
+
+
 def score_file(path: Path, gold, args: argparse.Namespace, bootstrap: int):
     from khabar.eval import evaluate
     from khabar.eval.harness import snap_to_tokens
@@ -83,6 +100,7 @@ def score_file(path: Path, gold, args: argparse.Namespace, bootstrap: int):
         pred_tags=predictions.tags or None,
         span_map=span_map,
         normalize=normalize,
+        perturbation=perturbation_name(args),
     )
 
 
@@ -92,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 0:
         raise InputError("--bootstrap must be 0 or more")
-    gold = load_gold(args.gold)
+    gold = gold_for(args)
     result = score_file(args.predictions, gold, args, args.bootstrap)
     for warning in result.warnings:
         print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)

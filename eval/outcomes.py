@@ -1,0 +1,110 @@
+"""Per-span match outcomes of one layer: which gold and predicted spans pair up, and how.
+
+This is the error-analysis view (MUC / SemEval-2013 categories, as nervaluate names
+them), kept with the ids of the spans behind every outcome so that a report can show
+each one. Character spans of the layer are compared, nested ones included.
+
+Pairing rules, applied in this order; a span takes part in at most one pair, and within
+a rule the pairs with the closest boundaries (then the earliest) are taken first:
+
+1. `correct`: a predicted span with the same start, end and label as a gold span.
+2. `wrong_type`: the same start and end, another label.
+3. `wrong_boundary`: overlapping extents (at least one shared character), the same
+   label, different start or end.
+4. `wrong_boundary_type`: overlapping extents, different start or end and label.
+5. `missed`: a gold span left without a pair. `spurious`: a predicted span left without.
+
+Counts per category match nervaluate's (strict: correct; exact: correct + wrong_type;
+ent_type: correct + wrong_boundary) whenever every predicted span overlaps at most one
+gold span and vice versa (tested); where spans overlap several, the closest pairing here
+can differ from nervaluate's first-in-list pairing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from khabar.views import LabeledSpan
+
+CATEGORIES: tuple[str, ...] = ("correct", "wrong_type", "wrong_boundary", "wrong_boundary_type", "missed", "spurious")
+CATEGORY_TITLES = {
+    "correct": "correct",
+    "wrong_type": "wrong type",
+    "wrong_boundary": "wrong boundary",
+    "wrong_boundary_type": "wrong boundary and type",
+    "missed": "missed",
+    "spurious": "spurious",
+}
+NONE_LABEL = "∅"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One gold span, one predicted span, or a pair of them, with its category."""
+
+    category: str
+    gold: LabeledSpan | None
+    pred: LabeledSpan | None
+
+
+def _overlaps(gold: LabeledSpan, pred: LabeledSpan) -> bool:
+    return gold.start < pred.end and pred.start < gold.end
+
+
+def _distance(gold: LabeledSpan, pred: LabeledSpan) -> int:
+    return abs(gold.start - pred.start) + abs(gold.end - pred.end)
+
+
+_RULES = (
+    ("correct", lambda g, p: (g.start, g.end, g.label) == (p.start, p.end, p.label)),
+    ("wrong_type", lambda g, p: (g.start, g.end) == (p.start, p.end) and g.label != p.label),
+    ("wrong_boundary", lambda g, p: _overlaps(g, p) and g.label == p.label and (g.start, g.end) != (p.start, p.end)),
+    (
+        "wrong_boundary_type",
+        lambda g, p: _overlaps(g, p) and g.label != p.label and (g.start, g.end) != (p.start, p.end),
+    ),
+)
+
+
+def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[Outcome]:
+    """The outcome of every gold and predicted span, ordered by position in the text."""
+    gold_free = set(range(len(gold)))
+    pred_free = set(range(len(pred)))
+    outcomes: list[Outcome] = []
+    for category, rule in _RULES:
+        candidates = sorted(
+            (_distance(gold[g], pred[p]), gold[g].start, pred[p].start, g, p)
+            for g in gold_free
+            for p in pred_free
+            if rule(gold[g], pred[p])
+        )
+        for *_, g, p in candidates:
+            if g in gold_free and p in pred_free:
+                gold_free.discard(g)
+                pred_free.discard(p)
+                outcomes.append(Outcome(category, gold[g], pred[p]))
+    outcomes += [Outcome("missed", gold[g], None) for g in gold_free]
+    outcomes += [Outcome("spurious", None, pred[p]) for p in pred_free]
+
+    def position(outcome: Outcome) -> tuple[int, int]:
+        span = outcome.gold or outcome.pred
+        assert span is not None  # every outcome holds at least one span
+        return span.start, span.end
+
+    return sorted(outcomes, key=lambda outcome: (*position(outcome), CATEGORIES.index(outcome.category)))
+
+
+def category_counts(outcomes: list[Outcome]) -> dict[str, int]:
+    counts = Counter(outcome.category for outcome in outcomes)
+    return {category: counts.get(category, 0) for category in CATEGORIES}
+
+
+def confusion(outcomes: list[Outcome]) -> dict[tuple[str, str], int]:
+    """(gold label, pred label) → count over paired spans; `∅` stands for a missing side."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for outcome in outcomes:
+        gold_label = outcome.gold.label if outcome.gold else NONE_LABEL
+        pred_label = outcome.pred.label if outcome.pred else NONE_LABEL
+        counts[gold_label, pred_label] += 1
+    return dict(counts)

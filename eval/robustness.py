@@ -1,0 +1,149 @@
+"""Robustness of the baselines: headline F1 on every perturbed variant of the corpus, and the drop.
+
+`robustness(documents)` runs each baseline on the clean corpus and on each variant made
+by `khabar.perturb` (the gold carried over exactly, so the gold of a variant is as exact
+as the clean gold), scores it with the harness, and reports per system and layer the
+clean headline F1, each variant's headline F1 with its 95% interval, and the drop
+(clean minus variant, in F1 fractions; positive = worse on the variant).
+
+Decisions:
+- A baseline is run on each variant as it is run on the corpus (`Tagger.predict`). For
+  rule baselines that is exactly "the same system on perturbed input". The `crf`
+  baseline is scored by cross-validation over the documents it is given, so on a variant
+  its folds are trained on the perturbed text too: its drop measures the method's
+  sensitivity to the variant, not that of a model trained on clean text.
+- The drop is a point difference with no interval of its own; the F1 intervals of the
+  clean run and of the variant are reported beside it.
+- Only the layers a baseline predicts are scored for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from khabar.document import Document
+from khabar.inventories import LAYERS
+from khabar.perturb import DEFAULT_SEED, PERTURBATIONS, perturb_corpus
+
+CLEAN = "clean"
+
+
+def score_systems(
+    documents: list[Document],
+    systems: Iterable[str],
+    *,
+    layers: Iterable[str] = LAYERS,
+    bootstrap: int = 1000,
+    seed: int = 7,
+) -> dict[str, Any]:
+    """`{system: EvaluationResult}` of each baseline on `documents` (only its own layers),
+    each built and scored as `run_benchmark` does (same options, bootstrap and seed)."""
+    from khabar.baselines import registry
+    from khabar.baselines.benchmark import system_options
+    from khabar.eval import evaluate
+
+    wanted = tuple(layers)
+    results: dict[str, Any] = {}
+    for name in systems:
+        tagger = registry.get(name, **system_options(name, seed))
+        scored = tuple(layer for layer in wanted if layer in tagger.layers)
+        if not scored:
+            continue
+        predictions = tagger.predict(documents)
+        results[name] = evaluate(documents, predictions, layers=scored, bootstrap=bootstrap, seed=seed)
+    return results
+
+
+def _headline(result: Any, layer: str) -> dict[str, Any]:
+    headline = result.headline[layer]
+    ci = [headline.low, headline.high] if headline.low is not None else None
+    return {"metric": headline.name, "f1": headline.f1, "ci": ci}
+
+
+def robustness(
+    documents: list[Document],
+    systems: Iterable[str] | None = None,
+    perturbations: Iterable[str] | None = None,
+    *,
+    layers: Iterable[str] = LAYERS,
+    bootstrap: int = 1000,
+    seed: int = 7,
+    perturbation_seed: int = DEFAULT_SEED,
+    clean_results: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Each baseline's headline F1 on the clean corpus and on every variant, with the drop.
+
+    `clean_results` (`score_systems` of the same documents and settings) saves scoring the
+    clean corpus again when the caller has it already."""
+    from khabar import __version__
+    from khabar.baselines import registry
+
+    system_names = list(systems) if systems is not None else registry.available()
+    names = list(perturbations) if perturbations is not None else list(PERTURBATIONS)
+    unknown = [name for name in names if name not in PERTURBATIONS]
+    if unknown:
+        from khabar.errors import InputError
+
+        raise InputError(f"unknown perturbation {unknown[0]!r}", hint=f"choose from {', '.join(PERTURBATIONS)}")
+    variants = {name: perturb_corpus(documents, name, perturbation_seed) for name in names}
+    scored = {
+        variant: score_systems(corpus, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
+        for variant, corpus in variants.items()
+    }
+    if clean_results is None:
+        clean_results = score_systems(documents, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
+    scored[CLEAN] = clean_results
+    table: dict[str, dict[str, Any]] = {}
+    for system, clean_result in scored[CLEAN].items():
+        table[system] = {}
+        for layer in clean_result.layers:
+            clean = _headline(clean_result, layer)
+            row: dict[str, Any] = {"metric": clean["metric"], CLEAN: {"f1": clean["f1"], "ci": clean["ci"]}}
+            row["variants"] = {}
+            for name in names:
+                variant = _headline(scored[name][system], layer)
+                drop = None if clean["f1"] is None or variant["f1"] is None else clean["f1"] - variant["f1"]
+                row["variants"][name] = {"f1": variant["f1"], "ci": variant["ci"], "drop": drop}
+            table[system][layer] = row
+    return {
+        "khabar_version": __version__,
+        "perturbation_seed": perturbation_seed,
+        "bootstrap": bootstrap,
+        "seed": seed,
+        "perturbations": {name: PERTURBATIONS[name].description for name in names},
+        "systems": table,
+    }
+
+
+def drops_in_points(data: dict[str, Any], layer: str) -> dict[str, dict[str, float | None]]:
+    """`{system: {perturbation: drop in F1 points}}` of one layer, for `plots.robustness_figure`."""
+    drops: dict[str, dict[str, float | None]] = {}
+    for system, layers in data["systems"].items():
+        if layer in layers:
+            drops[system] = {
+                name: None if cell["drop"] is None else 100 * cell["drop"]
+                for name, cell in layers[layer]["variants"].items()
+            }
+    return drops
+
+
+def _points(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}"
+
+
+def render_robustness(data: dict[str, Any]) -> str:
+    """A Markdown table: system, layer, clean F1, then each variant's F1 and drop (points)."""
+    names = list(data["perturbations"])
+    header = ["system", "layer", "metric", "clean F1", *(f"{name} (drop)" for name in names)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for system, layers in data["systems"].items():
+        for layer, row in layers.items():
+            cells = [system, layer, row["metric"], _points(row[CLEAN]["f1"])]
+            for name in names:
+                cell = row["variants"][name]
+                drop = "n/a" if cell["drop"] is None else f"{100 * cell['drop']:+.1f}"
+                cells.append(f"{_points(cell['f1'])} ({drop})")
+            lines.append("| " + " | ".join(cells) + " |")
+    settings = f"perturbation seed {data['perturbation_seed']}, bootstrap {data['bootstrap']}, seed {data['seed']}"
+    return "\n".join(lines) + f"\n\nF1 in points; drop = clean minus variant ({settings}).\n"
