@@ -1,6 +1,6 @@
 """Arabic orthography helpers for the baselines: a matching key and clitic-stripped stems.
 
-The key is for *matching only*: diacritics and tatweel are dropped and alef, alef
+The key is for *matching only*: diacritics, tatweel and invisible marks are dropped and alef, alef
 maqsura and ta marbuta are folded, so that `أميركا`, `اميركا` and `أَمِيرْكَا` meet.
 Document text is never changed: every key keeps, per character, the offset of the raw
 character it came from, so a match maps back to exact code-point offsets.
@@ -12,9 +12,15 @@ import bisect
 import re
 from functools import lru_cache
 
-# Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks; tatweel.
+# Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks; tatweel; invisible
+# format marks (zero-width space/joiners, bidi marks, BOM), which web text carries inside
+# words and which would otherwise split a name's key.
+_INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"]
 _IGNORED = frozenset(
-    [chr(code) for code in range(0x064B, 0x0660)] + ["\u0670", "\u0640"] + [chr(code) for code in range(0x06D6, 0x06EE)]
+    [chr(code) for code in range(0x064B, 0x0660)]
+    + ["\u0670", "\u0640"]
+    + [chr(code) for code in range(0x06D6, 0x06EE)]
+    + _INVISIBLE
 )
 _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}
 
