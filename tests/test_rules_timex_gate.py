@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,10 +12,11 @@ from khabar.baselines.arabic import key
 from khabar.baselines.rules.timex import (
     DAY_WORDS,
     MODS,
-    PERIOD_PARTS,
     PERIOD_NOUNS,
+    PERIOD_PARTS,
     RELATIVE_WORDS,
     WEEKDAYS,
+    _alternation,
     _gate,
     _is_gated,
     _matches_at,
@@ -63,3 +66,20 @@ def test_gated_matches_equal_finditer_on_the_seed(corpus_dir) -> None:
 
 def test_every_pattern_but_bare_year_is_gated() -> None:
     assert [kind for kind, pattern in _patterns() if not _is_gated(pattern)] == ["bare_year"]
+
+
+def _longest_first(words: list[str]) -> str:
+    """The plain alternation the prefix tree stands for."""
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+@settings(max_examples=100)
+@given(st.lists(st.text("abc", max_size=4), max_size=8), st.text("abc ", max_size=30))
+def test_prefix_tree_alternation_equals_longest_first(words: list[str], text: str) -> None:
+    # What follows the alternation forces backtracking into shorter words.
+    tail = r"(?P<tail>b|\s|$)"
+    tree = re.compile(f"(?P<word>{_alternation(words)}){tail}")
+    plain = re.compile(f"(?P<word>(?:{_longest_first(words)})){tail}")
+    assert [m.groupdict() | {"span": m.span()} for m in tree.finditer(text)] == [
+        m.groupdict() | {"span": m.span()} for m in plain.finditer(text)
+    ]

@@ -98,7 +98,31 @@ class Found:
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+    """A regex matching any of `words`, the longest first, written as a prefix tree.
+
+    Equivalent to `longest|…|shortest` (two words both match at a position only when one is
+    a prefix of the other, and the tree tries the longer continuation first, then stops),
+    but the engine tests one branch per distinct next letter instead of every word, which
+    matters at each of the hundreds of thousands of word starts of a long text.
+    """
+    tree: dict = {}
+    for word in set(words):
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[_WORD_END] = {}
+    return _tree_regex(tree)
+
+
+_WORD_END = ""
+
+
+def _tree_regex(node: dict) -> str:
+    branches = [re.escape(char) + _tree_regex(child) for char, child in node.items() if char != _WORD_END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if _WORD_END in node else body
 
 
 @cache
