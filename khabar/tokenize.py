@@ -80,7 +80,7 @@ _TOKEN = re.compile(r"[wd]+(?:(?<=d)n(?=d)[wd]+)*|[pn]")
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with exact code-point offsets."""
     kinds = text.translate(_KINDS)
-    return [Token(*match.span(), text[match.start() : match.end()]) for match in _TOKEN.finditer(kinds)]
+    return [Token(start, end, text[start:end]) for start, end in map(re.Match.span, _TOKEN.finditer(kinds))]
 
 
 def _sentence_ends(text: str, tokens: list[Token]) -> set[int]:
