@@ -72,8 +72,8 @@ class _KindTable(dict):
 
 
 _KINDS = _KindTable()
-# A token: a run of word characters and digits, where a number separator between two digits
-# stays inside (`2.5`); else any punctuation or symbol character alone.
+# A token (over the kind letters above): a run of word characters and digits, where a number
+# separator between two digits stays inside (`2.5`); else any punctuation or symbol alone.
 _TOKEN = re.compile(r"[wd]+(?:(?<=d)n(?=d)[wd]+)*|[pn]")
 
 
