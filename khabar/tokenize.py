@@ -8,6 +8,8 @@ control marks separate tokens and never belong to one. Offsets are code points.
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -19,9 +21,13 @@ BIDI_MARKS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u
 NUMBER_SEPARATORS = frozenset(".,:\u066b\u066c/")
 SENTENCE_FINAL = frozenset(".!?\u061f\u2026\u06d4")
 CLOSING_MARKS = frozenset("\"'»”’)]}\u201d")
+_MARKS = SENTENCE_FINAL | CLOSING_MARKS
+_LINE_BREAK = re.compile("\n")
 
 
-@dataclass(frozen=True)
+# Slots: a long text makes hundreds of thousands of tokens, and a per-instance dict would
+# be most of their cost.
+@dataclass(frozen=True, slots=True)
 class Token:
     start: int
     end: int
@@ -38,83 +44,87 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
-def _is_separator(char: str) -> bool:
-    return char.isspace() or char in BIDI_MARKS
+# Character kinds, one letter each, so that the token and sentence rules can run as regular
+# expressions over a kind string (`str.translate`) instead of a Python loop per character.
+SEPARATOR, PUNCTUATION, NUMBER_SEPARATOR, DIGIT, WORD = "s", "p", "n", "d", "w"
 
 
-def _is_punctuation(char: str) -> bool:
+def _kind(char: str) -> str:
+    """The kind of one character, by the rules above (the definition the fast path follows)."""
+    if char.isspace() or char in BIDI_MARKS:
+        return SEPARATOR
     category = unicodedata.category(char)
-    return category[0] in "PS"
+    if category[0] in "PS":
+        return NUMBER_SEPARATOR if char in NUMBER_SEPARATORS else PUNCTUATION
+    return DIGIT if category == "Nd" else WORD
 
 
-def _is_digit(char: str) -> bool:
-    return unicodedata.category(char) == "Nd"
+class _KindTable(dict):
+    """Code point → kind for `str.translate`, filled the first time a character is seen.
+
+    A character's kind depends on the character alone, so filling the table lazily cannot
+    change any result; it only saves calling `unicodedata` again for each repeated character.
+    """
+
+    def __missing__(self, code: int) -> str:
+        kind = self[code] = _kind(chr(code))
+        return kind
+
+
+_KINDS = _KindTable()
+# A token (over the kind letters above): a run of word characters and digits, where a number
+# separator between two digits stays inside (`2.5`); else any punctuation or symbol alone.
+_TOKEN = re.compile(r"[wd]+(?:(?<=d)n(?=d)[wd]+)*|[pn]")
 
 
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with exact code-point offsets."""
-    tokens: list[Token] = []
-    start: int | None = None
-    for position, char in enumerate(text):
-        if _is_separator(char):
-            if start is not None:
-                tokens.append(Token(start, position, text[start:position]))
-                start = None
-            continue
-        if _is_punctuation(char):
-            inside_number = (
-                char in NUMBER_SEPARATORS
-                and start is not None
-                and _is_digit(text[position - 1])
-                and position + 1 < len(text)
-                and _is_digit(text[position + 1])
-            )
-            if inside_number:
-                continue
-            if start is not None:
-                tokens.append(Token(start, position, text[start:position]))
-                start = None
-            tokens.append(Token(position, position + 1, char))
-            continue
-        if start is None:
-            start = position
-    if start is not None:
-        tokens.append(Token(start, len(text), text[start:]))
-    return tokens
+    kinds = text.translate(_KINDS)
+    return [Token(start, end, text[start:end]) for start, end in map(re.Match.span, _TOKEN.finditer(kinds))]
 
 
 def _sentence_ends(text: str, tokens: list[Token]) -> set[int]:
     """Indices of tokens that end a sentence: a line break follows, or final punctuation."""
-    ends: set[int] = set()
+    if not tokens:
+        return set()
+    last = len(tokens) - 1
+    ends = {last} | _line_break_ends(text, tokens)
     for index, token in enumerate(tokens):
-        is_last = index + 1 == len(tokens)
-        if is_last:
-            ends.add(index)
+        if token.text not in _MARKS or index == last:
             continue
         following = tokens[index + 1]
-        if "\n" in text[token.end : following.start]:
-            ends.add(index)
+        # A closing mark ends a sentence only right after final punctuation.
+        if token.text in CLOSING_MARKS and (index == 0 or tokens[index - 1].text not in SENTENCE_FINAL):
             continue
-        if token.text in SENTENCE_FINAL or token.text in CLOSING_MARKS:
-            # A closing mark ends a sentence only right after final punctuation.
-            if token.text in CLOSING_MARKS and (index == 0 or tokens[index - 1].text not in SENTENCE_FINAL):
-                continue
-            if following.text in CLOSING_MARKS and following.start == token.end:
-                continue
-            if following.start > token.end:
-                ends.add(index)
+        if following.text in CLOSING_MARKS and following.start == token.end:
+            continue
+        if following.start > token.end:
+            ends.add(index)
+    return ends
+
+
+def _line_break_ends(text: str, tokens: list[Token]) -> set[int]:
+    """Indices of the tokens followed by a line break before the next token.
+
+    A line break is whitespace, so never inside a token: each one lies in the gap after the
+    last token that ends at or before it (none when it comes before the first token).
+    """
+    token_ends = [token.end for token in tokens]
+    ends: set[int] = set()
+    for match in _LINE_BREAK.finditer(text):
+        index = bisect.bisect_right(token_ends, match.start()) - 1
+        if index >= 0:
+            ends.add(index)
     return ends
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split `text` into sentences at line breaks and after sentence-final punctuation."""
     tokens = tokenize(text)
-    ends = _sentence_ends(text, tokens)
     sentences: list[Sentence] = []
-    current: list[Token] = []
-    for index, token in enumerate(tokens):
-        current.append(token)
-        if index in ends:
-            sentences.append(Sentence(len(sentences), current[0].start, current[-1].end, tuple(current)))
-            current = []
+    first = 0
+    for last in sorted(_sentence_ends(text, tokens)):
+        members = tuple(tokens[first : last + 1])
+        sentences.append(Sentence(len(sentences), members[0].start, members[-1].end, members))
+        first = last + 1
     return sentences

@@ -50,22 +50,29 @@ def _is_definite(word: WordToken) -> bool:
     return word.key.startswith("ال") and len(word.key) > 3
 
 
+@lru_cache(maxsize=200_000)
+def _gazetteer_entries(word_key: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+    """(name key, type, key offset of the reading) of the names that may start at a word,
+    in the order of its readings (cached by its key: most words start no name)."""
+    index = gazetteer_index()
+    readings = stems(word_key) if word_key else ()  # as `WordToken.readings`
+    return tuple((parts, label, offset) for stem, offset in readings for parts, label in index.get(stem, ()))
+
+
 def _gazetteer_matches(words: list[WordToken]) -> list[tuple[int, int, str, int]]:
     """(first word, last word, type, key offset in the first word) of gazetteer names."""
-    index = gazetteer_index()
     matches: list[tuple[int, int, str, int]] = []
     position = 0
     while position < len(words):
         best: tuple[int, int, str, int] | None = None
-        for stem, offset in words[position].readings:
-            for parts, label in index.get(stem, ()):
-                last = position + len(parts) - 1
-                if last >= len(words):
-                    continue
-                if all(words[position + i].key == parts[i] for i in range(1, len(parts))) and (
-                    best is None or last > best[1]
-                ):
-                    best = (position, last, label, offset)
+        for parts, label, offset in _gazetteer_entries(words[position].key):
+            last = position + len(parts) - 1
+            if last >= len(words):
+                continue
+            if all(words[position + i].key == parts[i] for i in range(1, len(parts))) and (
+                best is None or last > best[1]
+            ):
+                best = (position, last, label, offset)
         if best is not None:
             matches.append(best)
             position = best[1] + 1

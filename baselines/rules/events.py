@@ -26,13 +26,9 @@ def trigger_lexicon() -> dict[str, str]:
     return {key(row[0]): row[1] for row in read_list("event_triggers.tsv").rows}
 
 
-def _trigger_type(word: WordToken) -> tuple[str, int, int] | None:
-    """(event type, key offset of the stem start, key length of the stem) or None."""
-    return _trigger_of(word.key)
-
-
 @lru_cache(maxsize=200_000)
 def _trigger_of(word_key: str) -> tuple[str, int, int] | None:
+    """(event type, key offset of the stem start, key length of the stem) of a word, or None."""
     lexicon = trigger_lexicon()
     for stem, offset in stems(word_key):
         candidates = [(stem, 0)]
@@ -50,9 +46,7 @@ def _trigger_of(word_key: str) -> tuple[str, int, int] | None:
 def find_triggers(words: list[WordToken]) -> list[tuple[int, int, str]]:
     triggers = []
     for word in words:
-        if not word.is_word:
-            continue
-        found = _trigger_type(word)
+        found = _trigger_of(word.key) if word.is_word else None
         if found is None:
             continue
         label, offset, length = found

@@ -31,10 +31,12 @@ MIN_QUOTED_WORDS = 3
 MAX_SUBJECT_WORDS = 3
 
 
+_QUOTED = re.compile(r"«[^»]+»|“[^”]+”|\"[^\"]+\"")
+
+
 def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
-    pattern = re.compile(r"«[^»]+»|“[^”]+”|\"[^\"]+\"")
-    for match in pattern.finditer(text, start, end):
+    for match in _QUOTED.finditer(text, start, end):
         # One or two quoted words are a name or a term (`"X"` as a label), not a quotation.
         if len(match.group().split()) >= MIN_QUOTED_WORDS:
             spans.append((match.start() + 1, match.end() - 1))
@@ -58,11 +60,13 @@ def quotes_for(text: str, sentences, entities: list[Entity]) -> list[Quote]:
     groups = within(list(entities), [sentence for sentence, _ in sentences])
     for (sentence, words), in_sentence in zip(sentences, groups, strict=True):
         quoted = _quoted_spans(text, sentence.start, sentence.end)
-        cues = [(index, word, _cue_reading(word.key)) for index, word in enumerate(words) if word.is_word]
+        cues = [
+            (index, word, reading)
+            for index, word in enumerate(words)
+            if word.is_word and (reading := _cue_reading(word.key)) is not None
+        ]
         used_quotes: set[tuple[int, int]] = set()
         for index, cue_word, reading in cues:
-            if reading is None:
-                continue
             cue_start = cue_word.start_of(reading[1])
             cue = Span(cue_start, cue_word.end, text[cue_start : cue_word.end])
             particle = _that_particle(words, index)

@@ -62,7 +62,7 @@ def within(items: list, sentences: list[Sentence], start_of=lambda item: item.st
 
 def sentence_tokens(text: str) -> list[tuple[Sentence, list[WordToken]]]:
     """The sentences of `text`, each with its prepared tokens."""
-    return [(sentence, [word_token(token) for token in sentence.tokens]) for sentence in split_sentences(text)]
+    return [(sentence, list(map(word_token, sentence.tokens))) for sentence in split_sentences(text)]
 
 
 @cache
