@@ -1,8 +1,9 @@
 """Inter-annotator agreement between two annotations of the same documents.
 
 - span F1 per layer and label, with annotator A as reference (F1 is symmetric, so the
-  choice does not matter): entities `span-strict`, timex `strict-extent`, event triggers
-  `Trig-C`, event arguments `Arg-C+`, quote contents `content-overlap`;
+  choice does not matter), exact and partial: entities `span-strict` and `span-partial`,
+  timex `strict-extent` and `relaxed-extent`, event triggers `Trig-C`, event arguments
+  `Arg-C+`, quote contents `content-exact` and `content-overlap`;
 - timex value agreement: the share of relaxed timex matches with the same value;
 - Cohen's kappa on the flat token view of each layer (scikit-learn), over every token,
   `O` included; undefined (None) when both annotators tag every token the same single way.
@@ -22,10 +23,10 @@ from khabar.inventories import LAYERS
 from khabar.views import token_view
 
 SPAN_METRICS = {
-    "entities": ("span-strict",),
-    "timex": ("strict-extent",),
+    "entities": ("span-strict", "span-partial"),
+    "timex": ("strict-extent", "relaxed-extent"),
     "events": ("Trig-C", "Arg-C+"),
-    "quotes": ("content-overlap",),
+    "quotes": ("content-exact", "content-overlap"),
 }
 
 
