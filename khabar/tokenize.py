@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-TOKENIZER_VERSION = "ws-punct.1"
+TOKENIZER_VERSION = "ws-punct.2"
 
 # Bidi controls: invisible direction marks that must not glue or split words.
 BIDI_MARKS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -93,14 +93,22 @@ def _sentence_ends(text: str, tokens: list[Token]) -> set[int]:
         if token.text not in _MARKS or index == last:
             continue
         following = tokens[index + 1]
-        # A closing mark ends a sentence only right after final punctuation.
-        if token.text in CLOSING_MARKS and (index == 0 or tokens[index - 1].text not in SENTENCE_FINAL):
+        # A closing mark ends a sentence only after final punctuation (`."»` included).
+        if token.text in CLOSING_MARKS and not closes_final_punctuation(tokens, index):
             continue
         if following.text in CLOSING_MARKS and following.start == token.end:
             continue
         if following.start > token.end:
             ends.add(index)
     return ends
+
+
+def closes_final_punctuation(tokens: list[Token], index: int) -> bool:
+    """Whether the closing mark at `index` follows final punctuation, over other closing marks."""
+    previous = index - 1
+    while previous >= 0 and tokens[previous].text in CLOSING_MARKS:
+        previous -= 1
+    return previous >= 0 and tokens[previous].text in SENTENCE_FINAL
 
 
 def _line_break_ends(text: str, tokens: list[Token]) -> set[int]:

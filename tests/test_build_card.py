@@ -13,6 +13,7 @@ from khabar.card import guidelines_version, size_category
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES
 from khabar.inventories import LAYERS, TAG_COLUMNS, iob2_tags, layer_labels
 from khabar.store import save_document
+from khabar.tokenize import TOKENIZER_VERSION
 from tests.corpus_samples import mixed_script_sample, seed_sample
 
 
@@ -57,7 +58,7 @@ def test_card_body_has_no_placeholders_and_states_license_and_scheme(built):
     text = built.read_text(encoding="utf-8")
     assert "More Information Needed" not in text
     assert "CC BY 4.0" in text and "license is unknown" in text
-    assert "IOB2" in text and "ws-punct.1" in text
+    assert "IOB2" in text and TOKENIZER_VERSION in text
     assert "CITATION.cff" in text
     assert 'load_dataset("corpus", "sentences", split="test")' in text
     assert "version 0.3.1" in text

@@ -99,3 +99,8 @@ def test_span_labels_every_token_it_overlaps() -> None:
     views, collisions = token_view(document, layers=("entities",))
     assert views[0].tags["entities"] == ["O", "B-ORG", "O"]
     assert collisions == []
+
+
+def test_a_sentence_ends_after_a_run_of_closing_marks() -> None:
+    text = 'قال "نعم."» ثم ذهب.'
+    assert [text[s.start : s.end] for s in split_sentences(text)] == ['قال "نعم."»', "ثم ذهب."]

@@ -20,6 +20,7 @@ from khabar.tokenize import (
     SENTENCE_FINAL,
     Sentence,
     Token,
+    closes_final_punctuation,
     split_sentences,
     tokenize,
 )
@@ -93,7 +94,7 @@ def reference_sentence_ends(text: str, tokens: list[Token]) -> set[int]:
             ends.add(index)
             continue
         if token.text in SENTENCE_FINAL or token.text in CLOSING_MARKS:
-            if token.text in CLOSING_MARKS and (index == 0 or tokens[index - 1].text not in SENTENCE_FINAL):
+            if token.text in CLOSING_MARKS and not closes_final_punctuation(tokens, index):
                 continue
             if following.text in CLOSING_MARKS and following.start == token.end:
                 continue
