@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from khabar.commands.evaluate import non_negative_int
+
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
 
 
@@ -19,8 +21,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("benchmark", help="score every baseline on the corpus and print the leaderboard")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
     parser.add_argument("--systems", help="comma-separated baselines (default: all that need no extras)")
-    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default: 1000)")
-    parser.add_argument("--seed", type=int, default=7, help="seed of the bootstrap and the CRF folds (default: 7)")
+    parser.add_argument("--bootstrap", type=non_negative_int, default=1000, help="bootstrap resamples (default: 1000)")
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=7, help="seed of the bootstrap and the CRF folds (default: 7)"
+    )
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument(
         "--write-reference",

@@ -9,6 +9,17 @@ from pathlib import Path
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 
 
+def non_negative_int(value: str) -> int:
+    """argparse type of counts and seeds: a negative value is a usage error (exit 2), not a traceback."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, not {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, not {value!r}")
+    return number
+
+
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `evaluate` and `compare`."""
     parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus or annotation folder")
@@ -19,7 +30,7 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--normalize", action="store_true", help="match spans after orthographic normalization of both sides"
     )
-    parser.add_argument("--seed", type=int, default=7, help="random seed of the resampling")
+    parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed of the resampling")
     from khabar.commands.perturb import add_perturbation_options
 
     add_perturbation_options(parser)
@@ -38,7 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("predictions", type=Path, metavar="PRED.jsonl", help="prediction file")
     add_scoring_options(parser)
-    parser.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
+    parser.add_argument(
+        "--bootstrap", type=non_negative_int, default=1000, metavar="N", help="bootstrap resamples (0: none)"
+    )
     parser.add_argument("--format", choices=["table", "json", "markdown"], default="table", help="output format")
     parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
     parser.set_defaults(run=run)
