@@ -3,7 +3,7 @@
 Each system predicts the whole corpus once (the CRF through its declared k-fold
 cross-validation), `khabar.eval.evaluate` scores the layers the system predicts, and the
 report keeps, per system and layer, the headline metric, its F1 and 95% bootstrap
-interval, and a signature (the scorer's settings plus the system's own).
+interval, whether the system is deterministic, and a signature (the scorer's settings plus the system's own).
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ def score_system(name: str, gold: list[Document], *, bootstrap: int, seed: int, 
             "metric": headline.name,
             "f1": headline.f1,
             "ci": [headline.low, headline.high],
+            # Read by `khabar check`: a deterministic system's score may not drop beyond the
+            # minimum tolerance (a tagger without the attribute is taken as non-deterministic).
+            "deterministic": bool(getattr(tagger, "deterministic", False)),
             "signature": signature,
         }
     return scores

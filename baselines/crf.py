@@ -103,6 +103,7 @@ class CrfTagger:
 
     name = "crf"
     layers: tuple[str, ...] = LAYERS
+    deterministic = True  # same input and seed → same output: re-scoring has no run-to-run noise
 
     def __init__(self, seed: int = 7):
         self.seed = seed

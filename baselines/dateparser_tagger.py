@@ -77,6 +77,7 @@ class DateparserTagger:
 
     name = "dateparser"
     layers: tuple[str, ...] = ("timex",)
+    deterministic = True  # same input and seed → same output: re-scoring has no run-to-run noise
 
     def predict(self, documents: list[Document]) -> list[Document]:
         predictions = []

@@ -92,6 +92,7 @@ class HfTagger:
     """A local token-classification model (e.g. a CAMeLBERT or Wojood checkpoint)."""
 
     name = "hf"
+    deterministic = True  # inference only (no dropout, no sampling): same input → same output
 
     def __init__(self, model: str | Path, tagset: str = "auto"):
         try:

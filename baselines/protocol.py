@@ -17,6 +17,9 @@ from khabar.document import Document
 class Tagger(Protocol):
     name: str
     layers: tuple[str, ...]
+    # True when the same input (and seed) always gives the same output. `khabar check` then
+    # allows no run-to-run noise beyond its minimum tolerance; see khabar.eval.gate.
+    deterministic: bool
 
     def predict(self, documents: list[Document]) -> list[Document]: ...
 

@@ -60,7 +60,8 @@ def test_run_benchmark_returns_the_agreed_shape():
     assert list(report["systems"]["dateparser"]) == ["timex"]
     for scores in report["systems"].values():
         for score in scores.values():
-            assert set(score) == {"metric", "f1", "ci", "signature"}
+            assert set(score) == {"metric", "f1", "ci", "deterministic", "signature"}
+            assert score["deterministic"] is True
             low, high = score["ci"]
             assert low is None or low <= score["f1"] <= high
             assert score["signature"]["seed"] == 7

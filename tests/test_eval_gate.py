@@ -144,3 +144,45 @@ def test_check_reports_an_unreadable_reference(project, tmp_path, capsys):
     )
     assert main(["check", "--reference", "missing.json"]) == 2
     assert capsys.readouterr().err == "Error: missing.json: no such reference file\n"
+
+
+# --- deterministic systems: no run-to-run noise, so only the minimum tolerance ------------
+
+
+def test_a_deterministic_system_gets_only_the_minimum_tolerance():
+    entry = {"ci": [0.0, 0.076], "deterministic": True}
+    assert tolerance(entry, 0.005) == 0.005
+    assert tolerance({**entry, "deterministic": False}, 0.005) == pytest.approx(0.038)
+    assert tolerance({"ci": [0.0, 0.076]}, 0.005) == pytest.approx(0.038)  # no flag: the interval rule
+
+
+def committed_reference(repo):
+    return json.loads((repo / "baselines" / "scores.json").read_text(encoding="utf-8"))
+
+
+def test_every_committed_reference_score_is_marked_deterministic(repo):
+    reference = committed_reference(repo)
+    flags = {
+        (system, layer): entry.get("deterministic")
+        for system, layers in reference["systems"].items()
+        for layer, entry in layers.items()
+    }
+    assert flags and set(flags.values()) == {True}
+
+
+@pytest.mark.parametrize("drop", ["to zero", "by one point"])
+def test_every_committed_reference_score_can_fail_the_gate(repo, drop):
+    reference = committed_reference(repo)
+    scored = [
+        (system, layer)
+        for system, layers in reference["systems"].items()
+        for layer, entry in layers.items()
+        if entry["f1"] is not None and (drop == "to zero" or entry["f1"] >= 0.01)
+    ]
+    assert scored
+    for system, layer in scored:
+        current = json.loads(json.dumps(reference))
+        entry = current["systems"][system][layer]
+        entry["f1"] = 0.0 if drop == "to zero" else entry["f1"] - 0.01
+        report = regressions(reference, current)
+        assert [(change.system, change.layer) for change in report.regressions] == [(system, layer)], (system, layer)

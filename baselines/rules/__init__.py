@@ -69,6 +69,7 @@ class RulesTagger:
 
     name = "rules"
     layers: tuple[str, ...] = LAYERS
+    deterministic = True  # same input and seed → same output: re-scoring has no run-to-run noise
 
     def predict(self, documents: list[Document]) -> list[Document]:
         with paused_gc():

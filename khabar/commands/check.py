@@ -16,8 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="exit 1 when a system's headline F1 falls below its committed reference",
         description=(
             "Re-score the systems named in the reference and compare every headline F1 with it. Exit 1 when "
-            "any falls below its reference by more than the tolerance (the larger of the reference interval's "
-            "half-width and --min-tolerance), printing what regressed; exit 0 otherwise. Improvements are "
+            "any falls below its reference by more than the tolerance, printing what regressed; exit 0 otherwise. "
+            "The tolerance is --min-tolerance for systems marked deterministic in the reference (every "
+            "baseline: same input, same output); for others, the larger of the reference interval's half-width "
+            "and --min-tolerance. Improvements are "
             "listed with the command that updates the reference."
         ),
     )
