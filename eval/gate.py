@@ -83,9 +83,43 @@ def check_shape(scores: Any, name: str) -> dict[str, dict[str, dict[str, Any]]]:
             if not isinstance(entry, dict) or "f1" not in entry or "metric" not in entry:
                 raise InputError("expected an object with 'metric', 'f1' and 'ci'", where=name, pointer=pointer)
             f1 = entry["f1"]
-            if f1 is not None and (not isinstance(f1, int | float) or not 0 <= f1 <= 1):
+            if not _fraction_or_null(f1):
                 raise InputError(f"f1 must be a fraction in 0..1 or null, not {f1!r}", where=name, pointer=pointer)
+            _check_entry(entry, name, pointer)
     return scores["systems"]
+
+
+def _fraction_or_null(value: Any) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+def _check_entry(entry: dict[str, Any], name: str, pointer: str) -> None:
+    """`ci` a [low, high] pair of fractions (or nulls), `deterministic` a boolean, `boot`/`seed` integers."""
+    if "ci" in entry:
+        ci = entry["ci"]
+        if not isinstance(ci, list) or len(ci) != 2 or not all(_fraction_or_null(value) for value in ci):
+            raise InputError(
+                f"ci must be a pair [low, high] of fractions in 0..1 (or nulls), not {ci!r}",
+                where=name,
+                pointer=f"{pointer}/ci",
+            )
+    if "deterministic" in entry and not isinstance(entry["deterministic"], bool):
+        raise InputError(
+            f"deterministic must be true or false, not {entry['deterministic']!r}",
+            where=name,
+            pointer=f"{pointer}/deterministic",
+        )
+    signature = entry.get("signature", {})
+    if not isinstance(signature, dict):
+        raise InputError("signature must be an object", where=name, pointer=f"{pointer}/signature")
+    for key in ("boot", "seed"):
+        value = signature.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InputError(
+                f"{key} must be a non-negative integer, not {value!r}", where=name, pointer=f"{pointer}/signature/{key}"
+            )
 
 
 def regressions(reference: dict[str, Any], current: dict[str, Any], min_tolerance: float = 0.005) -> GateReport:

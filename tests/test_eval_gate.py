@@ -186,3 +186,33 @@ def test_every_committed_reference_score_can_fail_the_gate(repo, drop):
         entry["f1"] = 0.0 if drop == "to zero" else entry["f1"] - 0.01
         report = regressions(reference, current)
         assert [(change.system, change.layer) for change in report.regressions] == [(system, layer)], (system, layer)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"ci": [0.4]}, "/ci: ci must be a pair [low, high] of fractions in 0..1 (or nulls), not [0.4]"),
+        ({"ci": "ab"}, "/ci: ci must be a pair [low, high] of fractions in 0..1 (or nulls), not 'ab'"),
+        ({"ci": [0.4, 85]}, "/ci: ci must be a pair [low, high] of fractions in 0..1 (or nulls), not [0.4, 85]"),
+        ({"deterministic": "yes"}, "/deterministic: deterministic must be true or false, not 'yes'"),
+        ({"signature": {"boot": "x"}}, "/signature/boot: boot must be a non-negative integer, not 'x'"),
+        ({"signature": {"seed": -1}}, "/signature/seed: seed must be a non-negative integer, not -1"),
+        ({"signature": {"seed": 1.5}}, "/signature/seed: seed must be a non-negative integer, not 1.5"),
+    ],
+)
+def test_malformed_reference_entries_name_their_json_pointer(change, expected):
+    reference = scores(crf=(0.5, (0.4, 0.6)))
+    reference["systems"]["crf"]["entities"].update(change)
+    with pytest.raises(InputError) as error:
+        regressions(reference, scores(crf=(0.5, (0.4, 0.6))))
+    assert str(error.value) == "reference:/systems/crf/entities" + expected
+
+
+@pytest.mark.parametrize("ci", ["[0.4]", '"ab"'])
+def test_check_reports_a_malformed_reference_without_a_traceback(project, tmp_path, capsys, ci):
+    data = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"))
+    data["systems"]["oracle"]["entities"]["ci"] = json.loads(ci)
+    (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["check", "--reference", "bad.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: bad.json:/systems/oracle/entities/ci: ci must be a pair") and err.count("\n") == 1
