@@ -12,12 +12,19 @@ Two shapes, one per file (decided by the first line's id):
   published tokens. Chunks become spans covering whole tokens (conlleval reading); the
   tags themselves are kept for seqeval.
 
+Unknown top-level keys are errors (with a did-you-mean), never ignored: a typo such as
+`entites` would otherwise score as "nothing predicted". A document line may carry `id`,
+the four layers and the annotation metadata keys (`METADATA_KEYS`); a sentence line `id`,
+the tag columns and the other columns of the published sentence rows (`SENTENCE_KEYS`).
+Ids of annotations, when given, are strings unique within the line (as in a gold file).
+
 A file that covers only some documents (or sentences) is fine: the rest is "nothing
 predicted", and `khabar.eval.evaluate` warns about missing documents.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,12 +42,21 @@ from khabar.inventories import (
     QUOTE_KINDS,
     TAG_COLUMNS,
     TAGSET_PROJECTIONS,
+    TIMEX_MODS,
     TIMEX_TYPES,
     layer_labels,
 )
 from khabar.views import SentenceView, tags_to_spans, token_view
 
 LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
+# Top-level keys of an annotation file besides the layers (and `text`/`metadata` of a
+# `documents` row of the published dataset).
+METADATA_KEYS = ("text_sha256", "language", "dct", "source", "guidelines_version", "annotators", "text", "metadata")
+DOCUMENT_KEYS = frozenset({"id", *LAYERS, *METADATA_KEYS})
+# Columns of a `sentences` row of the published dataset besides the tag columns.
+SENTENCE_KEYS = frozenset(
+    {"id", "doc_id", "start", "end", "tokens", "token_starts", "token_ends", *TAG_COLUMNS.values()}
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,23 @@ class _Line:
     def error(self, message: str, pointer: str = "") -> InputError:
         location = f"line {self.number}" + (f": {pointer}" if pointer else "")
         return InputError(message, where=str(self.path), pointer=location)
+
+
+def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], shape: str, slash: str) -> None:
+    """Reject a top-level key this shape does not know, suggesting the closest known one."""
+    other = SENTENCE_KEYS if shape == "document" else DOCUMENT_KEYS
+    for key in record:
+        if key in allowed:
+            continue
+        if key in other:
+            other_shape = "sentence" if shape == "document" else "document"
+            message = f"{key!r} belongs to {other_shape}-level lines; this file is {shape}-level (by its first id)"
+        else:
+            message = f"unknown field {key!r}"
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
+        raise line.error(message, f"{slash}{key}")
 
 
 def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
@@ -137,6 +170,7 @@ def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str)
         if doc_id in seen:
             raise line.error(f"duplicate id {doc_id!r} (first on line {seen[doc_id]})", "id")
         seen[doc_id] = line.number
+        _check_keys(line, record, DOCUMENT_KEYS, "document", "/")
         documents.append(_DocumentReader(line, gold_by_id[doc_id], tagset).read(record))
     return Predictions(documents, "document")
 
@@ -147,6 +181,17 @@ class _DocumentReader:
         self.gold = gold
         self.text = gold.text
         self.entity_labels = entity_labels(tagset)
+        self.ids: dict[str, str] = {}  # id → pointer of its first use, across the layers
+
+    def identifier(self, item: dict, pointer: str, default: str) -> str:
+        """The item's id (a string, unique within the line), or `default` when it has none."""
+        if "id" in item and not isinstance(item["id"], str):
+            raise self.fail(f"id must be a string, not {item['id']!r}", f"{pointer}/id")
+        identifier = item.get("id", default)
+        if identifier in self.ids:
+            raise self.fail(f"duplicate id {identifier!r} (first at {self.ids[identifier]})", f"{pointer}/id")
+        self.ids[identifier] = pointer
+        return identifier
 
     def fail(self, message: str, pointer: str) -> InputError:
         return self.line.error(message, pointer)
@@ -199,7 +244,9 @@ class _DocumentReader:
             item = self._object(item, pointer)
             span = self.span(item, pointer)
             label = self._string(item, "type", pointer, self.entity_labels)
-            entities.append(Entity(str(item.get("id", f"T{index + 1}")), span.start, span.end, label, span.text))
+            entities.append(
+                Entity(self.identifier(item, pointer, f"T{index + 1}"), span.start, span.end, label, span.text)
+            )
         timexes = []
         for index, item in enumerate(self._list(record, "timex")):
             pointer = f"/timex/{index}"
@@ -207,19 +254,30 @@ class _DocumentReader:
             span = self.span(item, pointer)
             label = self._string(item, "type", pointer, set(TIMEX_TYPES))
             value = self._string(item, "value", pointer)
+            mod, anchor = item.get("mod"), item.get("anchor")
+            if mod is not None and mod not in TIMEX_MODS:
+                raise self.fail(f"unknown mod {mod!r}; expected one of {', '.join(TIMEX_MODS)}", f"{pointer}/mod")
+            if anchor is not None and not isinstance(anchor, str):
+                raise self.fail(f"anchor must be a string (a timex id or DCT), not {anchor!r}", f"{pointer}/anchor")
             timexes.append(
                 Timex(
-                    str(item.get("id", f"X{index + 1}")),
+                    self.identifier(item, pointer, f"X{index + 1}"),
                     span.start,
                     span.end,
                     label,
                     value,
                     span.text,
-                    mod=item.get("mod"),
-                    anchor=item.get("anchor"),
+                    mod=mod,
+                    anchor=anchor,
                 )
             )
-        mentions = {entity.id for entity in entities} | {timex.id for timex in timexes}
+        timex_ids = {timex.id for timex in timexes}
+        for index, timex in enumerate(timexes):
+            if timex.anchor is not None and timex.anchor != "DCT" and timex.anchor not in timex_ids:
+                raise self.fail(
+                    f"anchor {timex.anchor!r} is neither DCT nor a predicted timex id", f"/timex/{index}/anchor"
+                )
+        mentions = {entity.id for entity in entities} | timex_ids
         entity_ids = {entity.id for entity in entities}
         events = []
         for index, item in enumerate(self._list(record, "events")):
@@ -236,7 +294,9 @@ class _DocumentReader:
             realis = item.get("realis")
             if realis is not None and realis not in EVENT_REALIS:
                 raise self.fail(f"unknown realis {realis!r}", f"{pointer}/realis")
-            events.append(Event(str(item.get("id", f"E{index + 1}")), label, trigger, tuple(arguments), realis))
+            events.append(
+                Event(self.identifier(item, pointer, f"E{index + 1}"), label, trigger, tuple(arguments), realis)
+            )
         quotes = []
         for index, item in enumerate(self._list(record, "quotes")):
             pointer = f"/quotes/{index}"
@@ -250,7 +310,7 @@ class _DocumentReader:
             if item.get("speaker") is not None:
                 speaker_item = self._object(item["speaker"], f"{pointer}/speaker")
                 speaker = self._reference(speaker_item, f"{pointer}/speaker", entity_ids, Speaker)
-            quotes.append(Quote(str(item.get("id", f"Q{index + 1}")), kind, content, cue, speaker))
+            quotes.append(Quote(self.identifier(item, pointer, f"Q{index + 1}"), kind, content, cue, speaker))
         return Document(
             id=self.gold.id,
             text=self.text,
@@ -261,6 +321,10 @@ class _DocumentReader:
         )
 
     def _reference(self, item: dict, pointer: str, known: set[str], kind: type, *args: str):
+        # The rule of khabar.validate: a ref or a span (start/end/text), never both.
+        if "ref" in item and any(key in item for key in ("start", "end", "text")):
+            noun = "an argument" if kind is Argument else "a speaker"
+            raise self.fail(f"{noun} needs either a ref or start/end/text, not both", pointer)
         if "ref" in item:
             if item["ref"] not in known:
                 raise self.fail(f"ref {item['ref']!r} names no predicted mention", f"{pointer}/ref")
@@ -283,6 +347,7 @@ def _sentence_predictions(records, gold_docs: list[Document], views: dict[str, S
         if sentence_id in seen:
             raise line.error(f"duplicate id {sentence_id!r} (first on line {seen[sentence_id]})", "id")
         seen[sentence_id] = line.number
+        _check_keys(line, record, SENTENCE_KEYS, "sentence", "")
         view = views[sentence_id]
         if "tokens" in record and record["tokens"] != [token.text for token in view.tokens]:
             raise line.error("tokens differ from the published tokens of this sentence", "tokens")

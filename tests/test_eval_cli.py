@@ -163,3 +163,11 @@ def test_an_unwritable_output_file_is_one_line(tmp_path, gold_dir, capsys):
     code, out, err = run(capsys, "evaluate", pred, "--gold", gold_dir, "--bootstrap", "0", "--out", out_file)
     assert (code, out) == (2, "")
     assert err.endswith(f"Error: {out_file}: cannot write the report: No such file or directory\n")
+
+
+def test_a_misspelt_layer_is_exit_2_with_a_suggestion(tmp_path, gold_dir, capsys):
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"id": "doc-0001", "entites": []}) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", pred, "--gold", gold_dir)
+    assert (code, out) == (2, "")
+    assert err == f"Error: {pred}:line 1: /entites: unknown field 'entites' (did you mean 'entities'?)\n"

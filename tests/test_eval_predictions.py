@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from khabar.errors import InputError
 from khabar.eval import evaluate
 from khabar.eval.predictions import load_predictions, read_predictions, write_predictions
+from khabar.inventories import TIMEX_MODS
 from khabar.views import token_view
 from tests.eval_helpers import TEXT, document, entity
 from tests.strategies import documents
@@ -172,3 +173,98 @@ def test_wojood_labels_are_accepted_with_that_tag_set(tmp_path):
         read_predictions(path, [GOLD])
     (pred,) = read_predictions(path, [GOLD], tagset="wojood")
     assert pred.entities[0].type == "PERS"
+
+
+# --- unknown keys and unchecked fields are errors, never silently ignored ----------------
+
+SPAN = {"start": 28, "end": 34}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"entites": []}, "line 1: /entites: unknown field 'entites' (did you mean 'entities'?)"),
+        (
+            {"ner_tags": ["O"]},
+            "line 1: /ner_tags: 'ner_tags' belongs to sentence-level lines; this file is "
+            "document-level (by its first id)",
+        ),
+        ({"colour": 1}, "line 1: /colour: unknown field 'colour'"),
+        (
+            {"timex": [{**SPAN, "type": "DATE", "value": "2025", "mod": "ROUGHLY"}]},
+            "line 1: /timex/0/mod: unknown mod 'ROUGHLY'; expected one of " + ", ".join(TIMEX_MODS),
+        ),
+        (
+            {"timex": [{**SPAN, "type": "DATE", "value": "2025", "anchor": 3}]},
+            "line 1: /timex/0/anchor: anchor must be a string (a timex id or DCT), not 3",
+        ),
+        (
+            {"timex": [{**SPAN, "type": "DATE", "value": "2025", "anchor": "X9"}]},
+            "line 1: /timex/0/anchor: anchor 'X9' is neither DCT nor a predicted timex id",
+        ),
+        ({"entities": [{**SPAN, "type": "PER", "id": 7}]}, "line 1: /entities/0/id: id must be a string, not 7"),
+        (
+            {
+                "entities": [{**SPAN, "type": "PER", "id": "A"}],
+                "timex": [{**SPAN, "type": "DATE", "value": "2025", "id": "A"}],
+            },
+            "line 1: /timex/0/id: duplicate id 'A' (first at /entities/0)",
+        ),
+        (
+            {
+                "entities": [{**SPAN, "type": "PER", "id": "T1"}],
+                "events": [
+                    {
+                        "type": "Conflict:Attack",
+                        "trigger": SPAN,
+                        "arguments": [{"role": "Attacker", "ref": "T1", **SPAN}],
+                    }
+                ],
+            },
+            "line 1: /events/0/arguments/0: an argument needs either a ref or start/end/text, not both",
+        ),
+        (
+            {
+                "entities": [{**SPAN, "type": "PER", "id": "T1"}],
+                "quotes": [{"kind": "direct", "content": SPAN, "speaker": {"ref": "T1", "start": 28, "end": 34}}],
+            },
+            "line 1: /quotes/0/speaker: a speaker needs either a ref or start/end/text, not both",
+        ),
+    ],
+)
+def test_unknown_keys_and_unchecked_fields_are_rejected(tmp_path, fields, expected):
+    path = write_lines(tmp_path, [{"id": "doc-0001", **fields}])
+    with pytest.raises(InputError) as error:
+        read_predictions(path, [GOLD])
+    assert str(error.value) == f"{path}:{expected}"
+    assert error.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("ner_tag", "unknown field 'ner_tag' (did you mean 'ner_tags'?)"),
+        ("entities", "'entities' belongs to document-level lines; this file is sentence-level (by its first id)"),
+    ],
+)
+def test_unknown_sentence_columns_are_rejected(tmp_path, key, expected):
+    first = token_view(GOLD)[0][0]
+    path = write_lines(tmp_path, [{"id": first.id, key: ["O"] * len(first.tokens)}])
+    with pytest.raises(InputError) as error:
+        read_predictions(path, [GOLD])
+    assert str(error.value) == f"{path}:line 1: {key}: {expected}"
+
+
+def test_published_sentence_rows_and_annotation_files_are_accepted(tmp_path, corpus_dir):
+    from khabar.formats.hf import row_tags, sentence_rows
+    from khabar.inventories import TAG_COLUMNS
+    from khabar.store import load_corpus
+
+    gold = load_corpus(corpus_dir)
+    rows = [row for document in gold for row in sentence_rows(document)[0]]
+    # Tag columns as strings (the dataset stores ClassLabel ids); every other column as published.
+    rows = [{**row, **{TAG_COLUMNS[layer]: tags for layer, tags in row_tags(row).items()}} for row in rows]
+    path = write_lines(tmp_path, rows)
+    assert load_predictions(path, gold).shape == "sentence"
+    path = write_lines(tmp_path, [json.loads((corpus_dir / "annotations" / f"{d.id}.json").read_text()) for d in gold])
+    assert load_predictions(path, gold).shape == "document"
