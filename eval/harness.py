@@ -16,6 +16,13 @@ Decisions (DESIGN.md is silent on these):
   IOB2 sees their invalid chains); document-level predictions on their token view.
 - `--tagset wojood|conll` projects entity labels of both sides (labels without a
   counterpart are dropped); a prediction may already use the target tag set's labels.
+  Submitted sentence-level tags are projected too (`project_tags`), tag by tag: a label
+  without a counterpart becomes O (as its span is dropped on the gold side), and an I-
+  that continued a chunk of *another* label before projection becomes B-, so two chunks
+  that collapse onto one label (GPE, LOC → LOC) stay two chunks, as they do on the gold
+  side. An I- after O stays I-, so strict IOB2 still sees the invalid chain. (Tags
+  cannot carry nesting: an entity nested in one whose label is dropped surfaces on the
+  gold side only.)
 """
 
 from __future__ import annotations
@@ -116,6 +123,25 @@ def project_document(document: Document, tagset: str) -> Document:
     return replace(document, entities=tuple(entities))
 
 
+def project_tags(tags: list[str], tagset: str) -> list[str]:
+    """Submitted IOB2 entity tags in `tagset`, chunk boundaries kept (see the module docstring)."""
+    if tagset == "khabar":
+        return list(tags)
+    projected: list[str] = []
+    previous_label = ""  # the label of the previous tag before projection ("" after O)
+    for tag in tags:
+        prefix, _, label = tag.partition("-")
+        target = project_labels(label, tagset) if label else None
+        if target is None:
+            projected.append("O")
+        elif prefix == "I" and previous_label not in ("", label) and projected[-1][2:] == target:
+            projected.append(f"B-{target}")  # a boundary before projection stays a boundary
+        else:
+            projected.append(f"{prefix}-{target}")
+        previous_label = label
+    return projected
+
+
 class Units:
     """Resampling units: documents when there are several, sentences while there is one."""
 
@@ -150,6 +176,7 @@ def _seqeval_tables(
     pairs: list[tuple[Document, Document]],
     units: Units,
     pred_tags: dict[str, dict[str, list[str]]] | None,
+    tagset: str = "khabar",
 ) -> dict[str, CountTable]:
     gold_sequences, pred_sequences, unit_index = [], [], []
     for gold, pred in pairs:
@@ -158,6 +185,8 @@ def _seqeval_tables(
         for gold_sentence, pred_sentence in zip(gold_view, pred_view, strict=True):
             gold_sequences.append(gold_sentence.tags[layer])
             submitted = (pred_tags or {}).get(gold_sentence.id, {}).get(layer)
+            if submitted is not None and layer == "entities":
+                submitted = project_tags(submitted, tagset)
             pred_sequences.append(submitted if submitted is not None else pred_sentence.tags[layer])
             unit_index.append(units.of_sentence(gold.id, gold_sentence.sentence.index))
     tables = tag_count_tables(gold_sequences, pred_sequences, units=np.asarray(unit_index, dtype=np.int64))
@@ -267,7 +296,10 @@ def evaluate(
     results: dict[str, LayerResult] = {}
     all_tables: dict[str, dict[str, CountTable]] = {}
     for layer in layers:
-        tables = {**_seqeval_tables(layer, pairs, units, pred_tags), **_span_tables(layer, pairs, units, span_map)}
+        tables = {
+            **_seqeval_tables(layer, pairs, units, pred_tags, tagset),
+            **_span_tables(layer, pairs, units, span_map),
+        }
         all_tables[layer] = tables
         metrics = {}
         for name, table in tables.items():
