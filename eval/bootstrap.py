@@ -42,6 +42,15 @@ class Bootstrap:
         return np.concatenate(sums).reshape(self.n, *counts.shape[1:])
 
 
+def undefined_resamples(values: np.ndarray) -> int:
+    """How many resamples have an undefined score (e.g. no gold and no predicted span drawn).
+
+    `percentile_interval` leaves them out, so the interval describes the other resamples
+    only; this count is reported beside it so that is never silent.
+    """
+    return int(np.isnan(values).sum())
+
+
 def percentile_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float] | None:
     """The percentile interval of resampled values, ignoring resamples where the score is undefined."""
     defined = values[~np.isnan(values)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from khabar.eval.results import EvaluationResult, LayerResult, MetricResult, Score
+from khabar.eval.results import Accuracy, EvaluationResult, LayerResult, MetricResult, Score
 from khabar.eval.signature import render as render_signature
 
 UNDEFINED = "–"
@@ -34,6 +34,15 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     signature: str
+    notes: tuple[str, ...] = ()
+
+
+def undefined_note(scores: dict[str, Score | Accuracy], resamples: int) -> tuple[str, ...]:
+    """A note naming the rows whose interval leaves out resamples with an undefined score."""
+    left_out = [f"{name} {score.undefined}" for name, score in scores.items() if score.undefined]
+    if not left_out:
+        return ()
+    return (f"note: 95% CIs leave out resamples (of {resamples}) where the score is undefined: " + ", ".join(left_out),)
 
 
 def _score_row(name: str, score: Score) -> list[str]:
@@ -55,21 +64,28 @@ HEADER = ["", "P", "R", "F1", "95% CI", "tp", "pred", "gold"]
 def per_label_table(layer: str, metric: MetricResult) -> Table:
     rows = [_score_row(label, score) for label, score in metric.per_label.items()]
     rows += [_score_row(f"{name} avg", score) for name, score in metric.averages.items()]
-    return Table(f"{layer}: {metric.name} — {metric.description}", HEADER, rows, render_signature(metric.signature))
+    scores = {**metric.per_label, **{f"{name} avg": score for name, score in metric.averages.items()}}
+    notes = undefined_note(scores, metric.signature.get("boot", 0))
+    title = f"{layer}: {metric.name} — {metric.description}"
+    return Table(title, HEADER, rows, render_signature(metric.signature), notes)
 
 
 def summary_table(result: LayerResult) -> Table:
     rows = []
+    scores: dict[str, Score | Accuracy] = {}
     for name, metric in result.metrics.items():
         if metric.kind == "accuracy" and metric.accuracy is not None:
             accuracy = metric.accuracy
-            scores = [percent(accuracy.accuracy), interval(accuracy.ci)]
-            rows.append([f"{name} (accuracy)", "", "", *scores, count(accuracy.correct), count(accuracy.total), ""])
+            scores[f"{name} (accuracy)"] = accuracy
+            cells = [percent(accuracy.accuracy), interval(accuracy.ci)]
+            rows.append([f"{name} (accuracy)", "", "", *cells, count(accuracy.correct), count(accuracy.total), ""])
         else:
             rows.append(_score_row(name, metric.micro))
+            scores[name] = metric.micro
     signature = {key: value for key, value in result.signature.items() if key not in ("metric", "scheme", "match")}
     signature["average"] = "micro"
-    return Table(f"{result.layer}: every metric, micro-averaged", HEADER, rows, render_signature(signature))
+    notes = undefined_note(scores, result.signature.get("boot", 0))
+    return Table(f"{result.layer}: every metric, micro-averaged", HEADER, rows, render_signature(signature), notes)
 
 
 def tables(result: EvaluationResult) -> list[tuple[str, list[Table]]]:
@@ -96,6 +112,7 @@ def _text_table(table: Table) -> str:
         cells = [cell.ljust(widths[0]) if index == 0 else cell.rjust(widths[index]) for index, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     lines.append(table.signature)
+    lines += table.notes
     return "\n".join(lines)
 
 
@@ -104,6 +121,7 @@ def _markdown_table(table: Table) -> str:
     lines.append("| --- |" + " ---: |" * (len(table.header) - 1))
     lines += ["| " + " | ".join(row) + " |" for row in table.rows]
     lines += ["", f"`{table.signature}`"]
+    lines += ["", *table.notes] if table.notes else []
     return "\n".join(lines)
 
 

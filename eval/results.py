@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from khabar.eval import prf
-from khabar.eval.bootstrap import Bootstrap, percentile_interval
+from khabar.eval.bootstrap import Bootstrap, percentile_interval, undefined_resamples
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Score:
     recall: float | None
     f1: float | None
     ci: tuple[float, float] | None = None
+    undefined: int = 0  # bootstrap resamples where F1 is undefined, left out of `ci`
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +57,7 @@ class Score:
             "tp": _number(self.tp),
             "pred": _number(self.pred),
             "ci": list(self.ci) if self.ci else None,
+            "ci_undefined_resamples": self.undefined,
         }
 
 
@@ -65,6 +67,7 @@ class Accuracy:
     total: float
     accuracy: float | None
     ci: tuple[float, float] | None = None
+    undefined: int = 0  # bootstrap resamples where accuracy is undefined, left out of `ci`
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +75,7 @@ class Accuracy:
             "correct": _number(self.correct),
             "total": _number(self.total),
             "ci": list(self.ci) if self.ci else None,
+            "ci_undefined_resamples": self.undefined,
         }
 
 
@@ -106,9 +110,16 @@ class MetricResult:
         return data
 
 
+def _interval(resampled_values: np.ndarray | None) -> tuple[tuple[float, float] | None, int]:
+    """The percentile interval of resampled scores and how many resamples were left out as undefined."""
+    if resampled_values is None:
+        return None, 0
+    return percentile_interval(resampled_values), undefined_resamples(resampled_values)
+
+
 def _score(summed: np.ndarray, resampled: np.ndarray | None) -> Score:
     scores = prf.per_label(summed)
-    ci = percentile_interval(prf.per_label(resampled)["f1"]) if resampled is not None else None
+    ci, undefined = _interval(prf.per_label(resampled)["f1"] if resampled is not None else None)
     return Score(
         tp=float(summed[prf.TP]),
         pred=float(summed[prf.PRED]),
@@ -117,15 +128,14 @@ def _score(summed: np.ndarray, resampled: np.ndarray | None) -> Score:
         recall=prf.as_optional(scores["recall"]),
         f1=prf.as_optional(scores["f1"]),
         ci=ci,
+        undefined=undefined,
     )
 
 
 def _average(table: np.ndarray, resampled: np.ndarray | None, average: str) -> Score:
     scores = prf.AVERAGES[average](table)
     summed = table.sum(axis=0)
-    ci = None
-    if resampled is not None:
-        ci = percentile_interval(prf.AVERAGES[average](resampled)["f1"])
+    ci, undefined = _interval(prf.AVERAGES[average](resampled)["f1"] if resampled is not None else None)
     return Score(
         tp=float(summed[prf.TP]),
         pred=float(summed[prf.PRED]),
@@ -134,6 +144,7 @@ def _average(table: np.ndarray, resampled: np.ndarray | None, average: str) -> S
         recall=prf.as_optional(scores["recall"]),
         f1=prf.as_optional(scores["f1"]),
         ci=ci,
+        undefined=undefined,
     )
 
 
@@ -143,11 +154,10 @@ def score_table(table: CountTable, bootstrap: Bootstrap, signature: dict[str, An
     resampled = bootstrap.resample(table.counts) if bootstrap.n and table.counts.shape[0] else None
     if table.kind == "accuracy":
         total = summed.sum(axis=0)
-        ci = None
-        if resampled is not None:
-            ci = percentile_interval(prf.per_label(resampled.sum(axis=-2))["precision"])
+        resampled_accuracy = prf.per_label(resampled.sum(axis=-2))["precision"] if resampled is not None else None
+        ci, undefined = _interval(resampled_accuracy)
         value = prf.as_optional(prf.per_label(total)["precision"])
-        accuracy = Accuracy(float(total[prf.TP]), float(total[prf.PRED]), value, ci)
+        accuracy = Accuracy(float(total[prf.TP]), float(total[prf.PRED]), value, ci, undefined)
         return MetricResult(table.name, table.kind, table.description, {}, {}, accuracy, signature)
     present = [index for index in range(len(table.labels)) if summed[index, prf.PRED] + summed[index, prf.GOLD] > 0]
     order = sorted(present, key=lambda index: table.labels[index])

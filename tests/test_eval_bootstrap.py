@@ -106,3 +106,24 @@ def test_compare_end_to_end_on_documents(tmp_path, capsys):
     assert code == 0
     assert out["layers"]["entities"]["p_bootstrap"] == pytest.approx(1 / 1001)
     assert out["signature"]["boot"] == 1000 and out["signature"]["trials"] == 10000
+
+
+def test_resamples_with_an_undefined_f1_are_counted_and_noted():
+    from khabar.eval import evaluate
+    from khabar.eval.render import to_text
+    from tests.eval_helpers import TEXT, document, entity
+
+    # Two sentences, one entity in the first: a resample drawing only the second sentence
+    # has no gold and no predicted span, so its F1 is undefined and left out of the interval.
+    gold = document(entities=(entity(TEXT, "T1", "الرياض", "GPE"),))
+    result = evaluate([gold], [gold], layers=["entities"], bootstrap=200, seed=7)
+    micro = result.layers["entities"].metrics["seqeval-IOB2-strict"].micro
+    expected = 0
+    for block in Bootstrap(200, 7).weights(2):
+        expected += int((block[:, 0] == 0).sum())
+    assert 0 < micro.undefined == expected
+    assert micro.to_dict()["ci_undefined_resamples"] == expected
+    assert micro.ci == (1.0, 1.0)
+    assert f"note: 95% CIs leave out resamples (of 200) where the score is undefined: GPE {expected}, micro avg" in (
+        to_text(result)
+    )
