@@ -19,8 +19,11 @@ Where nervaluate does not fit, and what is done instead:
   exactly. khabar first pairs exact matches (one to one, by the rule's key), then runs
   nervaluate on what is left; on non-overlapping spans this changes nothing.
 - nervaluate's ends are inclusive: spans are passed as (start, end - 1).
-- nervaluate's overlap threshold is a percentage of the gold span (≥ 1%), so a one-
-  character overlap with a gold span longer than 100 characters is no overlap there.
+- nervaluate's overlap threshold is a percentage of the gold span (≥ 1% at the lowest
+  setting), so a one-character overlap with a gold span longer than 100 characters (a
+  quote's content easily is) would be no overlap. khabar's overlap is any shared
+  character everywhere (as in `overlap_pairs`), so the strategies are subclassed to use
+  that rule (`_AnyOverlap`); nervaluate's matching algorithm is otherwise unchanged.
 - `boundary` and `partial` ignore labels, so they are reported over all spans
   (label `*`), not per label; nervaluate's per-label rows for them filter both sides by
   label first, which silently turns them into label-aware rules.
@@ -38,12 +41,34 @@ from nervaluate.strategies import EntityTypeEvaluation, ExactEvaluation, Partial
 from khabar.views import LabeledSpan
 
 MATCHES = ("strict", "boundary", "type", "partial")
-_STRATEGIES = {
-    "strict": StrictEvaluation(),
-    "boundary": ExactEvaluation(),
-    "type": EntityTypeEvaluation(),
-    "partial": PartialEvaluation(),
-}
+
+
+class _AnyOverlap:
+    """Overlap = at least one shared character, whatever the gold span's length (see above)."""
+
+    def _has_sufficient_overlap(self, pred: NervaluateEntity, true: NervaluateEntity) -> bool:
+        # nervaluate's ends are inclusive: [start, end] and [start', end'] share a character
+        # unless one ends before the other starts.
+        return not (pred.start > true.end or pred.end < true.start)
+
+
+class _Strict(_AnyOverlap, StrictEvaluation):
+    pass
+
+
+class _Exact(_AnyOverlap, ExactEvaluation):
+    pass
+
+
+class _EntityType(_AnyOverlap, EntityTypeEvaluation):
+    pass
+
+
+class _Partial(_AnyOverlap, PartialEvaluation):
+    pass
+
+
+_STRATEGIES = {"strict": _Strict(), "boundary": _Exact(), "type": _EntityType(), "partial": _Partial()}
 _PREPASS_KEY: dict[str, Callable[[LabeledSpan], Hashable]] = {
     "strict": lambda span: (span.start, span.end, span.label),
     "boundary": lambda span: (span.start, span.end),

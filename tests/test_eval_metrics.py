@@ -216,3 +216,29 @@ def test_swapping_gold_and_pred_swaps_precision_and_recall(gold, data):
     for name in ("seqeval-IOB2-strict", "seqeval-conlleval", "span-strict", "span-boundary"):
         assert forward[name].micro.precision == backward[name].micro.recall
         assert forward[name].micro.recall == backward[name].micro.precision
+
+
+@pytest.mark.parametrize(
+    ("match", "category"), [("partial", "partial"), ("type", "correct"), ("boundary", "incorrect")]
+)
+def test_one_shared_character_with_a_long_gold_span_is_an_overlap(match, category):
+    # nervaluate's own threshold (≥ 1% of the gold span) would call this spurious.
+    gold = [LabeledSpan(0, 150, "direct", "G")]
+    pred = [LabeledSpan(149, 160, "direct", "P")]
+    outcomes = match_spans(gold, pred, match)
+    assert [(outcome.category, outcome.side) for outcome in outcomes if outcome.side == "pred"] == [(category, "pred")]
+    assert not [outcome for outcome in outcomes if outcome.category == "missed"] or match == "boundary"
+    assert match_spans(gold, [LabeledSpan(150, 160, "direct", "P")], match)[0].category == "spurious"
+
+
+def test_a_one_character_overlap_with_a_long_gold_entity_earns_partial_credit():
+    name = "الهيئة " + "العامة للتنمية والتطوير " * 5 + "في المملكة"
+    text = f"أعلنت {name} أمس."
+    gold = document(text, entities=(entity(text, "T1", name, "ORG"),))
+    last = text.index(name) + len(name) - 1
+    pred = document(text, entities=(Entity("T1", last, last + 3, "ORG", text[last : last + 3]),))
+    assert len(name) > 100
+    metrics = evaluate([gold], [pred], layers=["entities"], bootstrap=0).layers["entities"].metrics
+    assert metrics["span-partial"].micro.tp == 0.5
+    assert metrics["span-type"].micro.tp == 1
+    assert metrics["span-strict"].micro.tp == 0
