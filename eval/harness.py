@@ -14,6 +14,13 @@ Decisions (DESIGN.md is silent on these):
   matches a gold span `داعش`. The signature records it as `spans:`.
 - Sentence-level predictions are scored by seqeval on the tags as submitted (so strict
   IOB2 sees their invalid chains); document-level predictions on their token view.
+- Predicted spans the flat IOB2 view cannot hold are never dropped silently
+  (`unrepresentable_spans`): a span with the same extent as another (outermost keeps the
+  first by label, then id) is absent from the tags, so it is added to the seqeval tables
+  as a false positive of its label in its unit; a span sharing a token with an earlier
+  outermost span keeps only its free tokens (a truncated chunk, which seqeval scores as
+  what it is). Both are counted in a warning and count in full in the span metrics. The
+  tag-level API (`score_tags`) has no spans, so its figures stay exactly seqeval's.
 - `--tagset wojood|conll` projects entity labels of both sides (labels without a
   counterpart are dropped); a prediction may already use the target tag set's labels.
   Submitted sentence-level tags are projected too (`project_tags`), tag by tag: a label
@@ -42,7 +49,7 @@ from khabar.eval.signature import base_signature, corpus_hash
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import split_sentences, tokenize
-from khabar.views import LabeledSpan, layer_spans, token_view
+from khabar.views import LabeledSpan, layer_spans, outermost, token_view
 
 HEADLINES: dict[str, tuple[str, str]] = {
     "entities": ("seqeval-IOB2-strict", "exact micro F1 (IOB2 strict)"),
@@ -171,15 +178,71 @@ class Units:
         return self.document_index[doc_id] if self.by_document else sentence_index
 
 
+def unrepresentable_spans(document: Document, layer: str) -> tuple[list[LabeledSpan], list[LabeledSpan]]:
+    """Spans of `layer` the flat view cannot hold: (identical-extent duplicates, token collisions)."""
+    spans = layer_spans(document, layer)
+    kept = outermost(spans)
+    kept_ids = {id(span) for span in kept}
+    kept_extents = {(span.start, span.end) for span in kept}
+    duplicates = [span for span in spans if id(span) not in kept_ids and (span.start, span.end) in kept_extents]
+    _, collisions = token_view(document, (layer,))
+    colliding: dict[tuple[int, int, str, str], LabeledSpan] = {}
+    for collision in collisions:
+        # A span across a sentence boundary is clipped per sentence: report it once.
+        original = next(
+            (
+                span
+                for span in kept
+                if span.id == collision.span.id
+                and span.label == collision.span.label
+                and span.start <= collision.span.start
+                and collision.span.end <= span.end
+            ),
+            collision.span,
+        )
+        colliding[(original.start, original.end, original.label, original.id)] = original
+    return duplicates, list(colliding.values())
+
+
+def _add_false_positives(
+    tables: dict[str, CountTable], spans: list[tuple[int, str]], n_units: int
+) -> dict[str, CountTable]:
+    """`tables` with one more predicted chunk per (unit, label) in `spans` (new labels appended)."""
+    if not spans:
+        return tables
+    updated = {}
+    for name, table in tables.items():
+        labels = list(table.labels)
+        counts = table.counts
+        if counts.shape[0] < n_units:
+            counts = np.concatenate([counts, np.zeros((n_units - counts.shape[0], *counts.shape[1:]))])
+        for _, label in spans:
+            if label not in labels:
+                labels.append(label)
+                counts = np.concatenate([counts, np.zeros((counts.shape[0], 1, counts.shape[2]))], axis=1)
+        counts = counts.astype(np.float64, copy=True)
+        for unit, label in spans:
+            counts[unit, labels.index(label), 1] += 1  # (tp, pred, gold): one more prediction
+        updated[name] = replace(table, labels=tuple(labels), counts=counts)
+    return updated
+
+
 def _seqeval_tables(
     layer: str,
     pairs: list[tuple[Document, Document]],
     units: Units,
     pred_tags: dict[str, dict[str, list[str]]] | None,
     tagset: str = "khabar",
+    warnings: list[str] | None = None,
 ) -> dict[str, CountTable]:
     gold_sequences, pred_sequences, unit_index = [], [], []
+    extra_false_positives: list[tuple[int, str]] = []
+    n_duplicates = n_collisions = 0
     for gold, pred in pairs:
+        duplicates, collisions = unrepresentable_spans(pred, layer)
+        locate = units.locator(gold.id)
+        extra_false_positives += [(locate(span.start), span.label) for span in duplicates]
+        n_duplicates, n_collisions = n_duplicates + len(duplicates), n_collisions + len(collisions)
         gold_view, _ = token_view(gold, (layer,))
         pred_view, _ = token_view(pred, (layer,))
         for gold_sentence, pred_sentence in zip(gold_view, pred_view, strict=True):
@@ -190,6 +253,15 @@ def _seqeval_tables(
             pred_sequences.append(submitted if submitted is not None else pred_sentence.tags[layer])
             unit_index.append(units.of_sentence(gold.id, gold_sentence.sentence.index))
     tables = tag_count_tables(gold_sequences, pred_sequences, units=np.asarray(unit_index, dtype=np.int64))
+    tables = _add_false_positives(tables, extra_false_positives, units.n)
+    if (n_duplicates or n_collisions) and warnings is not None:
+        warnings.append(
+            f"{n_duplicates + n_collisions} predicted span(s) of the {layer} layer cannot be represented in the "
+            "flat IOB2 view "
+            f"({n_duplicates} with the extent of another span, counted as false positives in the seqeval tables; "
+            f"{n_collisions} sharing tokens with another span, tagged on their free tokens only); "
+            "the span metrics count them in full"
+        )
     padded = {}
     for table in tables.values():
         counts = table.counts
@@ -297,7 +369,7 @@ def evaluate(
     all_tables: dict[str, dict[str, CountTable]] = {}
     for layer in layers:
         tables = {
-            **_seqeval_tables(layer, pairs, units, pred_tags, tagset),
+            **_seqeval_tables(layer, pairs, units, pred_tags, tagset, warnings),
             **_span_tables(layer, pairs, units, span_map),
         }
         all_tables[layer] = tables

@@ -171,3 +171,16 @@ def test_a_misspelt_layer_is_exit_2_with_a_suggestion(tmp_path, gold_dir, capsys
     code, out, err = run(capsys, "evaluate", pred, "--gold", gold_dir)
     assert (code, out) == (2, "")
     assert err == f"Error: {pred}:line 1: /entites: unknown field 'entites' (did you mean 'entities'?)\n"
+
+
+def test_unrepresentable_predicted_spans_are_warned_on_stderr(tmp_path, gold_dir, capsys):
+    from dataclasses import replace
+
+    pred = tmp_path / "pred.jsonl"
+    duplicate = entity(TEXT, "D1", "الرياض", "ORG")
+    write_predictions(pred, [replace(GOLD, entities=(*GOLD.entities, duplicate)), OTHER])
+    code, out, err = run(capsys, "evaluate", pred, "--gold", gold_dir, "--bootstrap", "0")
+    assert code == 0 and out
+    assert (
+        f"Warning: {pred}: 1 predicted span(s) of the entities layer cannot be represented in the flat IOB2 view" in err
+    )

@@ -242,3 +242,33 @@ def test_a_one_character_overlap_with_a_long_gold_entity_earns_partial_credit():
     assert metrics["span-partial"].micro.tp == 0.5
     assert metrics["span-type"].micro.tp == 1
     assert metrics["span-strict"].micro.tp == 0
+
+
+# --- predicted spans the flat view cannot hold are counted, never dropped silently ----------
+
+
+def test_duplicated_entities_of_another_type_are_false_positives_and_warned():
+    gold = document(entities=(entity(TEXT, "T1", "الرياض", "GPE"), entity(TEXT, "T2", "محمد بن سلمان", "PER")))
+    duplicates = (entity(TEXT, "D1", "الرياض", "ORG"), entity(TEXT, "D2", "محمد بن سلمان", "WEBSITE"))
+    pred = document(entities=gold.entities + duplicates)
+    result = evaluate([gold], [pred], layers=["entities"], bootstrap=0)
+    for name in ("seqeval-IOB2-strict", "seqeval-conlleval"):
+        micro = result.layers["entities"].metrics[name].micro
+        assert (micro.tp, micro.pred, micro.gold) == (2, 4, 2)
+        assert set(result.layers["entities"].metrics[name].per_label) == {"GPE", "ORG", "PER", "WEBSITE"}
+    assert result.layers["entities"].metrics["span-strict"].micro.pred == 4
+    assert result.warnings == (
+        "2 predicted span(s) of the entities layer cannot be represented in the flat IOB2 view "
+        "(2 with the extent of another span, counted as false positives in the seqeval tables; "
+        "0 sharing tokens with another span, tagged on "
+        "their free tokens only); the span metrics count them in full",
+    )
+
+
+def test_spans_sharing_a_token_are_warned():
+    gold = document(entities=(entity(TEXT, "T2", "محمد بن سلمان", "PER"),))
+    pred = document(entities=(entity(TEXT, "P1", "محمد بن", "PER"), entity(TEXT, "P2", "بن سلمان", "PER")))
+    result = evaluate([gold], [pred], layers=["entities"], bootstrap=0)
+    assert "(0 with the extent of another span" in result.warnings[0]
+    assert "1 sharing tokens with another span" in result.warnings[0]
+    assert evaluate([gold], [gold], layers=["entities"], bootstrap=0).warnings == ()
