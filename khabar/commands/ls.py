@@ -184,6 +184,8 @@ def write_import(export: Any, where: str, out: Path, annotator: int | None, trim
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror}", where=str(text_path)) from None
     if problems:
+        if len(problems) > 1:  # the error line names only the first
+            _report(sorted(problems))
         raise ValidationError(problems)
     if out.exists() and not out.is_dir():
         raise InputError("cannot write: not a folder", where=str(out))
