@@ -29,6 +29,7 @@ from datasets import Dataset, Features
 from khabar.card import DATA_FILES, CollisionRow, SplitSize, guidelines_version, render_card
 from khabar.document import Document
 from khabar.errors import InputError, Problem, ValidationError
+from khabar.files import cannot_write
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES, document_to_row, sentence_rows
 from khabar.inventories import LAYERS
 from khabar.stats import CorpusStatistics, corpus_statistics
@@ -155,8 +156,12 @@ def write_dataset(
         guidelines=guidelines,
         unannotated=assembled.unannotated,
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".khabar-build-", dir=out_dir))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".khabar-build-", dir=out_dir))
+    except OSError as error:
+        raise cannot_write(error, out_dir) from None
+    target = out_dir
     try:
         for config, table in tables.items():
             _write_parquet(table, staging / DATA_FILES[config])
@@ -168,6 +173,8 @@ def write_dataset(
             os.replace(staging / relative, target)
             written.append(target)
         return written
+    except OSError as error:
+        raise cannot_write(error, target) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -62,18 +62,40 @@ def _schema_message(error: SchemaError) -> tuple[str, str]:
     return pointer, error.message
 
 
-def _spans_of(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every span object of an annotation, with its JSON pointer."""
-    for index, item in enumerate(data["entities"]):
+Items = dict[str, list[tuple[int, dict[str, Any]]]]
+"""Per layer, the well-formed items of an annotation with their index in the file."""
+
+
+def _well_formed(data: dict[str, Any], schema_paths: list[tuple[Any, ...]]) -> Items:
+    """The items of each layer that have no schema error of their own.
+
+    An item is skipped when a schema error lies at or under its pointer; a layer that is
+    not a list is skipped whole. The semantic checks run over what is left, so one pass
+    of `validate` reports schema and semantic problems together.
+    """
+    items: Items = {}
+    for layer in LAYERS:
+        value = data.get(layer)
+        if not isinstance(value, list) or (layer,) in schema_paths:
+            items[layer] = []
+            continue
+        bad = {path[1] for path in schema_paths if len(path) >= 2 and path[0] == layer}
+        items[layer] = [(index, item) for index, item in enumerate(value) if index not in bad]
+    return items
+
+
+def _spans_of(items: Items) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every span object of the well-formed items, with its JSON pointer."""
+    for index, item in items["entities"]:
         yield f"/entities/{index}", item
-    for index, item in enumerate(data["timex"]):
+    for index, item in items["timex"]:
         yield f"/timex/{index}", item
-    for index, event in enumerate(data["events"]):
+    for index, event in items["events"]:
         yield f"/events/{index}/trigger", event["trigger"]
         for position, argument in enumerate(event["arguments"]):
             if "start" in argument or "end" in argument or "text" in argument:
                 yield f"/events/{index}/arguments/{position}", argument
-    for index, quote in enumerate(data["quotes"]):
+    for index, quote in items["quotes"]:
         for part in ("content", "cue", "speaker"):
             item = quote.get(part)
             if item is not None and ("start" in item or "end" in item or "text" in item):
@@ -86,6 +108,10 @@ def _check_span(pointer: str, span: dict[str, Any], text: str) -> list[tuple[str
         missing = [key for key in ("start", "end", "text") if key not in span]
         return [(pointer, f"a span needs start, end and text; missing {', '.join(missing)}")]
     start, end = span["start"], span["end"]
+    # JSON Schema counts 3.0 as an integer; an offset must be an int to slice the text.
+    for key, offset in (("start", start), ("end", end)):
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            return [(f"{pointer}/{key}", f"expected integer, got {type(offset).__name__}")]
     if start >= end:
         return [(pointer, f"start {start} must be less than end {end}")]
     if end > len(text):
@@ -96,24 +122,20 @@ def _check_span(pointer: str, span: dict[str, Any], text: str) -> list[tuple[str
     return found
 
 
-def _layer_extents(data: dict[str, Any]) -> dict[str, list[tuple[str, int, int]]]:
+def _layer_extents(items: Items) -> dict[str, list[tuple[str, int, int]]]:
     extents: dict[str, list[tuple[str, int, int]]] = {
-        "entities": [(f"/entities/{i}", e["start"], e["end"]) for i, e in enumerate(data["entities"])],
-        "timex": [(f"/timex/{i}", t["start"], t["end"]) for i, t in enumerate(data["timex"])],
-        "events": [
-            (f"/events/{i}/trigger", e["trigger"]["start"], e["trigger"]["end"]) for i, e in enumerate(data["events"])
-        ],
-        "quotes": [
-            (f"/quotes/{i}/content", q["content"]["start"], q["content"]["end"]) for i, q in enumerate(data["quotes"])
-        ],
+        "entities": [(f"/entities/{i}", e["start"], e["end"]) for i, e in items["entities"]],
+        "timex": [(f"/timex/{i}", t["start"], t["end"]) for i, t in items["timex"]],
+        "events": [(f"/events/{i}/trigger", e["trigger"]["start"], e["trigger"]["end"]) for i, e in items["events"]],
+        "quotes": [(f"/quotes/{i}/content", q["content"]["start"], q["content"]["end"]) for i, q in items["quotes"]],
     }
     return extents
 
 
-def _check_crossing(data: dict[str, Any]) -> list[tuple[str, str]]:
+def _check_crossing(items: Items) -> list[tuple[str, str]]:
     """Spans of one layer must nest or be disjoint."""
     found: list[tuple[str, str]] = []
-    for spans in _layer_extents(data).values():
+    for spans in _layer_extents(items).values():
         for position, (pointer, start, end) in enumerate(spans):
             for other_pointer, other_start, other_end in spans[:position]:
                 crosses = other_start < start < other_end < end or start < other_start < end < other_end
@@ -123,12 +145,19 @@ def _check_crossing(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _check_ids(data: dict[str, Any]) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """Ids are unique across the document; returns problems and id → layer."""
+    """Ids are unique across the document; returns problems and id → layer.
+
+    Every item with a string id counts, malformed or not: a ref to an item whose only
+    fault is, say, an unknown type still resolves, so it is not reported twice.
+    """
     found: list[tuple[str, str]] = []
     first_seen: dict[str, str] = {}
     layer_of: dict[str, str] = {}
     for layer in LAYERS:
-        for index, item in enumerate(data[layer]):
+        value = data.get(layer)
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
             identifier, pointer = item["id"], f"/{layer}/{index}/id"
             if identifier in first_seen:
                 found.append((pointer, f"duplicate id {identifier!r} (first at {first_seen[identifier]})"))
@@ -147,9 +176,9 @@ def _check_ref(pointer: str, ref: str, allowed: tuple[str, ...], layer_of: dict[
     return []
 
 
-def _check_refs(data: dict[str, Any], layer_of: dict[str, str]) -> list[tuple[str, str]]:
+def _check_refs(items: Items, layer_of: dict[str, str]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for index, event in enumerate(data["events"]):
+    for index, event in items["events"]:
         for position, argument in enumerate(event["arguments"]):
             pointer = f"/events/{index}/arguments/{position}"
             has_span = any(key in argument for key in ("start", "end", "text"))
@@ -157,7 +186,7 @@ def _check_refs(data: dict[str, Any], layer_of: dict[str, str]) -> list[tuple[st
                 found.append((pointer, "an argument needs either a ref or start/end/text, not both"))
             elif "ref" in argument:
                 found += _check_ref(f"{pointer}/ref", argument["ref"], REF_TARGETS["event_argument"], layer_of)
-    for index, quote in enumerate(data["quotes"]):
+    for index, quote in items["quotes"]:
         speaker = quote.get("speaker")
         if speaker is None:
             continue
@@ -167,44 +196,57 @@ def _check_refs(data: dict[str, Any], layer_of: dict[str, str]) -> list[tuple[st
             found.append((pointer, "a speaker needs either a ref or start/end/text, not both"))
         elif "ref" in speaker:
             found += _check_ref(f"{pointer}/ref", speaker["ref"], REF_TARGETS["quote_speaker"], layer_of)
-    for index, timex in enumerate(data["timex"]):
+    for index, timex in items["timex"]:
         anchor = timex.get("anchor")
         if anchor is not None and anchor != "DCT":
             found += _check_ref(f"/timex/{index}/anchor", anchor, ("timex",), layer_of)
     return found
 
 
-def _check_values(data: dict[str, Any]) -> list[tuple[str, str]]:
+def _check_values(data: dict[str, Any], items: Items, schema_paths: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for index, timex in enumerate(data["timex"]):
+    for index, timex in items["timex"]:
         if not is_timeml_value(timex["value"]):
             found.append((f"/timex/{index}/value", f"{timex['value']!r} is not a TimeML value"))
     dct = data.get("dct")
-    if dct is not None and not is_timeml_value(dct["value"]):
+    dct_well_formed = not any(path[:1] == ("dct",) for path in schema_paths)
+    if (
+        dct_well_formed
+        and isinstance(dct, dict)
+        and isinstance(dct.get("value"), str)
+        and not is_timeml_value(dct["value"])
+    ):
         found.append(("/dct/value", f"{dct['value']!r} is not a TimeML value"))
     return found
 
 
 def check_annotation(data: Any, text: str, *, stem: str | None = None) -> list[tuple[str, str]]:
-    """Every problem of one parsed annotation against its text, as (pointer, message)."""
-    schema_errors = [_schema_message(error) for error in _validator().iter_errors(data)]
-    if schema_errors:
-        return schema_errors
-    found: list[tuple[str, str]] = []
-    if stem is not None and data["id"] != stem:
+    """Every problem of one parsed annotation against its text, as (pointer, message).
+
+    Schema errors and semantic problems come together: the semantic checks (offsets,
+    ids, refs, TimeML values, crossing spans) run over the items without schema errors.
+    """
+    errors = list(_validator().iter_errors(data))
+    found: list[tuple[str, str]] = [_schema_message(error) for error in errors]
+    if not isinstance(data, dict):
+        return found
+    schema_paths = [tuple(error.absolute_path) for error in errors]
+    items = _well_formed(data, schema_paths)
+    if stem is not None and ("id",) not in schema_paths and isinstance(data.get("id"), str) and data["id"] != stem:
         found.append(("/id", f"{data['id']!r} does not match the file name {stem!r}"))
-    if data["text_sha256"] != sha256_text(text):
+    recorded_sha = data.get("text_sha256")
+    if isinstance(recorded_sha, str) and ("text_sha256",) not in schema_paths and recorded_sha != sha256_text(text):
         found.append(("/text_sha256", f"does not match the text (its sha256 is {sha256_text(text)})"))
     span_problems: list[tuple[str, str]] = []
-    for pointer, span in _spans_of(data):
+    for pointer, span in _spans_of(items):
         span_problems += _check_span(pointer, span, text)
     found += span_problems
     id_problems, layer_of = _check_ids(data)
     found += id_problems
-    found += _check_refs(data, layer_of)
-    found += _check_values(data)
+    found += _check_refs(items, layer_of)
+    found += _check_values(data, items, schema_paths)
     if not span_problems:
-        found += _check_crossing(data)
+        found += _check_crossing(items)
     return found
 
 

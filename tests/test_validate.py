@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khabar.cli import main
-from khabar.document import sha256_text
+from khabar.document import Document, sha256_text
+from khabar.validate import check_annotation
 
 TEXT = 'أعلنت القيادة المركزية الأميركية "سنتكوم" في 11 نوفمبر/تشرين الثاني 𝐀.'
 
@@ -220,3 +223,98 @@ def test_all_problems_are_collected_and_sorted(tmp_path: Path, capsys: pytest.Ca
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "no-such-folder"]) == 2
     assert capsys.readouterr().err == "Error: no such file or folder: no-such-folder\n"
+
+
+def test_schema_errors_and_semantic_problems_come_in_one_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def both(data: dict[str, Any]) -> None:
+        data["entities"][2]["type"] = "COUNTRY"  # a schema error in one item
+        data["events"][0]["arguments"][1]["ref"] = "X9"  # a dangling ref in another
+        data["timex"][0]["end"] = 99  # an offset beyond the text
+
+    path = _write(tmp_path, _mutated(both))
+    assert _validate(capsys, tmp_path) == (
+        1,
+        [
+            f"{path}:/entities/2/type: unknown entity type 'COUNTRY'",
+            f"{path}:/events/0/arguments/1/ref: 'X9' does not resolve to an entity or timex id",
+            f"{path}:/timex/0/end: end 99 is beyond the text (length {len(TEXT)})",
+        ],
+    )
+
+
+def test_a_ref_to_an_item_with_a_schema_error_still_resolves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, _mutated(lambda data: data["entities"][0].update(type="COUNTRY")))
+    assert _validate(capsys, tmp_path) == (1, [f"{path}:/entities/0/type: unknown entity type 'COUNTRY'"])
+
+
+def _places(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    places = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            places += _places(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            places += _places(item, (*prefix, index))
+    return places
+
+
+def _rich() -> dict[str, Any]:
+    """The base annotation with every optional part present, so that each can be corrupted."""
+    data = _base()
+    data["timex"][0].update(anchor="DCT", mod="START")
+    data["events"][0]["arguments"].append({"role": "Place", "start": 34, "end": 40, "text": "سنتكوم"})
+    data["events"][0]["realis"] = "actual"
+    data["quotes"] = [
+        {
+            "id": "Q1",
+            "kind": "direct",
+            "content": {"start": 34, "end": 40, "text": "سنتكوم"},
+            "cue": {"start": 0, "end": 5, "text": "أعلنت"},
+            "speaker": {"ref": "T1"},
+        },
+        {
+            "id": "Q2",
+            "kind": "indirect",
+            "content": {"start": 6, "end": 13, "text": "القيادة"},
+            "speaker": {"start": 6, "end": 32, "text": "القيادة المركزية الأميركية"},
+        },
+    ]
+    return data
+
+
+def test_the_rich_annotation_is_valid() -> None:
+    assert check_annotation(_rich(), TEXT, stem="doc-9001") == []
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 200) | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_places(_rich())), _JSON_VALUES), min_size=1, max_size=3))
+def test_random_values_anywhere_give_problems_never_an_exception(substitutions: list[tuple[Any, Any]]) -> None:
+    data: Any = _rich()
+    for place, value in substitutions:
+        if not place:
+            data = value
+            continue
+        container = data
+        try:
+            for key in place[:-1]:
+                container = container[key]
+            if isinstance(container, list) and not (isinstance(place[-1], int) and place[-1] < len(container)):
+                continue
+            container[place[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    found = check_annotation(copy.deepcopy(data), TEXT, stem="doc-9001")
+    assert all(isinstance(pointer, str) and isinstance(message, str) for pointer, message in found)
+    if not found:
+        Document.from_json(data, TEXT)  # what validates must load

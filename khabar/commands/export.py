@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from khabar.errors import InputError, ValidationError
+from khabar.files import write_atomically
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,20 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then move it into place."""
-    if not path.parent.is_dir():
-        raise InputError(f"no such folder: {path.parent}", hint="create it first")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     from khabar.build import collision_problems, document_collisions
     from khabar.formats.conll import dumps_conll
@@ -68,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        _write_atomically(args.out, text)
+        if not args.out.parent.is_dir():
+            raise InputError(f"no such folder: {args.out.parent}", hint="create it first")
+        write_atomically(args.out, text)
         sentence_count = sum(len(document_views) for document_views in views)
         print(f"wrote {args.out}: {len(documents)} document(s), {sentence_count} sentence(s)", file=sys.stderr)
     return 0

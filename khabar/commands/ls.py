@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar.errors import InputError, Problem, ValidationError
+from khabar.files import cannot_write, write_atomically
 
 GOLD_MODEL_VERSION = "gold"
 
@@ -94,8 +95,11 @@ def run_config(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(xml)
     else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(xml, encoding="utf-8")
+        try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise cannot_write(error, args.out) from None
+        write_atomically(args.out, xml)
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -145,7 +149,7 @@ def run_tasks(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        args.out.write_text(text, encoding="utf-8")
+        write_atomically(args.out, text)
         print(f"wrote {len(tasks)} task(s) to {args.out}", file=sys.stderr)
     return 0
 
@@ -174,12 +178,22 @@ def write_import(export: Any, where: str, out: Path, annotator: int | None, trim
     problems = list(result.problems)
     for document in result.documents:
         text_path = out / "documents" / f"{document.id}.txt"
-        if text_path.exists() and text_path.read_bytes() != document.text.encode("utf-8"):
-            problems.append(Problem(str(text_path), "", "differs from the text in Label Studio", "text"))
+        try:
+            if text_path.exists() and text_path.read_bytes() != document.text.encode("utf-8"):
+                problems.append(Problem(str(text_path), "", "differs from the text in Label Studio", "text"))
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror}", where=str(text_path)) from None
     if problems:
+        if len(problems) > 1:  # the error line names only the first
+            _report(sorted(problems))
         raise ValidationError(problems)
+    if out.exists() and not out.is_dir():
+        raise InputError("cannot write: not a folder", where=str(out))
     for document in result.documents:
-        save_document(document, out)
+        try:
+            save_document(document, out)
+        except OSError as error:
+            raise cannot_write(error, out) from None
     print(f"wrote {len(result.documents)} annotation file(s) to {out / 'annotations'}", file=sys.stderr)
     return 0
 
@@ -209,6 +223,6 @@ def run_pull(args: argparse.Namespace) -> int:
     project_id, export = pull(session, title=args.project)
     where = f"{session.url} project {project_id}"
     if args.export is not None:
-        args.export.write_text(json.dumps(export, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_atomically(args.export, json.dumps(export, ensure_ascii=False, indent=2) + "\n")
         where = str(args.export)
     return write_import(export, where, args.out, args.annotator, not args.no_trim)

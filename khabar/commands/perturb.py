@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
+    from khabar.files import cannot_write
     from khabar.perturb import perturb_corpus
     from khabar.store import load_corpus, save_document
 
@@ -43,16 +44,21 @@ def run(args: argparse.Namespace) -> int:
     documents = load_corpus(args.corpus)
     perturbed = perturb_corpus(documents, args.name, args.seed)
     # Write beside the target, then rename: a failure leaves no partial corpus behind.
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".perturb-", dir=args.out.parent))
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".perturb-", dir=args.out.parent))
+    except OSError as error:
+        raise cannot_write(error, args.out) from None
     try:
         for document in perturbed:
             save_document(document, staging)
         if args.out.exists():
             args.out.rmdir()
         staging.rename(args.out)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise cannot_write(error, args.out) from None
         raise
     changed = sum(gold.text != variant.text for gold, variant in zip(documents, perturbed, strict=True))
     print(

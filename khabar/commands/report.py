@@ -30,11 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import gold_for, score_file, span_map_for, write_report
+    from khabar.commands.evaluate import gold_for, score_file, span_map_for
     from khabar.errors import InputError
     from khabar.eval.harness import compose, project_document, snap_to_tokens
     from khabar.eval.predictions import load_predictions
     from khabar.eval.report import build_report, render_report
+    from khabar.files import write_atomically
 
     if args.bootstrap < 0:
         raise InputError("--bootstrap must be 0 or more")
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     html = render_report(report)
     if not args.out.parent.is_dir():
         raise InputError(f"no such folder for --out: {args.out.parent}")
-    write_report(html, args.out)
+    write_atomically(args.out, html)
     for warning in result.warnings:
         print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
     print(f"wrote {args.out}", file=sys.stderr)

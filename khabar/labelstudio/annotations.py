@@ -21,6 +21,11 @@ Rules, in the order they apply:
 - Every document is validated with `khabar.validate`; a task without an annotation, or
   with only cancelled ones, is reported and skipped; unsubmitted drafts are reported.
 
+- The export's structure is type-checked before anything is read (`structure_problems`):
+  a task, its data, its `khabar` header, its annotations and every result must have the
+  JSON types Label Studio writes, and a task with any such problem is reported at the
+  JSON pointer of the bad value and not converted.
+
 `problems` are fatal (nothing is written); `notes` are reported and the import goes on.
 """
 
@@ -87,6 +92,111 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_offset(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_list_of_text(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+# The JSON type each result field must have when present (None is always accepted: absent).
+_RESULT_FIELDS: dict[str, tuple[Any, str]] = {
+    "id": (_is_text, "a string"),
+    "type": (_is_text, "a string"),
+    "from_name": (_is_text, "a string"),
+    "to_name": (_is_text, "a string"),
+    "from_id": (_is_text, "a string"),
+    "to_id": (_is_text, "a string"),
+    "labels": (_is_list_of_text, "a list of strings"),
+    "value": (lambda value: isinstance(value, dict), "an object"),
+}
+_VALUE_FIELDS: dict[str, tuple[Any, str]] = {
+    "start": (_is_offset, "an integer"),
+    "end": (_is_offset, "an integer"),
+    "text": (lambda value: _is_text(value) or _is_list_of_text(value), "a string or a list of strings"),
+    "labels": (_is_list_of_text, "a list of strings"),
+    "choices": (_is_list_of_text, "a list of strings"),
+}
+
+
+def _field_problems(item: dict[str, Any], fields: dict[str, tuple[Any, str]], what: str, pointer: str) -> list[str]:
+    return [
+        f"{pointer}/{key}\0{what} {key} must be {kind}"
+        for key, (check, kind) in fields.items()
+        if item.get(key) is not None and not check(item[key])
+    ]
+
+
+def _data_problems(data: Any, pointer: str) -> list[tuple[str, str]]:
+    """Structural problems of a task's data: (pointer, message)."""
+    if not isinstance(data, dict):
+        return [(pointer, "task data must be an object")]
+    found = []
+    if not isinstance(data.get("text"), str):
+        found.append((f"{pointer}/text", "task data has no text"))
+    if data.get("doc_id") is not None and not isinstance(data["doc_id"], str):
+        found.append((f"{pointer}/doc_id", "task data doc_id must be a string"))
+    header = data.get(HEADER_KEY)
+    if header is None:
+        return found
+    if not isinstance(header, dict):
+        return [*found, (f"{pointer}/{HEADER_KEY}", f"task data {HEADER_KEY} must be an object")]
+    if header.get("text_sha256") is not None and not isinstance(header["text_sha256"], str):
+        found.append((f"{pointer}/{HEADER_KEY}/text_sha256", "text_sha256 must be a string"))
+    order = header.get(ARGUMENT_ORDER_KEY)
+    at = f"{pointer}/{HEADER_KEY}/{ARGUMENT_ORDER_KEY}"
+    if order is not None and not isinstance(order, dict):
+        found.append((at, "the recorded argument order must be an object"))
+    elif order is not None:
+        for event_id, pairs in order.items():
+            if not isinstance(pairs, list) or not all(
+                isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+                for pair in pairs
+            ):
+                found.append((f"{at}/{event_id}", "the recorded argument order must be a list of [role, id] pairs"))
+    return found
+
+
+def _result_problems(result: Any, pointer: str) -> list[tuple[str, str]]:
+    """Structural problems of an annotation's result list: (pointer, message)."""
+    if not isinstance(result, list):
+        return [(pointer, "an annotation result must be a list")]
+    found = []
+    for index, item in enumerate(result):
+        at = f"{pointer}/{index}"
+        if not isinstance(item, dict):
+            found.append((at, "a result must be an object"))
+            continue
+        messages = _field_problems(item, _RESULT_FIELDS, "a result", at)
+        if isinstance(item.get("value"), dict):
+            messages += _field_problems(item["value"], _VALUE_FIELDS, "a result value", f"{at}/value")
+        found += [tuple(message.split("\0", 1)) for message in messages]
+    return found
+
+
+def structure_problems(task: Any, pointer: str) -> list[tuple[str, str]]:
+    """Every value of one exported task whose JSON type is not what Label Studio writes."""
+    if not isinstance(task, dict):
+        return [(pointer, "a task must be an object with data")]
+    found = _data_problems(task.get("data"), f"{pointer}/data")
+    for key in ("annotations", "drafts"):
+        if task.get(key) is not None and not isinstance(task[key], list):
+            found.append((f"{pointer}/{key}", f"task {key} must be a list"))
+    annotations = task.get("annotations") if isinstance(task.get("annotations"), list) else []
+    for position, annotation in enumerate(annotations):
+        at = f"{pointer}/annotations/{position}"
+        if not isinstance(annotation, dict):
+            found.append((at, "an annotation must be an object"))
+        elif annotation.get("result") is not None:
+            found += _result_problems(annotation["result"], f"{at}/result")
+    return found
 
 
 class _Converter:
@@ -225,7 +335,7 @@ class _Converter:
         return None
 
     def _events(self, links: dict[str, list[tuple[str, str, str]]], reached: set[str]) -> list[dict[str, Any]]:
-        recorded = self.data.get(HEADER_KEY, {}).get(ARGUMENT_ORDER_KEY, {})
+        recorded = (self.data.get(HEADER_KEY) or {}).get(ARGUMENT_ORDER_KEY) or {}
         events = []
         for region in self.regions.values():
             if region.control != c.TRIGGER:
@@ -298,7 +408,7 @@ class _Converter:
         for region in self.regions.values():
             if region.control in (c.ARGUMENT, c.CUE, c.SOURCE) and region.id not in reached:
                 self.problem(region.pointer, f"{region.control} region {region.id} is linked from no trigger or quote")
-        header = {key: value for key, value in self.data.get(HEADER_KEY, {}).items() if key != ARGUMENT_ORDER_KEY}
+        header = {key: value for key, value in (self.data.get(HEADER_KEY) or {}).items() if key != ARGUMENT_ORDER_KEY}
         header.setdefault("id", self.data.get("doc_id"))
         header["text_sha256"] = sha256_text(self.text)
         header.setdefault("language", "ar")
@@ -312,10 +422,11 @@ def result_to_document(
     """One annotation's result list (with its task data) → a validated document."""
     from khabar.validate import check_annotation
 
+    malformed = _data_problems(data, f"{pointer}/data") + _result_problems(result, f"{pointer}/result")
+    if malformed:
+        return Conversion(None, [Problem(where, at, message, UNMAPPED) for at, message in malformed])
     converter = _Converter(data, where, pointer, trim)
-    if not isinstance(data.get("text"), str):
-        return Conversion(None, [Problem(where, f"{pointer}/data/text", "task data has no text", UNMAPPED)])
-    recorded_sha = data.get(HEADER_KEY, {}).get("text_sha256")
+    recorded_sha = (data.get(HEADER_KEY) or {}).get("text_sha256")
     if recorded_sha is not None and recorded_sha != sha256_text(data["text"]):
         converter.problem(f"{pointer}/data/text", "the task text differs from the text it was pushed with")
     converter.read(result)
@@ -357,8 +468,9 @@ def export_to_documents(
     seen: dict[str, str] = {}
     for index, task in enumerate(export):
         pointer = f"/{index}"
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            problems.append(Problem(where, pointer, "a task must be an object with data", UNMAPPED))
+        malformed = structure_problems(task, pointer)
+        if malformed:
+            problems += [Problem(where, at, message, UNMAPPED) for at, message in malformed]
             continue
         label = task["data"].get("doc_id", f"task {task.get('id', index)}")
         annotations = [
