@@ -160,6 +160,13 @@ def write_predictions(path: Path, documents: list[Document]) -> None:
 # --- document level ----------------------------------------------------------------------
 
 
+def _claim_line(seen: dict[str, int], identifier: str, line: _Line) -> None:
+    """Record the line of a document or sentence id; a second line with it is an error."""
+    if identifier in seen:
+        raise line.error(f"duplicate id {identifier!r} (first on line {seen[identifier]})", "id")
+    seen[identifier] = line.number
+
+
 def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str) -> Predictions:
     seen: dict[str, int] = {}
     documents = []
@@ -167,9 +174,7 @@ def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str)
         doc_id = record["id"]
         if doc_id not in gold_by_id:
             raise line.error(f"unknown document id {doc_id!r}", "id")
-        if doc_id in seen:
-            raise line.error(f"duplicate id {doc_id!r} (first on line {seen[doc_id]})", "id")
-        seen[doc_id] = line.number
+        _claim_line(seen, doc_id, line)
         _check_keys(line, record, DOCUMENT_KEYS, "document", "/")
         documents.append(_DocumentReader(line, gold_by_id[doc_id], tagset).read(record))
     return Predictions(documents, "document")
@@ -344,9 +349,7 @@ def _sentence_predictions(records, gold_docs: list[Document], views: dict[str, S
         sentence_id = record["id"]
         if sentence_id not in views:
             raise line.error(f"unknown sentence id {sentence_id!r}", "id")
-        if sentence_id in seen:
-            raise line.error(f"duplicate id {sentence_id!r} (first on line {seen[sentence_id]})", "id")
-        seen[sentence_id] = line.number
+        _claim_line(seen, sentence_id, line)
         _check_keys(line, record, SENTENCE_KEYS, "sentence", "")
         view = views[sentence_id]
         if "tokens" in record and record["tokens"] != [token.text for token in view.tokens]:

@@ -176,26 +176,29 @@ def _check_ref(pointer: str, ref: str, allowed: tuple[str, ...], layer_of: dict[
     return []
 
 
+def _check_ref_or_span(
+    pointer: str, item: dict[str, Any], noun: str, allowed: tuple[str, ...], layer_of: dict[str, str]
+) -> list[tuple[str, str]]:
+    """An argument or speaker names its mention by `ref` or by a span of its own, never both."""
+    has_span = any(key in item for key in ("start", "end", "text"))
+    if ("ref" in item) == has_span:
+        return [(pointer, f"{noun} needs either a ref or start/end/text, not both")]
+    if "ref" in item:
+        return _check_ref(f"{pointer}/ref", item["ref"], allowed, layer_of)
+    return []
+
+
 def _check_refs(items: Items, layer_of: dict[str, str]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for index, event in items["events"]:
         for position, argument in enumerate(event["arguments"]):
             pointer = f"/events/{index}/arguments/{position}"
-            has_span = any(key in argument for key in ("start", "end", "text"))
-            if ("ref" in argument) == has_span:
-                found.append((pointer, "an argument needs either a ref or start/end/text, not both"))
-            elif "ref" in argument:
-                found += _check_ref(f"{pointer}/ref", argument["ref"], REF_TARGETS["event_argument"], layer_of)
+            found += _check_ref_or_span(pointer, argument, "an argument", REF_TARGETS["event_argument"], layer_of)
     for index, quote in items["quotes"]:
         speaker = quote.get("speaker")
-        if speaker is None:
-            continue
-        pointer = f"/quotes/{index}/speaker"
-        has_span = any(key in speaker for key in ("start", "end", "text"))
-        if ("ref" in speaker) == has_span:
-            found.append((pointer, "a speaker needs either a ref or start/end/text, not both"))
-        elif "ref" in speaker:
-            found += _check_ref(f"{pointer}/ref", speaker["ref"], REF_TARGETS["quote_speaker"], layer_of)
+        if speaker is not None:
+            pointer = f"/quotes/{index}/speaker"
+            found += _check_ref_or_span(pointer, speaker, "a speaker", REF_TARGETS["quote_speaker"], layer_of)
     for index, timex in items["timex"]:
         anchor = timex.get("anchor")
         if anchor is not None and anchor != "DCT":

@@ -7,22 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from khabar.document import DCT, Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
+from khabar.document import DCT, Argument, Document, Entity, Event, Quote, Speaker, Timex
+from tests.eval_helpers import at as _find
+from tests.eval_helpers import span as _span
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_TEXT = (REPO / "corpus" / "documents" / "doc-0001.txt").read_bytes().decode("utf-8")
-
-
-def _find(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(needle, start + 1)
-    return start, start + len(needle)
-
-
-def _span(text: str, needle: str, occurrence: int = 0) -> Span:
-    start, end = _find(text, needle, occurrence)
-    return Span(start, end, needle)
 
 
 def seed_sample() -> Document:

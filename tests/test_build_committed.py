@@ -25,16 +25,6 @@ def fresh(tmp_path_factory, corpus_dir):
     return out
 
 
-@pytest.fixture
-def offline(monkeypatch, tmp_path):
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr("datasets.config.HF_DATASETS_OFFLINE", True)
-    monkeypatch.setattr("datasets.config.HF_HUB_OFFLINE", True)
-    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
-    return tmp_path / "hf-cache"
-
-
 def test_committed_card_is_fresh(fresh, corpus_dir):
     committed = (corpus_dir / "README.md").read_text(encoding="utf-8")
     assert committed == (fresh / "README.md").read_text(encoding="utf-8"), STALE

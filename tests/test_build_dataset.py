@@ -18,17 +18,6 @@ FILES = ("data/documents/test.parquet", "data/sentences/test.parquet", "README.m
 
 
 @pytest.fixture
-def offline(monkeypatch, tmp_path):
-    """No network for `datasets`, and a cache of its own."""
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr("datasets.config.HF_DATASETS_OFFLINE", True)
-    monkeypatch.setattr("datasets.config.HF_HUB_OFFLINE", True)
-    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
-    return tmp_path / "hf-cache"
-
-
-@pytest.fixture
 def sample_corpus(tmp_path):
     corpus = tmp_path / "corpus"
     for document in (mixed_script_sample(), seed_sample()):
