@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "build",
     "export",
+    "convert",
     "predict",
     "evaluate",
     "compare",

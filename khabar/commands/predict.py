@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     pred = tagger.predict(gold)
     out = args.out or Path(f"pred-{args.baseline}.jsonl")
     try:
-        write_predictions(out, pred)
+        write_predictions(out, pred, tagger.layers)
     except OSError as error:
         raise InputError(f"cannot write predictions: {error.strerror}", where=str(out)) from None
     print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {out}")
