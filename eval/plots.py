@@ -154,7 +154,7 @@ def png(figure: Any) -> bytes:
 
 def save(figure: Any, path: Path) -> Path:
     """Write `figure` as PNG through the one write path, and release it."""
-    return write_file(path, png(figure))
+    return write_file(path, png(figure), make_folders=True)
 
 
 def benchmark_plots(results: Mapping[str, Any], out: Path) -> dict[Path, bytes]:

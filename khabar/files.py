@@ -25,6 +25,7 @@ Any OS error becomes an `InputError` naming the target, which the CLI prints as
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -189,11 +190,14 @@ class _Transaction:
             parent.mkdir()
             self.created.append(parent)
 
-    def stage(self, item: _Staged, data: bytes | Callable[[Path], None]) -> None:
+    def stage(self, item: _Staged, data: bytes | Callable[[Path], None], make_folders: bool) -> None:
         self.current = item.path
         if item.real.is_dir():
-            raise IsADirectoryError(21, "Is a directory")
-        self._make_folder(item.real.parent)
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        if make_folders:
+            self._make_folder(item.real.parent)
+        elif not item.real.parent.is_dir():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
         if item.real.parent not in self.cleaned:
             self.cleaned.add(item.real.parent)
             clean_stale_staging(item.real.parent)
@@ -268,10 +272,11 @@ Writer = Callable[[Path], None]
 """A function that writes a whole file at the path it is given (for libraries that want a path)."""
 
 
-def write_files(files: Mapping[Path, Content | Writer]) -> list[Path]:
+def write_files(files: Mapping[Path, Content | Writer], *, make_folders: bool = True) -> list[Path]:
     """Write a set of files all or nothing; returns the paths as given, in order.
 
-    A value is the content (text is written as UTF-8) or a `Writer`.
+    A value is the content (text is written as UTF-8) or a `Writer`. Missing folders are
+    made (and removed again on failure) unless `make_folders` is false.
     """
     items = [_Staged(Path(path), real_target(Path(path))) for path in files]
     reals = [item.real for item in items]
@@ -284,7 +289,7 @@ def write_files(files: Mapping[Path, Content | Writer]) -> list[Path]:
     transaction = _Transaction(items=items)
     try:
         for item, content in zip(items, contents, strict=True):
-            transaction.stage(item, content)
+            transaction.stage(item, content, make_folders)
         transaction.commit()
     except OSError as error:
         where = transaction.current or items[0].path
@@ -309,9 +314,10 @@ def _encoded(path: Path, content: Content | Writer) -> bytes | Writer:
         raise InputError(message, where=str(path)) from None
 
 
-def write_file(path: Path, content: Content | Writer) -> Path:
-    """Write one file whole or not at all (see the module docstring)."""
-    return write_files({path: content})[0]
+def write_file(path: Path, content: Content | Writer, *, make_folders: bool = False) -> Path:
+    """Write one file whole or not at all (see the module docstring). Its folder must exist
+    unless `make_folders`: a mistyped output folder is an error, not a new folder."""
+    return write_files({path: content}, make_folders=make_folders)[0]
 
 
 def write_atomically(path: Path, content: Content) -> None:

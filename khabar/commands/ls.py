@@ -95,7 +95,7 @@ def run_config(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(xml)
     else:
-        write_file(args.out, xml)
+        write_file(args.out, xml, make_folders=True)
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
