@@ -64,7 +64,13 @@ def read_documents(corpus: Path) -> dict[str, str]:
     folder = corpus / "documents"
     if not folder.is_dir():
         raise InputError("no documents folder", where=str(folder))
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
+    documents: dict[str, str] = {}
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            documents[path.stem] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read document: {error}", where=str(path)) from error
+    return documents
 
 
 def guidelines_version(readme: str) -> str | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from khabar.guidelines import GUIDELINES_PROPER, guidelines_version, read_guidelines
+from khabar.errors import Problem, ValidationError
+from khabar.guidelines import GUIDELINES_PROPER, find_leaks, guidelines_version, read_guidelines
 from khabar.inventories import (
     ACE_EVENT_TYPES,
     ENTITY_TYPES,
@@ -121,3 +122,15 @@ def build_prompt(guidelines_dir: Path) -> str:
         "## Annotation and prediction format\n\n" + annotation_format_markdown(),
     ]
     return "\n".join(parts)
+
+
+def checked_prompt(guidelines_dir: Path, documents: dict[str, str]) -> str:
+    """The prompt, refused (ValidationError, every leak a problem) when it reveals any of
+    the corpus `documents` (id → text)."""
+    prompt = build_prompt(guidelines_dir)
+    leaks = find_leaks({"prompt": prompt}, documents)
+    if leaks:
+        raise ValidationError(
+            [Problem(str(guidelines_dir), leak.source, f"{leak.kind}: {leak.detail}") for leak in leaks]
+        )
+    return prompt
