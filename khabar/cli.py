@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ls",
     "perturb",
     "report",
+    "guidelines",
 )
 # Path arguments that name outputs; every other path argument is an input of the command.
 # A command whose outputs have other names sets `output_options` with `set_defaults`.
