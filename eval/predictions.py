@@ -33,7 +33,7 @@ from typing import Any
 from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex, Unaligned
 from khabar.errors import InputError
 from khabar.eval.chunks import parse_tag
-from khabar.files import write_atomically
+from khabar.files import write_file
 from khabar.inventories import (
     ENTITY_TYPES,
     EVENT_REALIS,
@@ -48,6 +48,7 @@ from khabar.inventories import (
     layer_labels,
     tagset_hint,
 )
+from khabar.strictjson import json_lines
 from khabar.timeml import is_timeml_value
 from khabar.views import SentenceView, tags_to_spans, token_view
 
@@ -115,23 +116,9 @@ def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], sh
 
 
 def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read predictions: {error.strerror}", where=str(path)) from None
     records = []
-    for number, line_bytes in enumerate(raw.split(b"\n"), start=1):
+    for number, record in json_lines(path):
         line = _Line(path, number)
-        try:
-            text = line_bytes.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise line.error(f"not UTF-8 (byte {error.start + 1})") from None
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise line.error(f"not JSON ({error.msg}, column {error.colno})") from None
         if not isinstance(record, dict):
             raise line.error("not a JSON object")
         if "id" not in record:
@@ -188,7 +175,7 @@ def write_predictions(
     lines = [
         json.dumps(prediction_record(document, layers, unaligned), ensure_ascii=False) + "\n" for document in documents
     ]
-    write_atomically(path, "".join(lines))
+    write_file(path, "".join(lines))
 
 
 # --- document level ----------------------------------------------------------------------

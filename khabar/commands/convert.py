@@ -34,17 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from khabar.commands.evaluate import load_gold
-    from khabar.errors import InputError
-    from khabar.files import write_atomically
+    from khabar.files import write_file
     from khabar.runs.inputs import converted_lines, load_any
 
     gold = load_gold(args.gold)
-    if args.out.resolve() == args.input.resolve():
-        raise InputError("--out would overwrite the input", where=str(args.out))
     loaded = load_any(args.input, gold, input_format=args.input_format, tagset=args.tagset, normalize=args.normalize)
     for note in loaded.notes:
         print(f"Note: {note}", file=sys.stderr)
-    write_atomically(args.out, converted_lines(loaded))
+    write_file(args.out, converted_lines(loaded))
     predictions = loaded.predictions
     unaligned = len(predictions.unaligned)
     print(

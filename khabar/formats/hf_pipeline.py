@@ -16,12 +16,11 @@ file predicts the entity layer, plus the layers its labels name.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from khabar.document import Document
 from khabar.errors import InputError
-from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for
+from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for, json_value
 
 NAME = "hf-pipeline"
 EXTENSIONS: tuple[str, ...] = ()
@@ -51,10 +50,7 @@ def _documents(data: Any, gold: list[Document], where: str) -> list[tuple[str | 
 
 
 def read(data: bytes, gold: list[Document], *, where: str, options: ReadOptions = DEFAULT_OPTIONS) -> ReadResult:
-    try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"not JSON ({error})", where=where) from None
+    parsed = json_value(data, where)
     collector = Collector(gold, options, where)
     for doc_id, index, items in _documents(parsed, gold, where):
         base = f"/{doc_id}" if doc_id is not None else (f"/{index}" if isinstance(parsed[0], list) else "")

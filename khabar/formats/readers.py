@@ -20,6 +20,7 @@ from khabar.document import Document
 from khabar.errors import InputError
 from khabar.formats import brat, hf_pipeline, iob_columns, spacy_docs, strings, timeml_inline
 from khabar.formats.reading import DEFAULT_OPTIONS, ReadOptions, ReadResult
+from khabar.strictjson import read_bytes
 
 JSONL = "jsonl"
 ReadFunction = Callable[..., ReadResult]
@@ -62,8 +63,5 @@ def format_for(path: Path, name: str | None = None) -> str:
 
 def read_file(path: Path, gold: list[Document], name: str, options: ReadOptions = DEFAULT_OPTIONS) -> ReadResult:
     """Read `path` with the reader called `name` (not jsonl)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read predictions: {error.strerror}", where=str(path)) from None
+    data = read_bytes(path)
     return READERS[name].read(data, gold, where=str(path), options=options)

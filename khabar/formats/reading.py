@@ -14,7 +14,9 @@ input is the k-th gold document in id order).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from khabar import strictjson
 from khabar.document import Document, Entity, Event, Quote, Span, Timex, Unaligned
 from khabar.errors import InputError
 from khabar.inventories import entity_labels_of, layer_of_label, tagset_hint
@@ -152,3 +154,22 @@ def gold_for(
         where=where,
         pointer=pointer,
     )
+
+
+def json_value(data: bytes, where: str) -> Any:
+    """One JSON document (strict: `khabar.strictjson`)."""
+    return strictjson.loads(data, where=where)
+
+
+def jsonl_values(text: str, where: str) -> list[tuple[int, Any]]:
+    """(line number, value) of every non-blank line, each parsed strictly."""
+    values = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            values.append((number, strictjson.parse(line, one_line=True)))
+        except strictjson.JSONProblem as problem:
+            pointer = f"line {number}" + (f": {problem.pointer}" if problem.pointer else "")
+            raise InputError(problem.message, where=where, pointer=pointer) from None
+    return values

@@ -13,13 +13,13 @@ predicts the entity layer, plus the layers its labels name.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from khabar import strictjson
 from khabar.document import Document
 from khabar.errors import InputError
 from khabar.formats.align import text_mapping
-from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for
+from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for, jsonl_values
 
 NAME = "spacy"
 EXTENSIONS = (".spacy",)
@@ -53,17 +53,10 @@ def _from_json(data: bytes, where: str) -> list[dict[str, Any]]:
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 (byte {error.start + 1})", where=where) from None
     try:
-        parsed = json.loads(text)
+        parsed = strictjson.parse(text)
         records = parsed if isinstance(parsed, list) else [parsed]
-    except json.JSONDecodeError:
-        records = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                raise InputError(f"not JSON ({error.msg})", where=where, pointer=f"line {number}") from None
+    except strictjson.JSONProblem:
+        records = [value for _, value in jsonl_values(text, where)]  # JSONL: one Doc.to_json() a line
     for index, record in enumerate(records):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise InputError("expected a Doc.to_json() object with text", where=where, pointer=f"/{index}")

@@ -15,12 +15,10 @@ layer. The file predicts the layers its lines name (`predictions` names them by 
 
 from __future__ import annotations
 
-import json
-
 from khabar.document import Document
 from khabar.errors import InputError
 from khabar.formats.align import align_strings
-from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for
+from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for, jsonl_values
 from khabar.inventories import LAYERS
 
 NAME = "strings"
@@ -36,14 +34,8 @@ def read(data: bytes, gold: list[Document], *, where: str, options: ReadOptions 
     collector = Collector(gold, options, where)
     predicted: set[str] = set()
     seen: set[str] = set()
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    for number, record in jsonl_values(text, where):
         pointer = f"line {number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(f"not JSON ({error.msg}, column {error.colno})", where=where, pointer=pointer) from None
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise InputError("expected an object with a string id", where=where, pointer=pointer)
         unknown = sorted(set(record) - KEYS)
