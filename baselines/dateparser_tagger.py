@@ -1,6 +1,7 @@
 """The `dateparser` baseline: an outside date extractor scored on the timex layer.
 
-`dateparser.search.search_dates` (languages `ar`, relative base = the DCT) returns
+`dateparser.search.search_dates` (languages `ar`, relative base = the reference date of
+`khabar.refdate`: the DCT's day, or the first day of a coarser DCT — never the clock) returns
 `(substring, datetime)` pairs. Each substring is located in the text left to right (so
 repeated strings map to successive occurrences) and trimmed of surrounding spaces and
 punctuation, nothing else: its extent stays dateparser's own (it may include a
@@ -11,7 +12,6 @@ week → `YYYY-Www`, month → `YYYY-MM`, year → `YYYY`, time → `YYYY-MM-DDT
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import replace
 from typing import Any
@@ -19,17 +19,15 @@ from typing import Any
 from khabar import __version__
 from khabar.baselines.protocol import blank_prediction
 from khabar.document import Document, Timex
+from khabar.refdate import RULE, reference_date
 
 TRIM = " \t\n،,.;:!؟?()«»\"'"
 
 
 def _settings(dct: str | None) -> dict[str, Any]:
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past"}
-    if dct:
-        # A DCT coarser than a day (`2025-12`) leaves dateparser's own base: today.
-        with contextlib.suppress(ValueError):
-            settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(dct[:10])
-    return settings
+    # Always a relative base: without one dateparser resolves against the machine's clock.
+    day = reference_date(dct)
+    return {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": dt.datetime(day.year, day.month, day.day)}
 
 
 def _value(moment: dt.datetime, period: str | None) -> tuple[str, str]:
@@ -93,4 +91,10 @@ class DateparserTagger:
     def signature(self) -> dict[str, Any]:
         import dateparser
 
-        return {"system": self.name, "khabar": __version__, "dateparser": dateparser.__version__, "languages": "ar"}
+        return {
+            "system": self.name,
+            "khabar": __version__,
+            "dateparser": dateparser.__version__,
+            "languages": "ar",
+            "reference_date": RULE,
+        }

@@ -58,8 +58,24 @@ def _short(value: Any) -> str:
     return str(value)
 
 
+OUTSIDE_MARK = "†"
+OUTSIDE_NOTE = f"{OUTSIDE_MARK} outside system: a published tool run as its authors ship it, not a khabar baseline"
+
+
+def is_outside(scores: dict[str, Any]) -> bool:
+    """Whether a system's scores come from an outside system (its signature says `kind: outside`)."""
+    return any(score["signature"].get("system", {}).get("kind") == "outside" for score in scores.values())
+
+
 def _rows(report: dict[str, Any], layers: list[str]) -> list[list[str]]:
-    return [[system, *(cell(scores.get(layer)) for layer in layers)] for system, scores in report["systems"].items()]
+    return [
+        [system + (f" {OUTSIDE_MARK}" if is_outside(scores) else ""), *(cell(scores.get(layer)) for layer in layers)]
+        for system, scores in report["systems"].items()
+    ]
+
+
+def _outside_note(report: dict[str, Any]) -> list[str]:
+    return [OUTSIDE_NOTE] if any(is_outside(scores) for scores in report["systems"].values()) else []
 
 
 def _signatures(report: dict[str, Any], layers: list[str]) -> list[str]:
@@ -95,6 +111,7 @@ def render_text(report: dict[str, Any]) -> str:
     notes = [
         "",
         f"khabar {report['khabar_version']} — F1 (%) with 95% bootstrap interval; · = layer not predicted",
+        *_outside_note(report),
         _metrics_line(report, layers),
         "",
         *_signatures(report, layers),
@@ -112,6 +129,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += [
         "",
         f"F1 (%) with 95% bootstrap interval, khabar {report['khabar_version']}; · = layer not predicted.",
+        *(note + "." for note in _outside_note(report)),
         _metrics_line(report, layers) + ".",
         "",
         "<details><summary>Signatures</summary>",

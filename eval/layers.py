@@ -9,7 +9,8 @@ predictions at the prediction's unit, gold at the gold span's unit.
   spans included.
 - timex (TempEval-3): strict extent (same start and end), relaxed extent (overlap, one to
   one), type and value accuracy on relaxed matches, value F1 (relaxed match with the same
-  value = value accuracy × relaxed F1).
+  value = value accuracy × relaxed F1). The one-to-one pairing prefers, among overlapping
+  candidates, the one with the same value, then the exact extent, then the largest overlap.
 - events (TextEE keys): Trig-I (trigger extent), Trig-C (+ type), Arg-I (event type,
   argument extent), Arg-C (+ role), Arg-I+ and Arg-C+ (the same with the trigger extent
   attached). A `ref` argument matches through the referenced mention's span.
@@ -139,7 +140,11 @@ def add_timex(acc: Accumulator, gold: list[TimexSpan], pred: list[TimexSpan], lo
     for (start, _), count in strict.items():
         acc.add("strict-extent", ALL, locate(start), tp=count)
     by_span = {id(t.span): t for t in gold + pred}
-    for gold_span, pred_span in overlap_pairs([t.span for t in gold], [t.span for t in pred]):
+
+    def same_value(gold_span: LabeledSpan, pred_span: LabeledSpan) -> bool:
+        return by_span[id(gold_span)].value == by_span[id(pred_span)].value
+
+    for gold_span, pred_span in overlap_pairs([t.span for t in gold], [t.span for t in pred], same_value):
         unit = locate(pred_span.start)
         gold_item, pred_item = by_span[id(gold_span)], by_span[id(pred_span)]
         same_value = gold_item.value == pred_item.value

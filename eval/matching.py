@@ -129,11 +129,17 @@ def credit(outcome: Outcome, match: str) -> float:
     return 0.0
 
 
-def overlap_pairs(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[tuple[LabeledSpan, LabeledSpan]]:
+def overlap_pairs(
+    gold: list[LabeledSpan],
+    pred: list[LabeledSpan],
+    prefer: Callable[[LabeledSpan, LabeledSpan], bool] | None = None,
+) -> list[tuple[LabeledSpan, LabeledSpan]]:
     """One-to-one pairs of overlapping spans (relaxed matching, labels ignored).
 
-    Exact extents pair first, then larger overlaps; ties by position, so the result does
-    not depend on input order.
+    Among overlapping candidates, pairs that `prefer` accepts come first (timex: the same
+    value, so a tool that splits `27 نوفمبر/تشرين الثاني` into day and month is paired with
+    the part whose value is right); then exact extents, then larger overlaps; ties by
+    position, so the result does not depend on input order.
     """
     candidates = []
     for gold_span in gold:
@@ -141,12 +147,13 @@ def overlap_pairs(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[tupl
             overlap = min(gold_span.end, pred_span.end) - max(gold_span.start, pred_span.start)
             if overlap > 0:
                 exact = (gold_span.start, gold_span.end) == (pred_span.start, pred_span.end)
-                candidates.append((not exact, -overlap, gold_span, pred_span))
-    candidates.sort(key=lambda item: (item[0], item[1], item[2], item[3]))
+                preferred = prefer(gold_span, pred_span) if prefer is not None else True
+                candidates.append((not preferred, not exact, -overlap, gold_span, pred_span))
+    candidates.sort(key=lambda item: item[:5])
     used_gold: set[int] = set()
     used_pred: set[int] = set()
     pairs = []
-    for _, _, gold_span, pred_span in candidates:
+    for *_, gold_span, pred_span in candidates:
         if id(gold_span) in used_gold or id(pred_span) in used_pred:
             continue
         used_gold.add(id(gold_span))

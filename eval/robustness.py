@@ -79,7 +79,9 @@ def robustness(
     from khabar import __version__
     from khabar.baselines import registry
 
-    system_names = list(systems) if systems is not None else registry.available()
+    # Outside systems are scored on the leaderboard but not perturbed by default (each run of
+    # HeidelTime starts a JVM); name them in `systems` to include them.
+    system_names = list(systems) if systems is not None else registry.baselines()
     names = list(perturbations) if perturbations is not None else list(PERTURBATIONS)
     unknown = [name for name in names if name not in PERTURBATIONS]
     if unknown:

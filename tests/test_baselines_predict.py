@@ -37,7 +37,10 @@ def test_predict_writes_one_line_per_document_that_evaluate_reads(tmp_path, caps
 def test_unknown_baseline_and_missing_model_are_one_line_errors(tmp_path, capsys):
     folder = str(corpus(tmp_path))
     assert main(["predict", "--baseline", "nope", "--corpus", folder]) == 2
-    assert capsys.readouterr().err == "Error: unknown baseline 'nope' (choose one of rules, crf, dateparser, hf)\n"
+    assert (
+        capsys.readouterr().err
+        == "Error: unknown system 'nope' (choose one of rules, crf, dateparser, heideltime, hf)\n"
+    )
     assert main(["predict", "--baseline", "hf", "--corpus", folder]) == 2
     assert "needs --model" in capsys.readouterr().err
     assert main(["predict", "--baseline", "rules", "--model", "x", "--corpus", folder]) == 2

@@ -49,7 +49,10 @@ def parse_systems(value: str | None) -> list[str] | None:
     names = [name.strip() for name in value.split(",") if name.strip()]
     for name in names:
         if name not in registry.names():
-            raise InputError(f"unknown baseline {name!r}", hint=f"choose from {', '.join(registry.names())}")
+            raise InputError(f"unknown system {name!r}", hint=f"choose from {', '.join(registry.names())}")
+        reason = registry.unavailable(name) if name not in registry.NEEDS_EXTRAS else None
+        if reason is not None:
+            raise InputError(f"{name} cannot run here: {reason}")
         if name in registry.NEEDS_EXTRAS:
             raise InputError(f"{name} needs a model; use `khabar predict --baseline {name} --model DIR`")
     return names
@@ -74,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
     gold = load_corpus(args.corpus)
     if not gold:
         raise InputError("no annotated documents", where=str(args.corpus))
+    if systems is None:
+        from khabar.baselines import registry
+
+        for name, reason in registry.skipped().items():
+            print(f"Warning: {name} skipped: {reason}", file=sys.stderr)
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
         from khabar.files import write_file

@@ -109,7 +109,7 @@ def benchmark_extras(args: argparse.Namespace, gold: list, systems: list[str] | 
     from khabar.baselines import registry
     from khabar.eval.robustness import render_robustness, robustness, score_systems
 
-    names = systems if systems is not None else registry.available()
+    names = systems if systems is not None else registry.baselines()  # outside systems only when named
     clean = score_systems(gold, names, bootstrap=args.bootstrap, seed=args.seed)
     text = ""
     if args.robustness:

@@ -1,4 +1,4 @@
-"""`khabar predict --baseline NAME [--out FILE]`: run one baseline over the corpus.
+"""`khabar predict --system NAME [--out FILE]`: run one system (baseline, outside system or plug-in) over the corpus.
 
 Writes one JSON line per document in the annotation shape (the submission format, via
 `khabar.eval.predictions.write_predictions`); the default file is `pred-<NAME>.jsonl`.
@@ -14,8 +14,18 @@ DEFAULT_CORPUS = Path("corpus")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("predict", help="run a baseline tagger and write its predictions (JSONL)")
-    parser.add_argument("--baseline", required=True, help="rules, crf, dateparser or hf")
+    parser = subparsers.add_parser(
+        "predict", help="run a system (baseline or outside tool) and write its predictions (JSONL)"
+    )
+    parser.add_argument(
+        "--system",
+        "--baseline",
+        dest="baseline",
+        required=True,
+        metavar="NAME",
+        help="a registered system: rules, crf, dateparser, heideltime, hf, or a plug-in (entry-point group "
+        "khabar.systems)",
+    )
     parser.add_argument("--out", type=Path, help="predictions file (default: pred-NAME.jsonl)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     parser.add_argument("--model", type=Path, help="model directory (hf only)")

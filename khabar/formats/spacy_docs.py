@@ -23,7 +23,7 @@ from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOption
 
 NAME = "spacy"
 EXTENSIONS = (".spacy",)
-DOCBIN_MAGIC = b"\x1f\x8b"  # DocBin bytes are gzip-compressed msgpack; Doc JSON starts with text
+JSON_STARTS = (b"{", b"[")  # Doc JSON (or JSONL) starts so; DocBin bytes are zlib-compressed msgpack
 
 
 def _from_docbin(data: bytes, where: str) -> list[dict[str, Any]]:
@@ -64,7 +64,8 @@ def _from_json(data: bytes, where: str) -> list[dict[str, Any]]:
 
 
 def read(data: bytes, gold: list[Document], *, where: str, options: ReadOptions = DEFAULT_OPTIONS) -> ReadResult:
-    records = _from_docbin(data, where) if data.startswith(DOCBIN_MAGIC) else _from_json(data, where)
+    is_json = data.lstrip()[:1] in JSON_STARTS
+    records = _from_json(data, where) if is_json else _from_docbin(data, where)
     collector = Collector(gold, options, where)
     for index, record in enumerate(records):
         doc_id = record.get("id") or (record.get("user_data") or {}).get("id")
