@@ -207,6 +207,7 @@ class EvaluationResult:
     signature: dict[str, Any]
     warnings: tuple[str, ...] = ()
     tables: dict[str, dict[str, CountTable]] = field(default_factory=dict, repr=False, compare=False)
+    strata: tuple[int, ...] = field(default=(), repr=False, compare=False)  # of the tables' units
 
     @property
     def headline(self) -> dict[str, Headline]:

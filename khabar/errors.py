@@ -62,3 +62,12 @@ class ValidationError(KhabarError):
         self.problems = sorted(problems)
         first = str(self.problems[0]) if self.problems else "no problems"
         super().__init__(first if len(self.problems) == 1 else f"{len(self.problems)} problems; first: {first}")
+
+
+class StaleReferenceError(KhabarError):
+    """Reference scores computed on another version of the corpus: not comparable, refresh them.
+
+    Its own exit code (3), so CI can tell "refresh the reference" from a regression (1)."""
+
+    code = "stale-reference"
+    exit_code = 3

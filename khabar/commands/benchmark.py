@@ -15,6 +15,7 @@ from pathlib import Path
 from khabar.commands.evaluate import non_negative_int
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
+README = Path("README.md")  # its leaderboard block is rendered from the default reference
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="FILE",
         help=f"also write the scores as the reference for `khabar check` (default file: {DEFAULT_REFERENCE})",
+    )
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        help="with --write-reference, also rewrite the leaderboard block of this file (default: README.md "
+        "when the reference is the default one)",
     )
     from khabar.commands.perturb import add_benchmark_options
 
@@ -79,6 +86,25 @@ def write_atomically(path: Path, content: str) -> None:
         raise InputError(f"cannot write {path.name}: {error.strerror}", where=str(path)) from None
 
 
+def write_reference(report: dict, reference: Path, readme: Path | None) -> None:
+    """The reference scores, and the README's leaderboard rendered from them (both checked first)."""
+    from khabar.baselines.leaderboard import with_leaderboard
+    from khabar.errors import InputError
+
+    updated = None
+    if readme is not None:
+        try:
+            text = readme.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read: {error}", where=str(readme)) from None
+        updated = with_leaderboard(text, report, str(readme))
+    write_atomically(reference, dumps_report(report))
+    print(f"wrote {reference}", file=sys.stderr)
+    if updated is not None:
+        write_atomically(readme, updated)
+        print(f"wrote the leaderboard of {readme}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from khabar.baselines.benchmark import run_benchmark
     from khabar.baselines.leaderboard import render_markdown, render_text
@@ -96,7 +122,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("no annotated documents", where=str(args.corpus))
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
-        write_atomically(args.write_reference, dumps_report(report))
+        readme = args.readme
+        if readme is None and args.write_reference == DEFAULT_REFERENCE:
+            readme = README
+        write_reference(report, args.write_reference, readme)
     extra = benchmark_extras(args, gold, systems, report)  # --robustness, --plot
     rendered = {"text": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
     sys.stdout.write(rendered + extra)
