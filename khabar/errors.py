@@ -71,3 +71,13 @@ class StaleReferenceError(KhabarError):
 
     code = "stale-reference"
     exit_code = 3
+
+
+class Interrupted(BaseException):
+    """SIGTERM arrived (SIGINT arrives as `KeyboardInterrupt`). A `BaseException`, like
+    `KeyboardInterrupt`, so that no `except Exception` on the way swallows it: every
+    `finally` and undo between the signal and the CLI runs, and the CLI exits 128 + signal."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"signal {signum}")

@@ -73,7 +73,7 @@ def test_agree_refuses_different_texts(folders, tmp_path, capsys):
 
 
 def test_every_disagreement_is_listed_speakers_and_cues_included(tmp_path, capsys):
-    from tests.fixture_corpus import write_fixture_corpus
+    from tests.generated_documents import write_fixture_corpus
 
     docs = write_fixture_corpus(tmp_path / "a", 2)
     write_fixture_corpus(tmp_path / "b", 2)

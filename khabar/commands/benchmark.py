@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from khabar.commands.perturb import add_benchmark_options
 
     add_benchmark_options(parser)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, output_options=("out", "plot", "write_reference", "readme"))
 
 
 def parse_systems(value: str | None) -> list[str] | None:
@@ -66,42 +66,22 @@ def dumps_report(report: dict) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """Write a file whole or not at all: a temporary file beside `path`, then a rename."""
-    import os
-    import tempfile
-
-    from khabar.errors import InputError
-
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        # mkstemp creates the file private (0600); give it the mode a plain write would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise InputError(f"cannot write {path.name}: {error.strerror}", where=str(path)) from None
-
-
 def write_reference(report: dict, reference: Path, readme: Path | None) -> None:
-    """The reference scores, and the README's leaderboard rendered from them (both checked first)."""
+    """The reference scores, and the README's leaderboard rendered from them: both written or neither."""
     from khabar.baselines.leaderboard import with_leaderboard
     from khabar.errors import InputError
+    from khabar.files import write_files
 
-    updated = None
+    files: dict[Path, str] = {reference: dumps_report(report)}
     if readme is not None:
         try:
             text = readme.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read: {error}", where=str(readme)) from None
-        updated = with_leaderboard(text, report, str(readme))
-    write_atomically(reference, dumps_report(report))
+        files[readme] = with_leaderboard(text, report, str(readme))
+    write_files(files, make_folders=False)
     print(f"wrote {reference}", file=sys.stderr)
-    if updated is not None:
-        write_atomically(readme, updated)
+    if readme is not None:
         print(f"wrote the leaderboard of {readme}", file=sys.stderr)
 
 
