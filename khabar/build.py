@@ -26,7 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Dataset, Features
 
-from khabar.card import DATA_FILES, CollisionRow, SplitSize, guidelines_version, render_card
+from khabar.card import DATA_FILES, CollisionRow, SplitSize, render_card
+from khabar.card_sources import CardSources, read_card_sources
 from khabar.document import Document
 from khabar.errors import InputError, Problem, ValidationError
 from khabar.files import cannot_write
@@ -141,7 +142,7 @@ def write_dataset(
     assembled: AssembledDataset,
     out_dir: Path,
     *,
-    guidelines: str | None = None,
+    sources: CardSources | None = None,
 ) -> list[Path]:
     """Write both parquet files and the card under `out_dir`; all or nothing."""
     tables = {
@@ -153,7 +154,9 @@ def write_dataset(
         assembled.statistics,
         sizes,
         collisions=assembled.collisions,
-        guidelines=guidelines,
+        documents=assembled.documents,
+        sentence_rows=assembled.sentence_rows,
+        sources=sources or CardSources(),
         unannotated=assembled.unannotated,
     )
     try:
@@ -184,7 +187,7 @@ def build_corpus(
     out_dir: Path | None = None,
     *,
     allow_collisions: bool = False,
-    guidelines_dir: Path | None = None,
+    repository: Path | None = None,
 ) -> tuple[AssembledDataset, list[Path]]:
     """Validate the corpus folder's annotations and write its dataset (default: into it)."""
     from khabar.store import annotation_paths, load_corpus
@@ -199,7 +202,8 @@ def build_corpus(
     assembled = assemble(documents, tuple(texts - {document.id for document in documents}))
     if assembled.collisions and not allow_collisions:
         raise ValidationError(collision_problems(assembled.collisions, {path.stem: str(path) for path in paths}))
-    if guidelines_dir is None:
-        guidelines_dir = corpus.resolve().parent / "guidelines"
-    written = write_dataset(assembled, out_dir or corpus, guidelines=guidelines_version(guidelines_dir))
+    # The card reads the guidelines, agreement, reference scores and citation of the
+    # repository that holds the corpus folder (by default its parent).
+    sources = read_card_sources(repository or corpus.resolve().parent)
+    written = write_dataset(assembled, out_dir or corpus, sources=sources)
     return assembled, written
