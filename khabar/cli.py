@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ls",
     "perturb",
     "report",
+    "guidelines",
 )
 
 
