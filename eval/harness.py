@@ -35,12 +35,12 @@ Decisions (DESIGN.md is silent on these):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from khabar.document import Document
+from khabar.document import Document, Unaligned
 from khabar.errors import InputError
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
@@ -340,8 +340,19 @@ def evaluate(
     span_map: SpanMapFactory | None = None,
     normalize: str = "none",
     perturbation: str | None = None,
+    predicted: Collection[str] | None = None,
+    unaligned: Sequence[Unaligned] = (),
+    coverage: tuple[int, int] | None = None,
+    strict_coverage: bool = False,
+    valueless_timex: bool = False,
 ) -> EvaluationResult:
     """Score `pred_docs` against `gold_docs` on every layer in `layers`.
+
+    `predicted` names the layers the submission predicts (default: all): the others are
+    "not predicted" (`result.not_predicted`), never scored as 0. `unaligned` spans (from a
+    reader that could not place them) count as false positives of their layer at the unit
+    of their `at` offset. `coverage` = (missing, total) sentences of a sentence-level file;
+    missing documents or sentences are warned about, or with `strict_coverage` an error.
 
     `pred_tags` (sentence id → layer → tags) overrides the predicted token view where a
     sentence-level submission gave tags; `span_map` maps both sides' spans before matching.
@@ -360,11 +371,15 @@ def evaluate(
     if extra:
         raise InputError(f"unknown document id {extra[0]!r}", pointer="id")
     missing = [document.id for document in gold_docs if document.id not in by_id]
-    warnings = []
-    if missing:
+    warnings = coverage_warnings(gold_docs, missing, coverage, strict_coverage)
+    warnings += label_warnings(pred_docs, tagset, predicted)
+    predicted_layers = set(LAYERS if predicted is None else predicted)
+    not_predicted = tuple(layer for layer in layers if layer not in predicted_layers)
+    layers = tuple(layer for layer in layers if layer in predicted_layers)
+    if valueless_timex and "timex" in layers:
         warnings.append(
-            f"predictions cover {len(gold_docs) - len(missing)} of {len(gold_docs)} documents; "
-            f"scored as nothing predicted for {', '.join(missing)}"
+            "timex predicted without values (tags or extent-only spans): the headline value F1 counts no match; "
+            "see strict-extent and relaxed-extent"
         )
     empty = {"text": "", "entities": (), "timex": (), "events": (), "quotes": ()}
     pairs = []
@@ -394,6 +409,7 @@ def evaluate(
             **_seqeval_tables(layer, pairs, units, pred_tags, tagset, warnings),
             **_span_tables(layer, pairs, units, span_map),
         }
+        tables = add_unaligned(tables, layer, [item for item in unaligned if item.layer == layer], units, tagset)
         all_tables[layer] = tables
         metrics = {}
         for name, table in tables.items():
@@ -406,4 +422,76 @@ def evaluate(
         results[layer] = LayerResult(
             layer, Headline(headline_name, micro.f1, low, high), headline_metric, metrics, layer_signature
         )
-    return EvaluationResult(results, shared, tuple(warnings), all_tables, units.strata)
+    if unaligned:
+        warnings.append(
+            f"{len(unaligned)} predicted span(s) could not be aligned to the text: counted as false positives"
+        )
+    return EvaluationResult(results, shared, tuple(warnings), all_tables, not_predicted, units.strata)
+
+
+def coverage_warnings(
+    gold_docs: list[Document], missing: list[str], coverage: tuple[int, int] | None, strict: bool
+) -> list[str]:
+    """Warnings about documents or sentences the predictions leave out (errors when `strict`)."""
+    warnings = []
+    if missing:
+        warnings.append(
+            f"predictions cover {len(gold_docs) - len(missing)} of {len(gold_docs)} documents; "
+            f"scored as nothing predicted for {', '.join(missing)}"
+        )
+    if coverage is not None and coverage[0]:
+        warnings.append(
+            f"predictions cover {coverage[1] - coverage[0]} of {coverage[1]} sentences; "
+            f"scored as nothing predicted for the other {coverage[0]}"
+        )
+    if strict and warnings:
+        raise InputError(warnings[0], hint="--strict-coverage: every document and sentence must be predicted")
+    return warnings
+
+
+CONLL_ONLY = frozenset({"MISC"})
+
+
+def label_warnings(pred_docs: list[Document], tagset: str, predicted: Collection[str] | None) -> list[str]:
+    """A warning when entity labels look like CoNLL's (LOC without GPE, or MISC) under another tag set."""
+    if tagset == "conll" or (predicted is not None and "entities" not in predicted):
+        return []
+    labels = {entity.type for document in pred_docs for entity in document.entities}
+    if labels & CONLL_ONLY or ("LOC" in labels and "GPE" not in labels and labels <= {"PER", "ORG", "LOC"}):
+        return [
+            f"the entity labels ({', '.join(sorted(labels))}) look like CoNLL's PER/ORG/LOC/MISC: "
+            "score with --tagset conll (khabar's LOC is a location without government; countries are GPE)"
+        ]
+    return []
+
+
+# Span metrics an unaligned prediction counts in (as one more prediction), and whether the
+# metric is counted per label (else under `*`). Accuracy metrics only count matches.
+UNALIGNED_METRICS: dict[str, dict[str, bool]] = {
+    "entities": {"span-strict": True, "span-boundary": False, "span-type": True, "span-partial": False},
+    "timex": {"strict-extent": False, "relaxed-extent": False, "value": False},
+    "events": {"Trig-I": False, "Trig-C": True},
+    "quotes": {"content-exact": True, "content-overlap": True, "joint": False},
+}
+
+
+def add_unaligned(
+    tables: dict[str, CountTable], layer: str, items: list[Unaligned], units: Units, tagset: str = "khabar"
+) -> dict[str, CountTable]:
+    """`tables` with each unaligned span counted as a false positive (seqeval tables and span metrics)."""
+    if not items:
+        return tables
+    located = []
+    for item in items:
+        label = item.label
+        if layer == "entities":
+            label = project_labels(label, tagset) or label
+        located.append((units.locator(item.doc_id)(item.at), label))
+    updated = dict(tables)
+    for name, table in tables.items():
+        per_label = UNALIGNED_METRICS[layer].get(name) if not name.startswith("seqeval") else True
+        if per_label is None:
+            continue
+        spans = located if per_label else [(unit, "*") for unit, _ in located]
+        updated.update(_add_false_positives({name: table}, spans, units.n))
+    return updated

@@ -53,7 +53,7 @@ def test_evaluate_json_to_a_file(tmp_path, gold_dir, capsys):
     assert (code, out) == (0, "")
     assert err == (f"Warning: {pred}: predictions cover 1 of 2 documents; scored as nothing predicted for doc-0002\n")
     data = json.loads(out_file.read_text(encoding="utf-8"))
-    assert list(data) == ["signature", "headline", "layers", "warnings"]
+    assert list(data) == ["signature", "headline", "layers", "not_predicted", "warnings"]
     assert data["headline"]["entities"]["f1"] == 1.0
     assert data["signature"]["boot"] == 1000 and data["signature"]["unit"] == "sentence-by-document"
 
