@@ -171,7 +171,9 @@ def test_mixed_quote():
 
 
 def test_registry_lists_the_baselines_that_need_no_extras():
-    assert available() == ["rules", "crf", "dateparser"]
+    # HeidelTime, an outside system, runs where Java and its jar are installed.
+    assert available()[:3] == ["rules", "crf", "dateparser"]
+    assert set(available()[3:]) <= {"heideltime"}
     tagger = get("rules")
     assert tagger.name == "rules"
     assert tagger.signature()["system"] == "rules"
