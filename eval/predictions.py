@@ -33,6 +33,7 @@ from typing import Any
 from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
 from khabar.errors import InputError
 from khabar.eval.chunks import parse_tag
+from khabar.files import write_atomically
 from khabar.inventories import (
     ENTITY_TYPES,
     EVENT_REALIS,
@@ -151,10 +152,14 @@ def read_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "kh
     return load_predictions(path, gold_docs, tagset=tagset).documents
 
 
-def write_predictions(path: Path, documents: list[Document]) -> None:
+def dumps_predictions(documents: list[Document]) -> str:
     """One JSON line per document, in the annotation shape (`Document.to_json()`)."""
-    lines = [json.dumps(document.to_json(), ensure_ascii=False) + "\n" for document in documents]
-    path.write_text("".join(lines), encoding="utf-8")
+    return "".join(json.dumps(document.to_json(), ensure_ascii=False) + "\n" for document in documents)
+
+
+def write_predictions(path: Path, documents: list[Document]) -> None:
+    """Write `dumps_predictions(documents)` to `path`, whole or not at all."""
+    write_atomically(path, dumps_predictions(documents), what="predictions")
 
 
 # --- document level ----------------------------------------------------------------------

@@ -16,14 +16,15 @@ from pathlib import Path
 from khabar.errors import InputError
 
 
-def cannot_write(error: OSError, path: Path | str) -> InputError:
-    """The one-line error for an OS error met while writing `path`."""
+def cannot_write(error: OSError, path: Path | str, what: str = "") -> InputError:
+    """The one-line error for an OS error met while writing `path` (`what` names the content)."""
     reason = error.strerror or str(error)
-    return InputError(f"cannot write: {reason}", where=str(path))
+    return InputError(f"cannot write{' ' + what if what else ''}: {reason}", where=str(path))
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write `content` (text as UTF-8) to `path` through a temporary file and a rename."""
+def write_atomically(path: Path, content: str | bytes, *, what: str = "") -> None:
+    """Write `content` (text as UTF-8) to `path` through a temporary file and a rename;
+    `what` names the content in the error message ("cannot write the report: …")."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     temporary: str | None = None
     try:
@@ -38,7 +39,7 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     except OSError as error:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-        raise cannot_write(error, path) from None
+        raise cannot_write(error, path, what) from None
     except BaseException:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)

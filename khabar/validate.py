@@ -19,8 +19,8 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from khabar.document import Document, sha256_text
 from khabar.errors import Problem, ValidationError
 from khabar.inventories import LAYERS, REF_TARGETS
+from khabar.paths import text_path_for
 from khabar.schema import build_schema
-from khabar.store import text_path_for
 from khabar.timeml import is_timeml_value
 
 LAYER_NOUNS = {"entities": "entity", "timex": "timex", "events": "event", "quotes": "quote"}

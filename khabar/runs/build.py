@@ -26,13 +26,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Dataset, Features
 
-from khabar.card import DATA_FILES, CollisionRow, SplitSize, guidelines_version, render_card
 from khabar.document import Document
 from khabar.errors import InputError, Problem, ValidationError
 from khabar.files import cannot_write
+from khabar.formats.card import DATA_FILES, CollisionRow, SplitSize, guidelines_version, render_card
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES, document_to_row, sentence_rows
 from khabar.inventories import LAYERS
+from khabar.paths import annotation_paths
 from khabar.stats import CorpusStatistics, corpus_statistics
+from khabar.store import load_corpus
 from khabar.views import token_view
 
 CARD_NAME = "README.md"
@@ -187,8 +189,6 @@ def build_corpus(
     guidelines_dir: Path | None = None,
 ) -> tuple[AssembledDataset, list[Path]]:
     """Validate the corpus folder's annotations and write its dataset (default: into it)."""
-    from khabar.store import annotation_paths, load_corpus
-
     if not corpus.is_dir():
         raise InputError(f"no such corpus folder: {corpus}")
     paths = annotation_paths(corpus)
