@@ -4,7 +4,7 @@ Data flow: documents → tag-set projection → (gold, pred) pairs → flat IOB2
 both modes) and character spans → span mapping → matching → per-unit counts → summed
 scores with bootstrap intervals → result with a signature.
 
-Decisions (DESIGN.md is silent on these):
+Decisions:
 - A gold document without a prediction is scored as "nothing predicted".
 - The span-mapping step (`span_map`) runs on both sides before any span is matched. It is
   the identity by default; it is where orthographic normalization plugs in (mapping raw

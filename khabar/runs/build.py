@@ -181,6 +181,17 @@ def write_dataset(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def load_annotated_corpus(corpus: Path) -> tuple[list[Document], list[Path]]:
+    """The validated documents of a corpus folder and its annotation files; a missing folder
+    or one without annotations is an input error."""
+    if not corpus.is_dir():
+        raise InputError(f"no such corpus folder: {corpus}")
+    paths = annotation_paths(corpus)
+    if not paths:
+        raise InputError(f"{corpus}: no annotation files (expected annotations/<id>.json)")
+    return load_corpus(corpus), paths
+
+
 def build_corpus(
     corpus: Path,
     out_dir: Path | None = None,
@@ -189,12 +200,7 @@ def build_corpus(
     guidelines_dir: Path | None = None,
 ) -> tuple[AssembledDataset, list[Path]]:
     """Validate the corpus folder's annotations and write its dataset (default: into it)."""
-    if not corpus.is_dir():
-        raise InputError(f"no such corpus folder: {corpus}")
-    paths = annotation_paths(corpus)
-    if not paths:
-        raise InputError(f"{corpus}: no annotation files (expected annotations/<id>.json)")
-    documents = load_corpus(corpus)
+    documents, paths = load_annotated_corpus(corpus)
     texts = {path.stem for path in (corpus / "documents").glob("*.txt")}
     assembled = assemble(documents, tuple(texts - {document.id for document in documents}))
     if assembled.collisions and not allow_collisions:

@@ -7,20 +7,13 @@ from pathlib import Path
 from khabar.errors import InputError, ValidationError
 from khabar.files import write_atomically
 from khabar.formats.conll import dumps_conll
-from khabar.paths import annotation_paths
-from khabar.runs.build import collision_problems, document_collisions
-from khabar.store import load_corpus
+from khabar.runs.build import collision_problems, document_collisions, load_annotated_corpus
 from khabar.views import token_view
 
 
 def export_conll(corpus: Path, *, allow_collisions: bool = False) -> tuple[str, int, int]:
     """The CoNLL text of `corpus`, with its numbers of documents and sentences."""
-    if not corpus.is_dir():
-        raise InputError(f"no such corpus folder: {corpus}")
-    paths = annotation_paths(corpus)
-    if not paths:
-        raise InputError(f"{corpus}: no annotation files (expected annotations/<id>.json)")
-    documents = load_corpus(corpus)
+    documents, paths = load_annotated_corpus(corpus)
     collisions = [row for document in documents for row in document_collisions(document)]
     if collisions and not allow_collisions:
         raise ValidationError(collision_problems(collisions, {path.stem: str(path) for path in paths}))
