@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ls",
     "perturb",
     "report",
+    "guidelines",
 )
 
 
