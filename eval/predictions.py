@@ -33,7 +33,7 @@ from typing import Any
 from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
 from khabar.errors import InputError
 from khabar.eval.chunks import parse_tag
-from khabar.files import write_atomically
+from khabar.files import write_file
 from khabar.inventories import (
     ENTITY_TYPES,
     EVENT_REALIS,
@@ -47,6 +47,7 @@ from khabar.inventories import (
     TIMEX_TYPES,
     layer_labels,
 )
+from khabar.strictjson import json_lines
 from khabar.views import SentenceView, tags_to_spans, token_view
 
 LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
@@ -105,23 +106,9 @@ def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], sh
 
 
 def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read predictions: {error.strerror}", where=str(path)) from None
     records = []
-    for number, line_bytes in enumerate(raw.split(b"\n"), start=1):
+    for number, record in json_lines(path):
         line = _Line(path, number)
-        try:
-            text = line_bytes.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise line.error(f"not UTF-8 (byte {error.start + 1})") from None
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise line.error(f"not JSON ({error.msg}, column {error.colno})") from None
         if not isinstance(record, dict):
             raise line.error("not a JSON object")
         if "id" not in record:
@@ -159,7 +146,7 @@ def dumps_predictions(documents: list[Document]) -> str:
 
 def write_predictions(path: Path, documents: list[Document]) -> None:
     """Write `dumps_predictions(documents)` to `path`, whole or not at all."""
-    write_atomically(path, dumps_predictions(documents), what="predictions")
+    write_file(path, dumps_predictions(documents))
 
 
 # --- document level ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from khabar.commands.options import add_bootstrap, add_corpus, add_format, add_seed
 from khabar.errors import InputError
-from khabar.files import write_atomically
+from khabar.files import write_file
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
 
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     gold = load_benchmark_corpus(args.corpus)
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
-        write_atomically(args.write_reference, dumps_report(report))
+        write_file(args.write_reference, dumps_report(report))
     extra = ""
     data, written = benchmark_extras(
         gold, systems, bootstrap=args.bootstrap, seed=args.seed, with_robustness=args.robustness, plot=args.plot

@@ -25,6 +25,7 @@ from khabar.eval import evaluate
 from khabar.eval.plots import benchmark_plots, robustness_plots
 from khabar.eval.results import EvaluationResult
 from khabar.eval.robustness import CLEAN, robustness_table
+from khabar.files import write_files
 from khabar.inventories import LAYERS
 from khabar.perturb import DEFAULT_SEED, PERTURBATIONS, perturb_corpus
 from khabar.store import load_corpus
@@ -158,8 +159,8 @@ def benchmark_extras(
     data = robustness(gold, names, bootstrap=bootstrap, seed=seed, clean_results=clean) if with_robustness else None
     written: list[Path] = []
     if plot is not None:
-        plot.mkdir(parents=True, exist_ok=True)
-        written = benchmark_plots(clean, plot)
+        figures = benchmark_plots(clean, plot)
         if data is not None:
-            written += robustness_plots(data, plot)
+            figures.update(robustness_plots(data, plot))
+        written = write_files(figures)  # all or nothing
     return data, written

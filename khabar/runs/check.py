@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from khabar.errors import InputError
 from khabar.eval.gate import GateReport, check_shape, regressions
 from khabar.runs import benchmark
 from khabar.runs.scoring import load_gold
+from khabar.strictjson import read_json
 
 
 def read_reference(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no such reference file", where=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8", where=str(path)) from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"not JSON ({error.msg})", where=str(path), pointer=f"line {error.lineno}") from None
+    if not path.exists():
+        raise InputError("no such reference file", where=str(path))
+    data = read_json(path)
     check_shape(data, str(path))
     return data
 

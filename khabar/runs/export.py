@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from khabar.errors import InputError, ValidationError
-from khabar.files import write_atomically
+from khabar.files import write_file
 from khabar.formats.conll import dumps_conll
 from khabar.runs.build import collision_problems, document_collisions, load_annotated_corpus
 from khabar.views import token_view
@@ -24,4 +24,4 @@ def export_conll(corpus: Path, *, allow_collisions: bool = False) -> tuple[str, 
 def write_export(text: str, out: Path) -> None:
     if not out.parent.is_dir():
         raise InputError(f"no such folder: {out.parent}", hint="create it first")
-    write_atomically(out, text)
+    write_file(out, text)

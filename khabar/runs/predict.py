@@ -9,8 +9,7 @@ from khabar.baselines import registry
 from khabar.baselines.protocol import Tagger
 from khabar.document import Document
 from khabar.errors import InputError
-from khabar.eval.predictions import dumps_predictions
-from khabar.files import write_atomically
+from khabar.eval.predictions import write_predictions
 from khabar.store import load_corpus
 
 
@@ -34,5 +33,5 @@ def predict_corpus(
     if not gold:
         raise InputError("no annotated documents", where=str(corpus))
     pred = tagger.predict(gold)
-    write_atomically(out, dumps_predictions(pred), what="predictions")
+    write_predictions(out, pred)
     return tagger, pred

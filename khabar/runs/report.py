@@ -11,7 +11,7 @@ from khabar.eval.predictions import load_predictions
 from khabar.eval.report import build_report, render_report
 from khabar.eval.results import EvaluationResult
 from khabar.eval.settings import ScoringSettings
-from khabar.files import write_atomically
+from khabar.files import write_file
 from khabar.runs.scoring import load_scoring_gold, score_file
 
 
@@ -39,5 +39,5 @@ def write_html_report(
     html = render_report(report)
     if not out.parent.is_dir():
         raise InputError(f"no such folder for --out: {out.parent}")
-    write_atomically(out, html)
+    write_file(out, html)
     return result

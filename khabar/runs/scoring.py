@@ -11,7 +11,7 @@ from khabar.eval import evaluate
 from khabar.eval.predictions import load_predictions
 from khabar.eval.results import EvaluationResult
 from khabar.eval.settings import ScoringSettings
-from khabar.files import write_atomically
+from khabar.files import write_file
 from khabar.paths import annotation_paths
 from khabar.perturb import perturb_corpus
 from khabar.store import load_corpus
@@ -57,4 +57,4 @@ def score_file(path: Path, gold: list[Document], settings: ScoringSettings) -> E
 
 def write_report(report: str, out: Path) -> None:
     """Write a finished report to `out`, whole or not at all."""
-    write_atomically(out, report, what="the report")
+    write_file(out, report)
