@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from khabar.build import build_corpus
+from khabar.runs.build import build_corpus
 from khabar.document import Document
 from khabar.store import save_documents
 from tests.corpus_samples import mixed_script_sample
