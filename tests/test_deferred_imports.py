@@ -9,6 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("khabar", "eval", "baselines")
+# Words of a comment that states why an import waits: start-up time, or an optional extra.
+REASONS = ("deferred", "start-up", "slow to import", "optional")
 
 
 def _function_imports(tree: ast.AST) -> list[ast.stmt]:
@@ -20,15 +22,15 @@ def _function_imports(tree: ast.AST) -> list[ast.stmt]:
 
 
 def _has_reason(lines: list[str], number: int) -> bool:
-    """A comment saying "deferred" on the import's line or above its block of imports."""
+    """A comment giving a reason on the import's line or above its block of imports."""
     index = number - 1
-    if "deferred" in lines[index].lower():
+    if "#" in lines[index] and any(word in lines[index].lower() for word in REASONS):
         return True
     index -= 1
     while index >= 0:
         text = lines[index].strip()
         if text.startswith("#"):
-            if "deferred" in text.lower():
+            if any(word in text.lower() for word in REASONS):
                 return True
         elif not text.startswith(("from ", "import ", "try:")):
             return False

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from khabar.commands.options import add_bootstrap, add_format, add_layers, add_seed
+from khabar.commands.output import note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -15,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="inter-annotator agreement between two annotation folders",
         description=(
             "Agreement between two annotations of the same documents: span F1 per layer and label (with "
-            "95%% bootstrap intervals), timex value agreement, and Cohen's kappa on the token view."
+            "95%% bootstrap intervals), quote cues, timex value and quote speaker agreement, Cohen's kappa on "
+            "the token view, then every disagreement (layer, offsets, text, each side's label or value)."
         ),
     )
     parser.add_argument("annotations_a", type=Path, metavar="ANNOTATIONS_A", help="corpus or annotation folder")
@@ -44,6 +46,9 @@ def render(result) -> str:
         cells = [cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(line)]
         lines.append("  ".join(cells).rstrip())
     lines.append(render_signature(result.signature))
+    lines.append("")
+    lines.append(f"disagreements: {len(result.disagreements)}")
+    lines += [f"  {item.describe()}" for item in result.disagreements]
     return "\n".join(lines) + "\n"
 
 
@@ -52,8 +57,9 @@ def run(args: argparse.Namespace) -> int:
     from khabar.eval.render import to_json
     from khabar.runs.agree import agree_folders
 
-    result = agree_folders(
+    result, notes = agree_folders(
         args.annotations_a, args.annotations_b, layers=args.layers, bootstrap=args.bootstrap, seed=args.seed
     )
+    note(notes)
     sys.stdout.write(to_json(result.to_dict()) if args.format == "json" else render(result))
     return 0

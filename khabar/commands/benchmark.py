@@ -8,15 +8,15 @@ compares against.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from khabar.baselines.leaderboard import dumps_report
 from khabar.commands.options import add_bootstrap, add_corpus, add_format, add_seed
 from khabar.errors import InputError
-from khabar.files import write_file
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
+README = Path("README.md")  # its leaderboard block is rendered from the default reference
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"also write the scores as the reference for `khabar check` (default file: {DEFAULT_REFERENCE})",
     )
     parser.add_argument(
+        "--readme",
+        type=Path,
+        help="with --write-reference, also rewrite the leaderboard block of this file (default: README.md "
+        "when the reference is the default one)",
+    )
+    parser.add_argument(
         "--robustness",
         action="store_true",
         help="also run every baseline on each perturbed variant of the corpus (see `khabar perturb`) and "
@@ -47,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also write PNG figures to DIR: headline F1 per layer and F1 per label with 95%% intervals, "
         "per system (and the drops, with --robustness)",
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, output_options=("out", "plot", "write_reference", "readme"))
 
 
 def parse_systems(value: str | None) -> list[str] | None:
@@ -65,15 +71,17 @@ def parse_systems(value: str | None) -> list[str] | None:
     return names
 
 
-def dumps_report(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-
-
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.baselines.leaderboard import render_markdown, render_text
     from khabar.eval.robustness import render_robustness
-    from khabar.runs.benchmark import benchmark_extras, check_plot_folder, load_benchmark_corpus, run_benchmark
+    from khabar.runs.benchmark import (
+        benchmark_extras,
+        check_plot_folder,
+        load_benchmark_corpus,
+        run_benchmark,
+        write_reference,
+    )
 
     if args.bootstrap < 1:
         raise InputError("--bootstrap must be at least 1")
@@ -82,7 +90,13 @@ def run(args: argparse.Namespace) -> int:
     gold = load_benchmark_corpus(args.corpus)
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
-        write_file(args.write_reference, dumps_report(report))
+        readme = args.readme
+        if readme is None and args.write_reference == DEFAULT_REFERENCE:
+            readme = README
+        write_reference(report, args.write_reference, readme)
+        print(f"wrote {args.write_reference}", file=sys.stderr)
+        if readme is not None:
+            print(f"wrote the leaderboard of {readme}", file=sys.stderr)
     extra = ""
     data, written = benchmark_extras(
         gold, systems, bootstrap=args.bootstrap, seed=args.seed, with_robustness=args.robustness, plot=args.plot

@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "The tolerance is --min-tolerance for systems marked deterministic in the reference (every "
             "baseline: same input, same output); for others, the larger of the reference interval's half-width "
             "and --min-tolerance. Improvements are "
-            "listed with the command that updates the reference."
+            "listed with the command that updates the reference. A reference computed on another version of "
+            "the corpus is not compared: exit 3 with the command that refreshes it."
         ),
     )
     parser.add_argument(

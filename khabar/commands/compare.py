@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from khabar.commands.options import add_bootstrap, add_format, add_scoring, non_negative_int, scoring_settings
-from khabar.commands.output import emit
+from khabar.commands.output import emit, note
 from khabar.errors import InputError
 
 
@@ -54,6 +54,8 @@ def render(comparison, name_a: str, name_b: str) -> str:
     lines = [f"A = {name_a}", f"B = {name_b}"]
     for row in [header, *rows]:
         lines.append("  ".join(cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+    for layer, reason in comparison.skipped.items():
+        lines.append(f"{layer}: · not compared: {reason}")
     lines.append(render_signature(comparison.signature))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -62,15 +64,19 @@ def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.eval.render import to_json
     from khabar.eval.significance import compare_results
-    from khabar.runs.scoring import load_scoring_gold, score_file
+    from khabar.runs.scoring import load_scoring_gold, score
 
     if args.bootstrap < 1 or args.trials < 1:
         raise InputError("--bootstrap and --trials must be 1 or more")
     # The paired tests resample on their own: the files are scored without a bootstrap.
     settings = scoring_settings(args, bootstrap=0)
     gold = load_scoring_gold(args.corpus, settings)
-    result_a = score_file(args.prediction_a, gold, settings)
-    result_b = score_file(args.prediction_b, gold, settings)
+    options = {"input_format": args.input_format, "strict_coverage": args.strict_coverage}
+    scored_a = score(args.prediction_a, gold, settings, **options)
+    note(scored_a.notes)
+    scored_b = score(args.prediction_b, gold, settings, **options)
+    note(scored_b.notes)
+    result_a, result_b = scored_a.result, scored_b.result
     for path, result in ((args.prediction_a, result_a), (args.prediction_b, result_b)):
         for warning in result.warnings:
             print(f"Warning: {path}: {warning}", file=sys.stderr)

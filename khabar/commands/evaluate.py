@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from khabar.commands.options import add_bootstrap, add_format, add_scoring, scoring_settings
-from khabar.commands.output import emit
+from khabar.commands.output import emit, note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,11 +32,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.eval.render import RENDERERS
-    from khabar.runs.scoring import load_scoring_gold, score_file
+    from khabar.runs.scoring import load_scoring_gold, score
 
     settings = scoring_settings(args)
     gold = load_scoring_gold(args.corpus, settings)
-    result = score_file(args.predictions, gold, settings)
+    scored = score(
+        args.predictions, gold, settings, input_format=args.input_format, strict_coverage=args.strict_coverage
+    )
+    note(scored.notes)
+    result = scored.result
     for warning in result.warnings:
         print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
     report = RENDERERS[args.format](result)

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from khabar.formats.readers import FORMATS as INPUT_FORMATS
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.perturb import DEFAULT_SEED, PERTURBATIONS
 
@@ -22,7 +23,7 @@ DEFAULT_CORPUS = Path("corpus")
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_RESAMPLING_SEED = 7
 # The output formats of commands that print results; each command offers those it renders.
-FORMATS = ("table", "json", "markdown")
+OUTPUT_FORMATS = ("table", "json", "markdown")
 
 
 def non_negative_int(value: str) -> int:
@@ -54,9 +55,9 @@ def _format_name(value: str) -> str:
     return "table" if value == "text" else value  # `text`: the older name of `table`
 
 
-def add_format(parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
-    """`--format`, with the formats of `FORMATS` the command renders (default: table)."""
-    unknown = [name for name in formats if name not in FORMATS]
+def add_format(parser: argparse.ArgumentParser, formats: tuple[str, ...] = OUTPUT_FORMATS) -> None:
+    """`--format`, with the formats of `OUTPUT_FORMATS` the command renders (default: table)."""
+    unknown = [name for name in formats if name not in OUTPUT_FORMATS]
     if unknown:
         raise ValueError(f"unknown output format {unknown[0]!r}")
     parser.add_argument("--format", type=_format_name, choices=list(formats), default="table", help="output format")
@@ -64,6 +65,20 @@ def add_format(parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMA
 
 def add_layers(parser: argparse.ArgumentParser, help: str = "layers to score") -> None:
     parser.add_argument("--layers", nargs="+", choices=LAYERS, default=list(LAYERS), help=help)
+
+
+def add_input(parser: argparse.ArgumentParser) -> None:
+    """How a prediction file is read (`--input-format`), and whether leaving units out is an error."""
+    parser.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="format of the predictions (default: from the extension, else jsonl)",
+    )
+    parser.add_argument(
+        "--strict-coverage",
+        action="store_true",
+        help="a document or sentence without predictions is an error (default: a warning)",
+    )
 
 
 def add_perturbation(parser: argparse.ArgumentParser) -> None:
@@ -95,6 +110,7 @@ def add_scoring(parser: argparse.ArgumentParser) -> None:
         "--normalize", action="store_true", help="match spans after orthographic normalization of both sides"
     )
     add_seed(parser)
+    add_input(parser)
     add_perturbation(parser)
 
 

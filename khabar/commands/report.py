@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from khabar.commands.options import add_bootstrap, add_scoring, scoring_settings
+from khabar.commands.output import note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,10 +34,17 @@ def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.runs.report import write_html_report
 
-    result = write_html_report(
-        args.predictions, args.out, gold_path=args.corpus, settings=scoring_settings(args), title=args.title
+    scored = write_html_report(
+        args.predictions,
+        args.out,
+        gold_path=args.corpus,
+        settings=scoring_settings(args),
+        title=args.title,
+        input_format=args.input_format,
+        strict_coverage=args.strict_coverage,
     )
-    for warning in result.warnings:
+    note(scored.notes)
+    for warning in scored.result.warnings:
         print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

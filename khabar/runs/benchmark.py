@@ -19,6 +19,7 @@ from typing import Any
 
 from khabar import __version__
 from khabar.baselines import registry
+from khabar.baselines.leaderboard import dumps_report, with_leaderboard
 from khabar.document import Document
 from khabar.errors import InputError
 from khabar.eval import evaluate
@@ -133,6 +134,18 @@ def robustness(
         clean_results = score_systems(documents, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
     scored[CLEAN] = clean_results
     return robustness_table(scored, names, bootstrap=bootstrap, seed=seed, perturbation_seed=perturbation_seed)
+
+
+def write_reference(report: dict[str, Any], reference: Path, readme: Path | None) -> list[Path]:
+    """The reference scores, and the README's leaderboard rendered from them: both written or neither."""
+    files: dict[Path, str] = {reference: dumps_report(report)}
+    if readme is not None:
+        try:
+            text = readme.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read: {error}", where=str(readme)) from None
+        files[readme] = with_leaderboard(text, report, str(readme))
+    return write_files(files, make_folders=False)
 
 
 def check_plot_folder(plot: Path | None) -> None:

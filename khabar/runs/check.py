@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from khabar.errors import InputError
-from khabar.eval.gate import GateReport, check_shape, regressions
+from khabar.eval.gate import GateReport, check_shape, regressions, stale_corpus
+from khabar.eval.signature import corpus_hash
 from khabar.runs import benchmark
 from khabar.runs.scoring import load_gold
 from khabar.strictjson import read_json
@@ -33,6 +34,7 @@ def check_reference(reference_path: Path, gold_path: Path, *, min_tolerance: flo
     """Re-score the systems named in the reference on the gold, with its bootstrap and seed."""
     reference = read_reference(reference_path)
     gold = load_gold(gold_path)
+    stale_corpus(reference, corpus_hash(gold))
     bootstrap, seed = reference_settings(reference)
     current = benchmark.run_benchmark(gold, systems=list(reference["systems"]), bootstrap=bootstrap, seed=seed)
     return regressions(reference, current, min_tolerance=min_tolerance)

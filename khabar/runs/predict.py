@@ -33,5 +33,5 @@ def predict_corpus(
     if not gold:
         raise InputError("no annotated documents", where=str(corpus))
     pred = tagger.predict(gold)
-    write_predictions(out, pred)
+    write_predictions(out, pred, tagger.layers)
     return tagger, pred
