@@ -43,27 +43,9 @@ def error_analysis(
     return report, scored
 
 
-def write_html_report(
-    predictions_path: Path,
-    out: Path,
-    *,
-    gold_path: Path,
-    settings: ScoringSettings,
-    title: str = "",
-    input_format: str | None = None,
-    strict_coverage: bool = False,
-) -> Scored:
-    """`error_analysis` of `predictions_path`, rendered and written to `out`."""
-    report, scored = error_analysis(
-        predictions_path,
-        gold_path=gold_path,
-        settings=settings,
-        title=title,
-        input_format=input_format,
-        strict_coverage=strict_coverage,
-    )
+def write_html_report(report: Report, out: Path) -> None:
+    """The page of `report`, written to `out` whole (its folder must exist)."""
     html = render_report(report)
     if not out.parent.is_dir():
         raise InputError(f"no such folder for --out: {out.parent}")
     write_file(out, html)
-    return scored
