@@ -5,10 +5,10 @@ document is the paragraphs of a published document in a seeded random order, wit
 annotation moved along, so every text is distinct (nothing is cached by accident) while the
 annotation density stays that of the gold. On each corpus it runs, as a user would, each in
 its own process: `validate`, `build`, `predict rules`, `predict crf`, `evaluate` (1,000
-resamples), `compare` (rules vs crf, or rules vs rules when crf is not run) and `report`, and prints a growth table: CPU seconds
-(user + system, the command and the worker processes it waited for), peak resident memory
-(MiB, the largest single process) and CPU seconds per 1,000 tokens. The CRF also gets its
-wall time (it trains folds in parallel).
+resamples), `compare` (rules vs crf; rules vs rules when crf is not run) and `report`, and
+prints a growth table: CPU seconds (user + system, the command and the worker processes it
+waited for), peak resident memory (MiB, the largest single process) and CPU milliseconds per
+1,000 tokens. The CRF also gets its wall time (it trains folds in parallel).
 
 In the same run, on the largest corpus scored, it measures the scoring kernel on the very
 tags `evaluate` scores (`khabar.eval.score_tags` per layer, 1,000 resamples, strict IOB2) and
