@@ -17,9 +17,12 @@ Scores are in percent; an undefined F1 (no gold and no prediction) gets no bar a
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from khabar.files import write_file
 
 Interval = tuple[float | None, float | None, float | None]  # f1, low, high (fractions)
 FONT = "DejaVu Sans"
@@ -140,19 +143,25 @@ def robustness_figure(drops: Mapping[str, Mapping[str, float | None]], *, title:
     return figure
 
 
-def save(figure: Any, path: Path) -> Path:
-    """Write `figure` as PNG and release it."""
+def png(figure: Any) -> bytes:
+    """`figure` as PNG bytes (no timestamp or software tag), and release it."""
     plt = _pyplot()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, format="png", metadata={"Software": None})
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(figure)
-    return path
+    return buffer.getvalue()
 
 
-def benchmark_plots(results: Mapping[str, Any], out: Path) -> list[Path]:
+def save(figure: Any, path: Path) -> Path:
+    """Write `figure` as PNG through the one write path, and release it."""
+    return write_file(path, png(figure), make_folders=True)
+
+
+def benchmark_plots(results: Mapping[str, Any], out: Path) -> dict[Path, bytes]:
     """PNG files for harness results of several systems: the headline figure and one
-    per-label figure per layer (of the layer's headline metric, or its first labelled one)."""
-    written = [save(headline_figure({s: headline_scores(r) for s, r in results.items()}), out / "headline.png")]
+    per-label figure per layer (of the layer's headline metric, or its first labelled one).
+    Returned as path → bytes, for the caller to write as one set."""
+    written = {out / "headline.png": png(headline_figure({s: headline_scores(r) for s, r in results.items()}))}
     layers = list(dict.fromkeys(layer for result in results.values() for layer in result.layers))
     for layer in layers:
         per_system: dict[str, dict[str, Interval]] = {}
@@ -169,17 +178,18 @@ def benchmark_plots(results: Mapping[str, Any], out: Path) -> list[Path]:
             per_system[system] = label_scores(layer_result.metrics[name])
         if per_system:
             figure = per_label_figure(per_system, title=f"{layer}: F1 per label ({metric_name})")
-            written.append(save(figure, out / f"{layer}-per-label.png"))
+            written[out / f"{layer}-per-label.png"] = png(figure)
     return written
 
 
-def robustness_plots(data: Mapping[str, Any], out: Path) -> list[Path]:
-    """One PNG per layer of a `khabar.eval.robustness.robustness` table: each system's drop."""
+def robustness_plots(data: Mapping[str, Any], out: Path) -> dict[Path, bytes]:
+    """One PNG per layer of a `khabar.eval.robustness.robustness` table: each system's drop
+    (path → bytes)."""
     from khabar.eval.robustness import drops_in_points
 
     layers = list(dict.fromkeys(layer for system in data["systems"].values() for layer in system))
-    written = []
+    written = {}
     for layer in layers:
         figure = robustness_figure(drops_in_points(data, layer), title=f"{layer}: drop in headline F1 per perturbation")
-        written.append(save(figure, out / f"robustness-{layer}.png"))
+        written[out / f"robustness-{layer}.png"] = png(figure)
     return written

@@ -33,6 +33,7 @@ from typing import Any
 from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
 from khabar.errors import InputError
 from khabar.eval.chunks import parse_tag
+from khabar.files import write_file
 from khabar.inventories import (
     ENTITY_TYPES,
     EVENT_REALIS,
@@ -46,6 +47,7 @@ from khabar.inventories import (
     TIMEX_TYPES,
     layer_labels,
 )
+from khabar.strictjson import json_lines
 from khabar.views import SentenceView, tags_to_spans, token_view
 
 LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
@@ -104,23 +106,9 @@ def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], sh
 
 
 def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read predictions: {error.strerror}", where=str(path)) from None
     records = []
-    for number, line_bytes in enumerate(raw.split(b"\n"), start=1):
+    for number, record in json_lines(path):
         line = _Line(path, number)
-        try:
-            text = line_bytes.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise line.error(f"not UTF-8 (byte {error.start + 1})") from None
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise line.error(f"not JSON ({error.msg}, column {error.colno})") from None
         if not isinstance(record, dict):
             raise line.error("not a JSON object")
         if "id" not in record:
@@ -154,7 +142,7 @@ def read_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "kh
 def write_predictions(path: Path, documents: list[Document]) -> None:
     """One JSON line per document, in the annotation shape (`Document.to_json()`)."""
     lines = [json.dumps(document.to_json(), ensure_ascii=False) + "\n" for document in documents]
-    path.write_text("".join(lines), encoding="utf-8")
+    write_file(path, "".join(lines))
 
 
 # --- document level ----------------------------------------------------------------------

@@ -15,9 +15,6 @@ lists them.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +26,9 @@ from datasets import Dataset, Features
 from khabar.card import DATA_FILES, CollisionRow, SplitSize, guidelines_version, render_card
 from khabar.document import Document
 from khabar.errors import InputError, Problem, ValidationError
-from khabar.files import cannot_write
+from khabar.files import clean_stale_staging, write_files
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES, document_to_row, sentence_rows
+from khabar.guard import allow_gold_writes
 from khabar.inventories import LAYERS
 from khabar.stats import CorpusStatistics, corpus_statistics
 from khabar.views import token_view
@@ -132,9 +130,11 @@ def arrow_table(rows: list[dict[str, Any]], features: Features) -> pa.Table:
     return Dataset.from_list(rows, features=features).data.table.combine_chunks()
 
 
-def _write_parquet(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, **PARQUET_SETTINGS)
+def parquet_bytes(table: pa.Table) -> bytes:
+    """The parquet file of `table` at the fixed writer settings."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **PARQUET_SETTINGS)
+    return sink.getvalue().to_pybytes()
 
 
 def write_dataset(
@@ -156,27 +156,11 @@ def write_dataset(
         guidelines=guidelines,
         unannotated=assembled.unannotated,
     )
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".khabar-build-", dir=out_dir))
-    except OSError as error:
-        raise cannot_write(error, out_dir) from None
-    target = out_dir
-    try:
-        for config, table in tables.items():
-            _write_parquet(table, staging / DATA_FILES[config])
-        (staging / CARD_NAME).write_bytes(card.encode("utf-8"))
-        written = []
-        for relative in [*DATA_FILES.values(), CARD_NAME]:
-            target = out_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / relative, target)
-            written.append(target)
-        return written
-    except OSError as error:
-        raise cannot_write(error, target) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    files: dict[Path, bytes | str] = {out_dir / DATA_FILES[c]: parquet_bytes(table) for c, table in tables.items()}
+    files[out_dir / CARD_NAME] = card
+    # Staging left in the output folder by a build of the first release that was killed.
+    clean_stale_staging(out_dir)
+    return write_files(files)
 
 
 def build_corpus(
@@ -201,5 +185,8 @@ def build_corpus(
         raise ValidationError(collision_problems(assembled.collisions, {path.stem: str(path) for path in paths}))
     if guidelines_dir is None:
         guidelines_dir = corpus.resolve().parent / "guidelines"
-    written = write_dataset(assembled, out_dir or corpus, guidelines=guidelines_version(guidelines_dir))
+    out_dir = out_dir or corpus
+    # The dataset files and the card are the build's job, in the corpus itself or elsewhere.
+    with allow_gold_writes(out_dir / "data", out_dir / CARD_NAME):
+        written = write_dataset(assembled, out_dir, guidelines=guidelines_version(guidelines_dir))
     return assembled, written

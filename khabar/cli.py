@@ -3,16 +3,26 @@
 Each subcommand lives in `khabar.commands.<name>` with `register(subparsers)` and a
 `run(args) -> int`. Library errors become one line `Error: …` on stderr with exit code
 2 (input or usage) or 1 (problems found); the library itself never prints or exits.
+
+Every run happens inside an output guard (`khabar.guard`) that knows the command's path
+arguments: an output that resolves to one of them, or into a gold corpus, is refused
+(exit 2). SIGINT and SIGTERM end a run with one line, `interrupted; nothing written`, and
+exit 130 or 143; the write path undoes whatever it had staged on the way out.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-from khabar import __version__
-from khabar.errors import KhabarError
+from khabar import __version__, guard
+from khabar.errors import Interrupted, KhabarError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "validate",
@@ -27,7 +37,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ls",
     "perturb",
     "report",
+    "guidelines",
 )
+# Path arguments that name outputs; every other path argument is an input of the command.
+# A command whose outputs have other names sets `output_options` with `set_defaults`.
+OUTPUT_OPTIONS = ("out", "plot", "write_reference")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,16 +56,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _paths(value: Any) -> Iterator[Path]:
+    if isinstance(value, Path):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if isinstance(item, Path):
+                yield item
+
+
+def split_paths(args: argparse.Namespace) -> tuple[list[Path], list[Path]]:
+    """The input and the output path arguments of a parsed command line."""
+    outputs_named = set(getattr(args, "output_options", OUTPUT_OPTIONS))
+    inputs: list[Path] = []
+    outputs: list[Path] = []
+    for name, value in vars(args).items():
+        (outputs if name in outputs_named else inputs).extend(_paths(value))
+    return inputs, outputs
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return int(args.run(args))
-    except KhabarError as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return error.exit_code
-    except BrokenPipeError:
-        return 0
+    inputs, outputs = split_paths(args)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
+    with guard.guarded(inputs) as run_guard:
+        try:
+            for output in outputs:
+                guard.check_output(output)
+            return int(args.run(args))
+        except KhabarError as error:
+            print(f"Error: {error}", file=sys.stderr)
+            return error.exit_code
+        except BrokenPipeError:
+            return 0
+        except KeyboardInterrupt:
+            print(_interrupted(run_guard), file=sys.stderr)
+            return 128 + signal.SIGINT
+        except Interrupted as interrupt:
+            print(_interrupted(run_guard), file=sys.stderr)
+            return 128 + interrupt.signum
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+            for message in run_guard.notes:
+                print(f"note: {message}", file=sys.stderr)
+
+
+def _interrupted(run_guard: guard.Guard) -> str:
+    if not run_guard.written:
+        return "interrupted; nothing written"
+    return "interrupted; written before the interrupt, complete: " + ", ".join(map(str, run_guard.written))
 
 
 if __name__ == "__main__":

@@ -62,3 +62,13 @@ class ValidationError(KhabarError):
         self.problems = sorted(problems)
         first = str(self.problems[0]) if self.problems else "no problems"
         super().__init__(first if len(self.problems) == 1 else f"{len(self.problems)} problems; first: {first}")
+
+
+class Interrupted(BaseException):
+    """SIGTERM arrived (SIGINT arrives as `KeyboardInterrupt`). A `BaseException`, like
+    `KeyboardInterrupt`, so that no `except Exception` on the way swallows it: every
+    `finally` and undo between the signal and the CLI runs, and the CLI exits 128 + signal."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"signal {signum}")

@@ -6,6 +6,8 @@ card's label tables are all generated from the definitions here.
 
 from __future__ import annotations
 
+import colorsys
+
 LAYERS: tuple[str, ...] = ("entities", "timex", "events", "quotes")
 
 # WojoodNER types that apply to named mentions (PER is Wojood's PERS); ACE 2005
@@ -198,3 +200,41 @@ TAG_COLUMNS: dict[str, str] = {
     "events": "trigger_tags",
     "quotes": "quote_tags",
 }
+
+# One colour per label, defined once here and shared by every view that draws labels (the
+# HTML report, the Label Studio labeling config), so a label looks the same everywhere.
+# The first nine are Tableau 10 without its grey (grey reads as "no label"); further
+# labels take hues spaced by the golden angle, at a lightness dark enough for white text.
+_TABLEAU = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
+_GOLDEN_ANGLE = 0.381966
+
+
+def _palette(size: int) -> tuple[str, ...]:
+    """`size` distinct colours: Tableau's first, then golden-angle hues."""
+    colours = list(_TABLEAU[:size])
+    index = 0
+    while len(colours) < size:
+        red, green, blue = colorsys.hls_to_rgb((0.07 + index * _GOLDEN_ANGLE) % 1.0, 0.40, 0.62)
+        candidate = f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+        if candidate not in colours:
+            colours.append(candidate)
+        index += 1
+    return tuple(colours)
+
+
+def _assign(labels: tuple[str, ...]) -> dict[str, str]:
+    return dict(zip(labels, _palette(len(labels)), strict=True))
+
+
+LABEL_COLOURS: dict[str, dict[str, str]] = {layer: _assign(layer_labels(layer)) for layer in LAYERS}
+ROLE_COLOURS: dict[str, str] = _assign(EVENT_ROLES)
+# The parts of a quote other than its content, and an event's arguments as a group.
+PART_COLOURS: dict[str, str] = {"argument": "#ff7f0e", "cue": "#8c564b", "speaker": "#e377c2"}
+
+
+def label_colour(layer: str, label: str) -> str:
+    """The colour of a label of a layer (`ValueError` for a label the layer does not have)."""
+    try:
+        return LABEL_COLOURS[layer][label]
+    except KeyError:
+        raise ValueError(f"no colour for {layer} label {label!r}") from None

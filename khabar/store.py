@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from khabar.document import Document
+from khabar.files import write_files
 
 
 def annotation_paths(corpus: Path) -> list[Path]:
@@ -49,16 +50,28 @@ def load_corpus(corpus: Path) -> list[Document]:
     return sorted(documents, key=lambda document: document.id)
 
 
-def save_document(document: Document, corpus: Path) -> Path:
-    """Write the annotation (and the text when missing) of `document` under `corpus`."""
-    (corpus / "annotations").mkdir(parents=True, exist_ok=True)
-    (corpus / "documents").mkdir(parents=True, exist_ok=True)
+def document_files(document: Document, corpus: Path) -> dict[Path, str]:
+    """The files of `document` under `corpus`: its annotation, and its text when missing
+    (an existing text is never rewritten)."""
+    files = {corpus / "annotations" / f"{document.id}.json": dumps_annotation(document)}
     text_path = corpus / "documents" / f"{document.id}.txt"
     if not text_path.exists():
-        text_path.write_bytes(document.text.encode("utf-8"))
-    path = corpus / "annotations" / f"{document.id}.json"
-    path.write_text(dumps_annotation(document), encoding="utf-8")
-    return path
+        files[text_path] = document.text
+    return files
+
+
+def save_documents(documents: list[Document], corpus: Path) -> list[Path]:
+    """Write the annotations (and missing texts) of `documents` under `corpus`, all or nothing."""
+    files: dict[Path, str] = {}
+    for document in documents:
+        files.update(document_files(document, corpus))
+    write_files(files)
+    return [corpus / "annotations" / f"{document.id}.json" for document in documents]
+
+
+def save_document(document: Document, corpus: Path) -> Path:
+    """Write the annotation (and the text when missing) of `document` under `corpus`."""
+    return save_documents([document], corpus)[0]
 
 
 def dumps_annotation(document: Document) -> str:

@@ -7,7 +7,6 @@ raises `ValidationError` holding all problems of one file.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -16,11 +15,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from khabar import guard
 from khabar.document import Document, sha256_text
-from khabar.errors import Problem, ValidationError
+from khabar.errors import InputError, Problem, ValidationError
 from khabar.inventories import LAYERS, REF_TARGETS
 from khabar.schema import build_schema
 from khabar.store import text_path_for
+from khabar.strictjson import loads, read_bytes
 from khabar.timeml import is_timeml_value
 
 LAYER_NOUNS = {"entities": "entity", "timex": "timex", "events": "event", "quotes": "quote"}
@@ -257,6 +258,7 @@ def _read_text(path: Path, label: str) -> tuple[str | None, str | None]:
     """The UTF-8 content of `path`, or a problem message."""
     if not path.is_file():
         return None, f"{label} not found: {path}"
+    guard.declare_inputs(path)
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8"), None
@@ -269,19 +271,13 @@ def check_path(annotation_path: Path, text_path: Path | None = None) -> tuple[Do
     where = str(annotation_path)
     if not annotation_path.is_file():
         return None, [Problem(where, "", "annotation file not found", "missing-file")]
-    raw = annotation_path.read_bytes()
-    if not raw.strip():
-        return None, [Problem(where, "", "empty file", "empty")]
     try:
-        content = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        message = f"not UTF-8: invalid byte 0x{raw[error.start]:02x} at offset {error.start}"
-        return None, [Problem(where, "", message, "encoding")]
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as error:
-        message = f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        return None, [Problem(where, "", message, "json")]
+        raw = read_bytes(annotation_path)
+        if not raw.strip():
+            return None, [Problem(where, "", "empty file", "empty")]
+        data = loads(raw, where=where)
+    except InputError as error:
+        return None, [Problem(where, error.pointer, error.message, "json")]
     text_path = text_path or text_path_for(annotation_path)
     text, text_problem = _read_text(text_path, "text file")
     if text is None:

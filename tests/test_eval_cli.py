@@ -162,7 +162,7 @@ def test_an_unwritable_output_file_is_one_line(tmp_path, gold_dir, capsys):
     out_file = tmp_path / "missing-folder" / "scores.json"
     code, out, err = run(capsys, "evaluate", pred, "--gold", gold_dir, "--bootstrap", "0", "--out", out_file)
     assert (code, out) == (2, "")
-    assert err.endswith(f"Error: {out_file}: cannot write the report: No such file or directory\n")
+    assert err.endswith(f"Error: {out_file}: cannot write: No such file or directory\n")
 
 
 def test_a_misspelt_layer_is_exit_2_with_a_suggestion(tmp_path, gold_dir, capsys):

@@ -140,7 +140,7 @@ def test_check_reports_an_unreadable_reference(project, tmp_path, capsys):
     assert main(["check", "--reference", "bad.json"]) == 2
     assert (
         capsys.readouterr().err
-        == "Error: bad.json:line 1: not JSON (Expecting property name enclosed in double quotes)\n"
+        == "Error: bad.json: not JSON: Expecting property name enclosed in double quotes (line 1, column 2)\n"
     )
     assert main(["check", "--reference", "missing.json"]) == 2
     assert capsys.readouterr().err == "Error: missing.json: no such reference file\n"

@@ -59,26 +59,6 @@ def dumps_report(report: dict) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """Write a file whole or not at all: a temporary file beside `path`, then a rename."""
-    import os
-    import tempfile
-
-    from khabar.errors import InputError
-
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        # mkstemp creates the file private (0600); give it the mode a plain write would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise InputError(f"cannot write {path.name}: {error.strerror}", where=str(path)) from None
-
-
 def run(args: argparse.Namespace) -> int:
     from khabar.baselines.benchmark import run_benchmark
     from khabar.baselines.leaderboard import render_markdown, render_text
@@ -96,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("no annotated documents", where=str(args.corpus))
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
-        write_atomically(args.write_reference, dumps_report(report))
+        from khabar.files import write_file
+
+        write_file(args.write_reference, dumps_report(report))
     extra = benchmark_extras(args, gold, systems, report)  # --robustness, --plot
     rendered = {"text": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
     sys.stdout.write(rendered + extra)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -36,15 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def read_reference(path: Path) -> dict:
     from khabar.errors import InputError
     from khabar.eval.gate import check_shape
+    from khabar.strictjson import read_json
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no such reference file", where=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8", where=str(path)) from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"not JSON ({error.msg})", where=str(path), pointer=f"line {error.lineno}") from None
+    if not path.exists():
+        raise InputError("no such reference file", where=str(path))
+    data = read_json(path)
     check_shape(data, str(path))
     return data
 

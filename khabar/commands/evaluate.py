@@ -133,12 +133,9 @@ def run(args: argparse.Namespace) -> int:
 
 def write_report(report: str, out: Path | None) -> None:
     """Write the finished report to `out` (or standard output); nothing is written before."""
-    from khabar.errors import InputError
+    from khabar.files import write_file
 
     if out is None:
         sys.stdout.write(report)
         return
-    try:
-        out.write_text(report, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot write the report: {error.strerror}", where=str(out)) from None
+    write_file(out, report)

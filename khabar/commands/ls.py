@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar.errors import InputError, Problem, ValidationError
-from khabar.files import cannot_write, write_atomically
+from khabar.files import write_file
 
 GOLD_MODEL_VERSION = "gold"
 
@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _server_options(pull)
     _import_options(pull)
     pull.add_argument("--export", type=Path, help="also keep the raw JSON export in this file")
-    pull.set_defaults(run=run_pull)
+    pull.set_defaults(run=run_pull, output_options=("out", "export"))
 
 
 def _task_options(parser: argparse.ArgumentParser) -> None:
@@ -95,11 +95,7 @@ def run_config(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(xml)
     else:
-        try:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise cannot_write(error, args.out) from None
-        write_atomically(args.out, xml)
+        write_file(args.out, xml, make_folders=True)
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -149,29 +145,21 @@ def run_tasks(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        write_atomically(args.out, text)
+        write_file(args.out, text)
         print(f"wrote {len(tasks)} task(s) to {args.out}", file=sys.stderr)
     return 0
 
 
 def _read_export(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", where=str(path)) from None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8: invalid byte at offset {error.start}", where=str(path)) from None
-    except json.JSONDecodeError as error:
-        message = f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        raise InputError(message, where=str(path)) from None
+    from khabar.strictjson import read_json
+
+    return read_json(path)
 
 
 def write_import(export: Any, where: str, out: Path, annotator: int | None, trim: bool) -> int:
     """Convert an export and write its documents under `out`; nothing is written on any problem."""
     from khabar.labelstudio.annotations import export_to_documents
-    from khabar.store import save_document
+    from khabar.store import save_documents
 
     result = export_to_documents(export, where=where, trim=trim, annotator=annotator)
     _report(result.notes)
@@ -189,11 +177,7 @@ def write_import(export: Any, where: str, out: Path, annotator: int | None, trim
         raise ValidationError(problems)
     if out.exists() and not out.is_dir():
         raise InputError("cannot write: not a folder", where=str(out))
-    for document in result.documents:
-        try:
-            save_document(document, out)
-        except OSError as error:
-            raise cannot_write(error, out) from None
+    save_documents(result.documents, out)
     print(f"wrote {len(result.documents)} annotation file(s) to {out / 'annotations'}", file=sys.stderr)
     return 0
 
@@ -223,6 +207,6 @@ def run_pull(args: argparse.Namespace) -> int:
     project_id, export = pull(session, title=args.project)
     where = f"{session.url} project {project_id}"
     if args.export is not None:
-        write_atomically(args.export, json.dumps(export, ensure_ascii=False, indent=2) + "\n")
+        write_file(args.export, json.dumps(export, ensure_ascii=False, indent=2) + "\n")
         where = str(args.export)
     return write_import(export, where, args.out, args.annotator, not args.no_trim)

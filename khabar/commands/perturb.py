@@ -30,12 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import shutil
-    import tempfile
-
-    from khabar.files import cannot_write
     from khabar.perturb import perturb_corpus
-    from khabar.store import load_corpus, save_document
+    from khabar.store import load_corpus, save_documents
 
     if not args.corpus.is_dir():
         raise InputError(f"no such corpus folder: {args.corpus}")
@@ -43,23 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.out} already exists and is not an empty folder")
     documents = load_corpus(args.corpus)
     perturbed = perturb_corpus(documents, args.name, args.seed)
-    # Write beside the target, then rename: a failure leaves no partial corpus behind.
-    try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".perturb-", dir=args.out.parent))
-    except OSError as error:
-        raise cannot_write(error, args.out) from None
-    try:
-        for document in perturbed:
-            save_document(document, staging)
-        if args.out.exists():
-            args.out.rmdir()
-        staging.rename(args.out)
-    except BaseException as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(error, OSError):
-            raise cannot_write(error, args.out) from None
-        raise
+    save_documents(perturbed, args.out)  # all or nothing
     changed = sum(gold.text != variant.text for gold, variant in zip(documents, perturbed, strict=True))
     print(
         f"{args.name} (seed {args.seed}): {len(perturbed)} document(s), {changed} changed, written to {args.out}",
@@ -139,10 +119,11 @@ def benchmark_extras(args: argparse.Namespace, gold: list, systems: list[str] | 
             text += render_robustness(report["robustness"])
     if args.plot is not None:
         from khabar.eval.plots import benchmark_plots, robustness_plots
+        from khabar.files import write_files
 
-        args.plot.mkdir(parents=True, exist_ok=True)
-        written = benchmark_plots(clean, args.plot)
+        figures = benchmark_plots(clean, args.plot)
         if "robustness" in report:
-            written += robustness_plots(report["robustness"], args.plot)
+            figures.update(robustness_plots(report["robustness"], args.plot))
+        written = write_files(figures)  # all or nothing
         print(f"wrote {len(written)} figure(s) to {args.plot}", file=sys.stderr)
     return text

@@ -46,9 +46,6 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("no annotated documents", where=str(args.corpus))
     pred = tagger.predict(gold)
     out = args.out or Path(f"pred-{args.baseline}.jsonl")
-    try:
-        write_predictions(out, pred)
-    except OSError as error:
-        raise InputError(f"cannot write predictions: {error.strerror}", where=str(out)) from None
+    write_predictions(out, pred)
     print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {out}")
     return 0

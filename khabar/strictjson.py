@@ -1,0 +1,194 @@
+"""Strict JSON reading: the one parser every khabar reader uses, with stated limits.
+
+Python's `json` accepts things a data tool must refuse, and fails on others with a
+traceback. Here, a document (a JSON file, or one line of a JSONL file) is refused with
+one `InputError` naming the file, the line (JSONL) and the JSON pointer when
+
+- it is not UTF-8 or not JSON (with line and column),
+- an object repeats a key (`json` silently keeps the last one),
+- it nests deeper than `MAX_DEPTH` (`json` raises `RecursionError` near 1,000),
+- a number has more than `MAX_DIGITS` digits (`int()` refuses 4,301+ with a `ValueError`),
+- a number is `NaN` or `Infinity` (not JSON),
+- a string or key holds a lone surrogate (`"\\udc00"` parses, then breaks every writer),
+- a line is longer than `MAX_LINE_BYTES`.
+
+`LIMITS` is the table the README states (a test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from khabar import guard
+from khabar.errors import InputError
+
+MAX_DEPTH = 64
+MAX_DIGITS = 40
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+LIMITS: tuple[tuple[str, str, str], ...] = (
+    ("nesting depth of a JSON value", f"{MAX_DEPTH}", "an annotation needs 5 levels, a Label Studio export about 10"),
+    ("digits in a JSON number", f"{MAX_DIGITS}", "offsets and counts need at most 20"),
+    ("bytes in one line of a JSON or JSONL file", f"{MAX_LINE_BYTES // (1024 * 1024)} MiB", "one JSONL record"),
+)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Number(str):
+    """A number literal refused by the parse hooks, found again (with its pointer) by the walk."""
+
+
+class _Pairs(dict):
+    """An object with a repeated key (the first one is kept in `duplicate`)."""
+
+    duplicate: str = ""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = _Pairs()
+    for key, value in pairs:
+        if key in result and not result.duplicate:
+            result.duplicate = key
+        result[key] = value
+    return result if result.duplicate else dict(result)
+
+
+def _digits(literal: str) -> int:
+    return sum(character.isdigit() for character in literal.split("e")[0].split("E")[0])
+
+
+def _integer(literal: str) -> int | _Number:
+    return _Number(literal) if _digits(literal) > MAX_DIGITS else int(literal)
+
+
+def _float(literal: str) -> float | _Number:
+    return _Number(literal) if _digits(literal) > MAX_DIGITS else float(literal)
+
+
+def _escape(part: str | int) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+class JSONProblem(Exception):
+    """Why a JSON text is refused, and where (a JSON pointer, or a line and column)."""
+
+    def __init__(self, message: str, pointer: str = ""):
+        self.message = message
+        self.pointer = pointer
+        super().__init__(message)
+
+
+def _check(value: Any, pointer: str, depth: int) -> None:
+    """Walk a parsed value: depth, refused numbers, repeated keys, lone surrogates."""
+    if depth > MAX_DEPTH:
+        raise JSONProblem(f"nested deeper than {MAX_DEPTH} levels", pointer)
+    if isinstance(value, _Number):
+        raise JSONProblem(f"a number with {_digits(value)} digits (at most {MAX_DIGITS})", pointer)
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            raise JSONProblem(f"lone surrogate {code} at character {found.start()} (not valid Unicode)", pointer)
+    elif isinstance(value, dict):
+        if isinstance(value, _Pairs):
+            raise JSONProblem(f"duplicate key {value.duplicate!r}", f"{pointer}/{_escape(value.duplicate)}")
+        for key, item in value.items():
+            child = f"{pointer}/{_escape(key)}"
+            found = _SURROGATE.search(key)
+            if found:
+                raise JSONProblem(f"lone surrogate U+{ord(found.group()):04X} in a key (not valid Unicode)", child)
+            _check(item, child, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check(item, f"{pointer}/{index}", depth + 1)
+
+
+def _constant(name: str) -> Any:
+    raise JSONProblem(f"{name} is not a JSON number")
+
+
+def parse(text: str, *, one_line: bool = False) -> Any:
+    """The value of one JSON text, or `JSONProblem` (see the module docstring); a syntax
+    error names the column only when the text is `one_line` of a JSONL file."""
+    try:
+        value = json.loads(
+            text, object_pairs_hook=_pairs, parse_int=_integer, parse_float=_float, parse_constant=_constant
+        )
+    except json.JSONDecodeError as error:
+        where = f"column {error.colno}" if one_line else f"line {error.lineno}, column {error.colno}"
+        message = f"not JSON ({error.msg}, {where})" if one_line else f"not JSON: {error.msg} ({where})"
+        raise JSONProblem(message) from None
+    except RecursionError:
+        raise JSONProblem(f"nested deeper than {MAX_DEPTH} levels") from None
+    _check(value, "", 0)
+    return value
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text of `raw` (a byte-order mark is refused as any other non-JSON byte would be)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise JSONProblem(f"not UTF-8: invalid byte 0x{raw[error.start]:02x} at offset {error.start}") from None
+
+
+def _check_lines(raw: bytes) -> None:
+    if len(raw) <= MAX_LINE_BYTES:
+        return
+    offset = 0
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if len(line) > MAX_LINE_BYTES:
+            limit = f"{MAX_LINE_BYTES // (1024 * 1024)} MiB"
+            raise JSONProblem(f"line {number} is longer than {limit} ({len(line)} bytes from offset {offset})")
+        offset += len(line) + 1
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an input file (declared as an input of the running command)."""
+    guard.declare_inputs(path)
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", where=str(path)) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+
+
+def loads(raw: bytes, *, where: str) -> Any:
+    """The value of one JSON file's bytes; `InputError` at `where` otherwise."""
+    try:
+        _check_lines(raw)
+        return parse(decode(raw))
+    except JSONProblem as problem:
+        raise InputError(problem.message, where=where, pointer=problem.pointer) from None
+
+
+def read_json(path: Path) -> Any:
+    """The value of a JSON file; `InputError` naming the file (and pointer) otherwise."""
+    return loads(read_bytes(path), where=str(path))
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for every non-blank line of a JSONL file; `InputError` naming
+    the file, `line N` and the pointer at the first bad line."""
+    raw = read_bytes(path)
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            if len(line) > MAX_LINE_BYTES:
+                raise JSONProblem(f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB ({len(line)} bytes)")
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise JSONProblem(f"not UTF-8 (byte {error.start + 1})") from None
+            if not text.strip():
+                continue
+            value = parse(text, one_line=True)
+        except JSONProblem as problem:
+            location = f"line {number}" + (f": {problem.pointer}" if problem.pointer else "")
+            raise InputError(problem.message, where=str(path), pointer=location) from None
+        yield number, value

@@ -1,0 +1,154 @@
+"""The one write path: atomic single files and all-or-nothing sets, symlinks written
+through, permissions kept, undo on failure and interrupt, stale staging cleaned."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from khabar import files, guard
+from khabar.errors import InputError, Interrupted
+from khabar.files import STAGING_PREFIX, stale_staging, write_file, write_files
+from tests.fixture_corpus import snapshot
+
+
+def _staging_left(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.name.startswith(STAGING_PREFIX)]
+
+
+def test_a_new_file_gets_the_umask_mode_and_an_existing_one_keeps_its_mode(tmp_path):
+    new = write_file(tmp_path / "new.txt", "نص\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
+    private = tmp_path / "private.txt"
+    private.write_text("old")
+    private.chmod(0o600)
+    write_file(private, "new")
+    assert private.read_text() == "new"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert _staging_left(tmp_path) == []
+
+
+def test_a_symlinked_target_is_written_through(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_file(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() == "new"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+
+
+def test_a_set_is_all_or_nothing_when_one_target_is_a_folder(tmp_path):
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "b").mkdir()
+    before = snapshot(tmp_path)
+    with pytest.raises(InputError) as error:
+        write_files({tmp_path / "a.txt": "A", tmp_path / "new" / "c.txt": "C", tmp_path / "b": "B"})
+    assert str(error.value) == f"{tmp_path / 'b'}: cannot write: Is a directory"
+    assert snapshot(tmp_path) == before  # the folder made for new/c.txt is gone again
+
+
+def _fail_on_call(monkeypatch, number: int, error: BaseException) -> None:
+    """Make the `number`-th write of bytes (in the write path) raise `error`."""
+    calls = {"n": 0}
+    original = files._write_all
+
+    def failing(handle, data):
+        calls["n"] += 1
+        if calls["n"] == number:
+            raise error
+        original(handle, data)
+
+    monkeypatch.setattr(files, "_write_all", failing)
+
+
+def test_a_full_disk_mid_set_leaves_every_file_byte_identical(tmp_path, monkeypatch):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(name * 1000)
+    before = snapshot(tmp_path)
+    _fail_on_call(monkeypatch, 2, OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(InputError) as error:
+        write_files({tmp_path / "a.txt": "new a", tmp_path / "b.txt": "new b"})
+    assert str(error.value) == f"{tmp_path / 'b.txt'}: cannot write: No space left on device"
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt(), Interrupted(15)], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupt_while_staging_leaves_nothing_behind(tmp_path, monkeypatch, interrupt):
+    (tmp_path / "a.txt").write_text("a")
+    before = snapshot(tmp_path)
+    _fail_on_call(monkeypatch, 2, interrupt)
+    with pytest.raises(type(interrupt)):
+        write_files({tmp_path / "a.txt": "new a", tmp_path / "sub" / "b.txt": "b"})
+    assert snapshot(tmp_path) == before
+
+
+def test_an_interrupt_while_swapping_puts_the_first_files_back(tmp_path, monkeypatch):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"old {name}")
+    before = snapshot(tmp_path)
+    original = os.replace
+    calls = {"n": 0}
+
+    def replace(source, target):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second target's rename: the first is already in place
+            raise Interrupted(15)
+        original(source, target)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    with pytest.raises(Interrupted):
+        write_files({tmp_path / "a.txt": "new a", tmp_path / "b.txt": "new b"})
+    monkeypatch.setattr(files.os, "replace", original)
+    assert snapshot(tmp_path) == before
+
+
+def test_staging_of_a_dead_run_is_removed_and_reported_by_the_next_write(tmp_path):
+    dead = 2**22 + 17  # above the kernel's largest process id: never alive
+    stale_file = tmp_path / f"{STAGING_PREFIX}{dead}.abcd.out.json"
+    stale_file.write_text("half")
+    legacy = tmp_path / ".khabar-build-x1y2"
+    (legacy / "data").mkdir(parents=True)
+    alive = tmp_path / f"{STAGING_PREFIX}{os.getppid()}.abcd.out.json"  # a live process's: kept
+    alive.write_text("in progress")
+    assert stale_staging(tmp_path) == sorted([stale_file, legacy])
+    with guard.guarded() as run:
+        write_file(tmp_path / "out.json", "{}")
+    assert not stale_file.exists() and not legacy.exists() and alive.exists()
+    assert run.notes == [
+        f"removed staging left by an interrupted run: {legacy}",
+        f"removed staging left by an interrupted run: {stale_file}",
+    ]
+
+
+def test_text_that_is_not_unicode_is_refused_before_anything_is_staged(tmp_path):
+    with pytest.raises(InputError) as error:
+        write_file(tmp_path / "x.json", "ok \udc00")
+    assert str(error.value) == f"{tmp_path / 'x.json'}: cannot write: U+DC00 at character 3 is not valid Unicode"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tiny_tmpfs_full_disk(tmp_path):
+    """A real full disk: a 64 KiB tmpfs (needs root, as in CI); the existing file survives."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0 or os.system(f"mount -t tmpfs -o size=64k tmpfs {mount} 2>/dev/null") != 0:
+        pytest.skip("mounting a tmpfs needs root (CI runs as root)")
+    try:
+        existing = mount / "scores.json"
+        existing.write_bytes(b"x" * 20_000)
+        before = snapshot(mount)
+        with pytest.raises(InputError) as error:
+            write_file(existing, b"y" * 200_000)
+        assert str(error.value) == f"{existing}: cannot write: No space left on device"
+        assert snapshot(mount) == before
+    finally:
+        os.system(f"umount {mount}")
