@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 
 from khabar.commands.evaluate import non_negative_int
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("benchmark", help="score every baseline on the corpus and print the leaderboard")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    parser.add_argument("--corpus", type=Path, default=default_corpus(), help=f"corpus folder {DEFAULT_CORPUS_HELP}")
     parser.add_argument("--systems", help="comma-separated baselines (default: all that need no extras)")
     parser.add_argument("--bootstrap", type=non_negative_int, default=1000, help="bootstrap resamples (default: 1000)")
     parser.add_argument(

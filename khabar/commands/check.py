@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
+
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
 
 
@@ -25,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--reference", type=Path, default=DEFAULT_REFERENCE, help="reference scores (default: baselines/scores.json)"
     )
-    parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus")
+    parser.add_argument("--gold", type=Path, default=default_corpus(), help=f"gold corpus {DEFAULT_CORPUS_HELP}")
     parser.add_argument(
         "--min-tolerance", type=float, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from khabar.formats.readers import FORMATS
 from khabar.inventories import TAGSET_PROJECTIONS
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("input", type=Path, metavar="IN", help="the tool's output")
     parser.add_argument("--input-format", choices=FORMATS, help="format of IN (default: from the extension)")
     parser.add_argument("--out", type=Path, required=True, help="aligned JSONL to write")
-    parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus (for the texts)")
+    parser.add_argument(
+        "--gold", type=Path, default=default_corpus(), help=f"gold corpus, for the texts {DEFAULT_CORPUS_HELP}"
+    )
     parser.add_argument("--tagset", choices=list(TAGSET_PROJECTIONS), default="khabar", help="entity tag set of IN")
     parser.add_argument(
         "--normalize", action="store_true", help="align strings after orthographic normalization (strings format)"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 
 def non_negative_int(value: str) -> int:
@@ -22,7 +23,9 @@ def non_negative_int(value: str) -> int:
 
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `evaluate` and `compare`."""
-    parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus or annotation folder")
+    parser.add_argument(
+        "--gold", type=Path, default=default_corpus(), help=f"gold corpus or annotation folder {DEFAULT_CORPUS_HELP}"
+    )
     parser.add_argument("--layers", nargs="+", choices=LAYERS, default=list(LAYERS), help="layers to score")
     parser.add_argument(
         "--tagset", choices=list(TAGSET_PROJECTIONS), default="khabar", help="project entity labels onto this tag set"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from khabar.errors import InputError, ValidationError
 from khabar.files import write_atomically
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("format", choices=["conll"], help="output format")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    parser.add_argument("--corpus", type=Path, default=default_corpus(), help=f"corpus folder {DEFAULT_CORPUS_HELP}")
     parser.add_argument("--out", type=Path, default=None, help="output file (default: stdout)")
     parser.add_argument(
         "--allow-collisions",

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from khabar.errors import InputError
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("name", choices=list(PERTURBATIONS), metavar="NAME", help="the perturbation")
     parser.add_argument("--out", type=Path, required=True, help="output folder (must not exist or be empty)")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="gold corpus folder (default: corpus)")
+    parser.add_argument(
+        "--corpus", type=Path, default=default_corpus(), help=f"gold corpus folder {DEFAULT_CORPUS_HELP}"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     parser.set_defaults(run=run)
 
@@ -89,9 +92,27 @@ def add_benchmark_options(parser: argparse.ArgumentParser) -> None:
         "--plot",
         type=Path,
         metavar="DIR",
-        help="also write PNG figures to DIR: headline F1 per layer and F1 per label with 95%% intervals, "
-        "per system (and the drops, with --robustness)",
+        help="also write figures to DIR: headline F1 per layer and F1 per label with 95 percent intervals, "
+        "per system (and the drops with their intervals, with --robustness)",
     )
+    parser.add_argument(
+        "--plot-format",
+        type=plot_formats,
+        default=("png",),
+        metavar="FORMATS",
+        help="comma-separated figure formats: png (300 dpi), pdf, svg (default: png)",
+    )
+
+
+def plot_formats(value: str) -> tuple[str, ...]:
+    """argparse type of `--plot-format png,pdf,svg`: known formats, each once, in the order given."""
+    from khabar.eval.plots import FORMATS  # deferred for start-up time, as every khabar.eval import here
+
+    names = tuple(dict.fromkeys(name.strip().lower() for name in value.split(",") if name.strip()))
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"expected formats from {', '.join(FORMATS)}, not {value!r}")
+    return names
 
 
 def check_benchmark_options(args: argparse.Namespace) -> None:
@@ -121,9 +142,9 @@ def benchmark_extras(args: argparse.Namespace, gold: list, systems: list[str] | 
         from khabar.eval.plots import benchmark_plots, robustness_plots
         from khabar.files import write_files
 
-        figures = benchmark_plots(clean, args.plot)
+        figures = benchmark_plots(clean, args.plot, args.plot_format)
         if "robustness" in report:
-            figures.update(robustness_plots(report["robustness"], args.plot))
+            figures.update(robustness_plots(report["robustness"], args.plot, args.plot_format))
         written = write_files(figures)  # all or nothing
         print(f"wrote {len(written)} figure(s) to {args.plot}", file=sys.stderr)
     return text

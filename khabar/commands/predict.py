@@ -1,23 +1,32 @@
 """`khabar predict --baseline NAME [--out FILE]`: run one baseline over the corpus.
 
 Writes one JSON line per document in the annotation shape (the submission format, via
-`khabar.eval.predictions.write_predictions`); the default file is `pred-<NAME>.jsonl`.
-Nothing is written when the tagger fails.
+`khabar.eval.predictions`) to standard output, or to `--out FILE`. The status line goes
+to standard error. Nothing is written when the tagger fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-DEFAULT_CORPUS = Path("corpus")
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("predict", help="run a baseline tagger and write its predictions (JSONL)")
+    parser = subparsers.add_parser(
+        "predict",
+        help="run a baseline tagger and write its predictions (JSONL)",
+        description=(
+            "Run one baseline tagger (rules, crf, dateparser, or hf with --model) over the corpus and write its "
+            "predictions as JSONL, one document per line in the annotation shape: to standard output, or to "
+            "--out FILE. The status line goes to standard error. Nothing is written when the tagger fails."
+        ),
+    )
     parser.add_argument("--baseline", required=True, help="rules, crf, dateparser or hf")
-    parser.add_argument("--out", type=Path, help="predictions file (default: pred-NAME.jsonl)")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    parser.add_argument("--out", type=Path, help="predictions file (default: standard output)")
+    parser.add_argument("--corpus", type=Path, default=default_corpus(), help=f"corpus folder {DEFAULT_CORPUS_HELP}")
     parser.add_argument("--model", type=Path, help="model directory (hf only)")
     parser.set_defaults(run=run)
 
@@ -37,7 +46,7 @@ def tagger_options(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> int:
     from khabar.baselines import registry
     from khabar.errors import InputError
-    from khabar.eval.predictions import write_predictions
+    from khabar.eval.predictions import predictions_jsonl, write_predictions
     from khabar.store import load_corpus
 
     tagger = registry.get(args.baseline, **tagger_options(args))
@@ -45,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
     if not gold:
         raise InputError("no annotated documents", where=str(args.corpus))
     pred = tagger.predict(gold)
-    out = args.out or Path(f"pred-{args.baseline}.jsonl")
-    write_predictions(out, pred, tagger.layers)
-    print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {out}")
+    if args.out is None:
+        sys.stdout.write(predictions_jsonl(pred, tagger.layers))
+    else:
+        write_predictions(args.out, pred, tagger.layers)
+    where = args.out or "standard output"
+    print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {where}", file=sys.stderr)
     return 0

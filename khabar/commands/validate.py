@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from khabar.errors import KhabarError
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,7 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, default=[Path("corpus")], help="corpus folders or annotation files"
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[default_corpus()],
+        help=f"corpus folders or annotation files {DEFAULT_CORPUS_HELP}",
     )
     parser.set_defaults(run=run)
 
