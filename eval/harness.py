@@ -149,33 +149,55 @@ def project_tags(tags: list[str], tagset: str) -> list[str]:
     return projected
 
 
+DOCUMENT_UNITS_FROM = 30
+"""Documents become the resampling unit from this many documents on.
+
+Entities, events and quotes correlate within an article, so the document is the honest
+unit; but a cluster bootstrap over few clusters is unreliable (with G documents there are
+few distinct resamples and the percentile interval undercovers; the cluster-robust
+inference literature treats fewer than about 30 clusters as "few", e.g. Cameron & Miller
+2015). Below the threshold the unit is the sentence, resampled within its document
+(stratified), so every document keeps its share of every resample."""
+
+
 class Units:
-    """Resampling units: documents when there are several, sentences while there is one."""
+    """Resampling units: sentences stratified by document below `DOCUMENT_UNITS_FROM` documents,
+    documents from there on. Named in the signature: `sentence` (one document),
+    `sentence-by-document`, `document`."""
 
     def __init__(self, gold_docs: list[Document]):
-        self.by_document = len(gold_docs) > 1
+        self.by_document = len(gold_docs) >= DOCUMENT_UNITS_FROM
         self.document_index = {document.id: index for index, document in enumerate(gold_docs)}
+        self.several = len(gold_docs) > 1
+        self.sentence_starts: dict[str, list[int]] = {}
+        self.first_unit: dict[str, int] = {}
+        strata: list[int] = []
         if self.by_document:
             self.n = len(gold_docs)
-            self.sentence_starts: list[int] = []
         else:
-            sentences = split_sentences(gold_docs[0].text) if gold_docs else []
-            self.sentence_starts = [sentence.start for sentence in sentences]
-            self.n = max(len(sentences), 1)
+            for index, document in enumerate(gold_docs):
+                sentences = split_sentences(document.text)
+                self.sentence_starts[document.id] = [sentence.start for sentence in sentences]
+                self.first_unit[document.id] = len(strata)
+                strata += [index] * max(len(sentences), 1)  # an empty text still has its unit
+            self.n = max(len(strata), 1)
+        self.strata = tuple(strata) if self.several and not self.by_document else ()
 
     @property
     def name(self) -> str:
-        return "document" if self.by_document else "sentence"
+        if self.by_document:
+            return "document"
+        return "sentence-by-document" if self.several else "sentence"
 
     def locator(self, doc_id: str) -> L.Locate:
         if self.by_document:
             index = self.document_index[doc_id]
             return lambda offset: index
-        starts = self.sentence_starts
-        return lambda offset: max(bisect_right(starts, offset) - 1, 0)
+        starts, first = self.sentence_starts[doc_id], self.first_unit[doc_id]
+        return lambda offset: first + max(bisect_right(starts, offset) - 1, 0)
 
     def of_sentence(self, doc_id: str, sentence_index: int) -> int:
-        return self.document_index[doc_id] if self.by_document else sentence_index
+        return self.document_index[doc_id] if self.by_document else self.first_unit[doc_id] + sentence_index
 
 
 def unrepresentable_spans(document: Document, layer: str) -> tuple[list[LabeledSpan], list[LabeledSpan]]:
@@ -368,7 +390,7 @@ def evaluate(
     if span_map is None:
         span_map = snap_to_tokens if pred_tags else identity_spans
     spans_setting = "tokens" if pred_tags else "characters"
-    boot = Bootstrap(bootstrap, seed)
+    boot = Bootstrap(bootstrap, seed, units.strata)
     shared = base_signature(
         corpus=corpus_hash(gold_docs),
         tagset=tagset,
@@ -404,7 +426,7 @@ def evaluate(
         warnings.append(
             f"{len(unaligned)} predicted span(s) could not be aligned to the text: counted as false positives"
         )
-    return EvaluationResult(results, shared, tuple(warnings), all_tables, not_predicted)
+    return EvaluationResult(results, shared, tuple(warnings), all_tables, not_predicted, units.strata)
 
 
 def coverage_warnings(

@@ -210,6 +210,7 @@ class EvaluationResult:
     tables: dict[str, dict[str, CountTable]] = field(default_factory=dict, repr=False, compare=False)
     # Requested layers the predictions do not predict: shown as `·`, `null` in JSON, never 0.
     not_predicted: tuple[str, ...] = ()
+    strata: tuple[int, ...] = field(default=(), repr=False, compare=False)  # of the tables' units
 
     @property
     def headline(self) -> dict[str, Headline]:

@@ -96,7 +96,9 @@ def compare_results(
         metric = layer_a.headline_metric
         counts_a = result_a.tables[layer][metric].counts.sum(axis=1)  # (units, 3): labels summed
         counts_b = result_b.tables[layer][metric].counts.sum(axis=1)
-        difference, p_bootstrap = paired_bootstrap_p(counts_a, counts_b, micro_f1, Bootstrap(bootstrap, seed))
+        difference, p_bootstrap = paired_bootstrap_p(
+            counts_a, counts_b, micro_f1, Bootstrap(bootstrap, seed, result_a.strata)
+        )
         p_randomization = approximate_randomization_p(counts_a, counts_b, micro_f1, trials, seed)
         layers[layer] = LayerComparison(
             layer,

@@ -64,6 +64,15 @@ class ValidationError(KhabarError):
         super().__init__(first if len(self.problems) == 1 else f"{len(self.problems)} problems; first: {first}")
 
 
+class StaleReferenceError(KhabarError):
+    """Reference scores computed on another version of the corpus: not comparable, refresh them.
+
+    Its own exit code (3), so CI can tell "refresh the reference" from a regression (1)."""
+
+    code = "stale-reference"
+    exit_code = 3
+
+
 class Interrupted(BaseException):
     """SIGTERM arrived (SIGINT arrives as `KeyboardInterrupt`). A `BaseException`, like
     `KeyboardInterrupt`, so that no `except Exception` on the way swallows it: every
