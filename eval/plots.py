@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from khabar.eval.robustness import drops_in_points
 from khabar.files import write_file
 
 Interval = tuple[float | None, float | None, float | None]  # f1, low, high (fractions)
@@ -43,10 +44,12 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 
 def _pyplot():
+    # Deferred for start-up time: matplotlib takes a second or more to import, and only
+    # `khabar benchmark --plot` draws.
     import matplotlib
 
     matplotlib.use("Agg")  # files only: never a display
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # deferred: after choosing the backend, as above
 
     plt.rcParams.update(
         {"font.family": FONT, "svg.fonttype": "none", "svg.hashsalt": "khabar", "figure.dpi": 100, "savefig.dpi": DPI}
@@ -229,8 +232,6 @@ def benchmark_plots(results: Mapping[str, Any], out: Path, formats: tuple[str, .
 def robustness_plots(data: Mapping[str, Any], out: Path, formats: tuple[str, ...] = ("png",)) -> dict[Path, bytes]:
     """One figure per layer (in each of `formats`) of a `khabar.eval.robustness.robustness`
     table: each system's drop with its interval (path → bytes)."""
-    from khabar.eval.robustness import drops_in_points
-
     layers = list(dict.fromkeys(layer for system in data["systems"].values() for layer in system))
     written = {}
     for layer in layers:

@@ -20,6 +20,7 @@ from typing import Any
 from khabar.errors import InputError, Problem, ValidationError
 from khabar.files import write_file
 from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
+from khabar.strictjson import read_json
 
 GOLD_MODEL_VERSION = "gold"
 
@@ -92,6 +93,7 @@ def _report(problems: list[Problem]) -> None:
 
 
 def run_config(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.config import label_config
 
     xml = label_config()
@@ -105,6 +107,7 @@ def run_config(args: argparse.Namespace) -> int:
 
 def build_tasks(corpus: Path, baseline: str | None, with_gold: bool) -> list[dict[str, Any]]:
     """Tasks for every document of `corpus`, predictions checked against the config."""
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.check import check_task
     from khabar.labelstudio.corpus import corpus_documents, without_annotations
     from khabar.labelstudio.tasks import document_to_task, render_signature
@@ -116,6 +119,7 @@ def build_tasks(corpus: Path, baseline: str | None, with_gold: bool) -> list[dic
             predicted[document.id].append((GOLD_MODEL_VERSION, document))
     if baseline is not None:
         try:
+            # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
             from khabar.baselines.registry import get
         except ImportError:
             raise InputError("no baselines are installed (khabar.baselines.registry)") from None
@@ -154,13 +158,12 @@ def run_tasks(args: argparse.Namespace) -> int:
 
 
 def _read_export(path: Path) -> Any:
-    from khabar.strictjson import read_json
-
     return read_json(path)
 
 
 def write_import(export: Any, where: str, out: Path, annotator: int | None, trim: bool) -> int:
     """Convert an export and write its documents under `out`; nothing is written on any problem."""
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.annotations import export_to_documents
     from khabar.store import save_documents
 
@@ -191,6 +194,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_push(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.client import Session, push
     from khabar.labelstudio.config import label_config
 
@@ -204,6 +208,7 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.client import Session, pull
 
     session = Session(args.url)

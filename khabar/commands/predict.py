@@ -1,7 +1,7 @@
 """`khabar predict --baseline NAME [--out FILE]`: run one baseline over the corpus.
 
 Writes one JSON line per document in the annotation shape (the submission format, via
-`khabar.eval.predictions`) to standard output, or to `--out FILE`. The status line goes
+`khabar.eval.predictions`) to standard output, or to `--out FILE`; the status line goes
 to standard error. Nothing is written when the tagger fails.
 """
 
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
+from khabar.commands.options import add_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,38 +26,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--baseline", required=True, help="rules, crf, dateparser or hf")
     parser.add_argument("--out", type=Path, help="predictions file (default: standard output)")
-    parser.add_argument("--corpus", type=Path, default=default_corpus(), help=f"corpus folder {DEFAULT_CORPUS_HELP}")
+    add_corpus(parser)
     parser.add_argument("--model", type=Path, help="model directory (hf only)")
     parser.set_defaults(run=run)
 
 
-def tagger_options(args: argparse.Namespace) -> dict:
-    from khabar.errors import InputError
-
-    if args.baseline == "hf":
-        if args.model is None:
-            raise InputError("the hf baseline needs --model DIR (a Hugging Face token-classification model)")
-        return {"model": args.model}
-    if getattr(args, "model", None) is not None:
-        raise InputError(f"--model applies to the hf baseline only, not {args.baseline}")
-    return {}
-
-
 def run(args: argparse.Namespace) -> int:
-    from khabar.baselines import registry
-    from khabar.errors import InputError
-    from khabar.eval.predictions import predictions_jsonl, write_predictions
-    from khabar.store import load_corpus
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.runs.predict import predict_corpus
 
-    tagger = registry.get(args.baseline, **tagger_options(args))
-    gold = load_corpus(args.corpus)
-    if not gold:
-        raise InputError("no annotated documents", where=str(args.corpus))
-    pred = tagger.predict(gold)
-    if args.out is None:
-        sys.stdout.write(predictions_jsonl(pred, tagger.layers))
-    else:
-        write_predictions(args.out, pred, tagger.layers)
+    tagger, pred, text = predict_corpus(args.baseline, args.corpus, args.out, model=args.model)
+    if text is not None:
+        sys.stdout.write(text)
     where = args.out or "standard output"
     print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {where}", file=sys.stderr)
     return 0
