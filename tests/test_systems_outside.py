@@ -79,7 +79,7 @@ needs_heideltime = pytest.mark.skipif(
 def test_heideltime_runs_the_jar_and_its_timeml_is_aligned(tmp_path, gold_dir, capsys):
     out = tmp_path / "pred-heideltime.jsonl"
     assert main(["predict", "--system", "heideltime", "--corpus", str(gold_dir), "--out", str(out)]) == 0
-    assert capsys.readouterr().out == f"heideltime: 2 documents → {out}\n"
+    assert capsys.readouterr().err == f"heideltime: 2 documents → {out}\n"
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [sorted(line) for line in lines] == [["dct", "id", "language", "source", "text_sha256", "timex"]] * 2
     found = {(line["id"], t["text"], t["value"]) for line in lines for t in line["timex"]}
