@@ -129,7 +129,7 @@ def test_predicted_timex_values_are_checked_with_the_timex3_grammar(gold_dir, tm
     path = lines(tmp_path, "bad.jsonl", [{"id": "doc-0001", "timex": [item]}])
     code, out, err = run(capsys, "evaluate", path, "--gold", gold_dir)
     assert (code, out) == (2, "")
-    assert err == f"Error: {path}:line 1: /timex/0/value: invalid TIMEX3 value {value!r}\n"
+    assert err == f"Error: {path}:line 1: /timex/0/value: {value!r} is not a TimeML value\n"
 
 
 def test_timex_pairing_prefers_the_same_value_then_the_larger_overlap():
@@ -157,7 +157,7 @@ def test_an_unknown_type_of_a_known_tag_set_names_the_tagset(gold_dir, tmp_path,
     code, _, err = run(capsys, "evaluate", path, "--gold", gold_dir)
     assert code == 2
     assert err == (
-        f"Error: {path}:line 1: /entities/0/type: unknown type 'PERS' "
+        f"Error: {path}:line 1: /entities/0/type: unknown entity type 'PERS' "
         "(PERS is a wojood label: score with --tagset wojood)\n"
     )
     code, _, err = run(capsys, "evaluate", path, "--gold", gold_dir, "--tagset", "wojood", "--bootstrap", "0")

@@ -84,7 +84,7 @@ class Collector:
 
     def value(self, value: str | None, pointer: str) -> str | None:
         if value is not None and not is_timeml_value(value):
-            raise InputError(f"invalid TIMEX3 value {value!r}", where=self.where, pointer=pointer)
+            raise InputError(f"{value!r} is not a TimeML value", where=self.where, pointer=pointer)
         return value
 
     def add(self, doc_id: str, piece: Piece) -> None:
