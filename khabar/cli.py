@@ -25,6 +25,7 @@ from khabar import __version__, guard
 from khabar.errors import Interrupted, KhabarError
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "add",
     "validate",
     "build",
     "export",
@@ -33,6 +34,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evaluate",
     "compare",
     "agree",
+    "adjudicate",
+    "promote",
     "benchmark",
     "check",
     "ls",

@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check annotation files against the schema and their texts",
         description=(
             "Check annotation files: schema, offsets, span texts, types, unique ids, refs, "
-            "crossing spans, TimeML values and text hashes. Prints every problem as "
+            "crossing spans, TimeML values, text hashes and the required header (dct with provenance, source, "
+            "guidelines_version). Prints every problem as "
             "PATH:JSON-POINTER: message, sorted. Exit 0 when none, 1 when any, 2 on usage errors."
         ),
     )
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from khabar.validate import check_files
 
     files = _expand(args.paths)
-    documents, problems = check_files(files)
+    documents, problems = check_files(files, require_header=True)
     for problem in problems:
         print(problem)
     if problems:
