@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("pass_b", type=Path, metavar="PASS_B", help="another pass of the same documents")
     parser.add_argument("--out", type=Path, required=True, help="the adjudication pass folder to write")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
-    parser.set_defaults(run=run)
+    # OUT is a pass folder, checked by the pass writer (never the gold), not a plain output.
+    parser.set_defaults(run=run, output_options=())
 
 
 def run(args: argparse.Namespace) -> int:
