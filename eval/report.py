@@ -27,10 +27,11 @@ joiners added by CSS, so the page shows the word as written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from khabar.document import Document
 from khabar.eval.outcomes import (
@@ -40,14 +41,15 @@ from khabar.eval.outcomes import (
     Outcome,
     category_counts,
     confusion,
-    match_spans,
+    layer_outcomes,
 )
+from khabar.eval.signature import render as render_signature
+from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.inventories import LAYERS
+from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
 from khabar.tokenize import split_sentences
-from khabar.views import LabeledSpan, layer_spans
+from khabar.views import LabeledSpan
 
-SpanMap = Callable[[int, int], tuple[int, int]]
-SpanMapFactory = Callable[[Document], SpanMap]
 LAYER_TITLES = {"entities": "Entities", "timex": "Dates and times", "events": "Event triggers", "quotes": "Quotes"}
 
 
@@ -79,8 +81,6 @@ class Piece:
 
 def _joined(text: str, position: int) -> bool:
     """Whether the letters on both sides of `position` are joined in cursive Arabic."""
-    from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
-
     if not 0 < position < len(text):
         return False
     before, after = text[position - 1], text[position]
@@ -137,30 +137,6 @@ class Report:
     signature: str
     warnings: tuple[str, ...]
     categories: tuple[tuple[str, str], ...] = tuple((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
-
-
-def _identity(document: Document) -> SpanMap:
-    return lambda start, end: (start, end)
-
-
-def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: SpanMapFactory) -> list[Outcome]:
-    """Outcomes of one layer of one document, compared after `span_map`, reported on raw spans."""
-    gold_raw = layer_spans(gold, layer)
-    pred_raw = layer_spans(pred, layer) if pred is not None else []
-    gold_map, pred_map = span_map(gold), span_map(pred if pred is not None else gold)
-
-    def mapped(spans: list[LabeledSpan], mapping: SpanMap) -> list[LabeledSpan]:
-        return [LabeledSpan(*mapping(span.start, span.end), span.label, str(index)) for index, span in enumerate(spans)]
-
-    outcomes = match_spans(mapped(gold_raw, gold_map), mapped(pred_raw, pred_map))
-    return [
-        Outcome(
-            outcome.category,
-            gold_raw[int(outcome.gold.id)] if outcome.gold else None,
-            pred_raw[int(outcome.pred.id)] if outcome.pred else None,
-        )
-        for outcome in outcomes
-    ]
 
 
 def span_details(document: Document | None, layer: str) -> dict[str, str]:
@@ -274,9 +250,7 @@ def _rows(text: str, gold_marks: list[Mark], pred_marks: list[Mark]) -> list[Row
 
 
 def _render_signature(signature: dict[str, Any]) -> str:
-    from khabar.eval.signature import render
-
-    return render(signature)
+    return render_signature(signature)
 
 
 def _label_rows(metric: Any) -> tuple[list[LabelRow], LabelRow | None]:
@@ -316,14 +290,18 @@ def build_report(
 ) -> Report:
     """Everything the page shows. `result` is the harness's `EvaluationResult` of the same
     documents (tables and signature); without it the page shows outcomes only."""
-    span_map = span_map or _identity
+    span_map = span_map or identity_spans
     pred_by_id = {document.id: document for document in pred_docs}
     views: list[LayerView] = []
     for layer in layers:
         documents: list[DocumentView] = []
         all_outcomes: list[Outcome] = []
+        matched = result.matches.get(layer) if result is not None else None
         for gold in sorted(gold_docs, key=lambda document: document.id):
-            outcomes = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
+            if matched is not None:  # the very matches the scores were counted from
+                outcomes = matched[gold.id]
+            else:
+                outcomes = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
             all_outcomes += outcomes
             pred = pred_by_id.get(gold.id)
             details = span_details(gold, layer), span_details(pred, layer)
@@ -356,8 +334,6 @@ def build_report(
 
 def render_report(report: Report) -> str:
     """The HTML page of `report` (a pure function of it)."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
     environment = Environment(
         loader=PackageLoader("khabar.eval", "templates"),
         autoescape=True,  # every value is data, never markup

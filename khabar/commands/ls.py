@@ -22,6 +22,7 @@ from typing import Any
 
 from khabar.errors import InputError, Problem, ValidationError
 from khabar.files import write_file
+from khabar.strictjson import read_json
 
 GOLD_MODEL_VERSION = "gold"
 
@@ -145,6 +146,7 @@ def _report(problems: list[Problem]) -> None:
 
 
 def run_config(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.config import label_config
 
     xml = label_config()
@@ -160,6 +162,7 @@ def build_tasks(
     corpus: Path, baseline: str | None, with_gold: bool, *, blind: bool = False, passes: list[Path] | None = None
 ) -> list[dict[str, Any]]:
     """Tasks for every document of `corpus`, predictions checked against the config."""
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.check import check_task
     from khabar.labelstudio.corpus import corpus_documents, without_annotations
     from khabar.labelstudio.tasks import document_to_task, render_signature
@@ -178,6 +181,7 @@ def build_tasks(
                 predicted[document.id].append((f"pass:{folder.name}", document))
     if baseline is not None:
         try:
+            # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
             from khabar.baselines.registry import get
         except ImportError:
             raise InputError("no baselines are installed (khabar.baselines.registry)") from None
@@ -216,8 +220,6 @@ def run_tasks(args: argparse.Namespace) -> int:
 
 
 def _read_export(path: Path) -> Any:
-    from khabar.strictjson import read_json
-
     return read_json(path)
 
 
@@ -250,6 +252,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_push(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.client import Session, push
     from khabar.labelstudio.config import label_config
 
@@ -268,6 +271,7 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.client import Session, pull
 
     session = Session(args.url)

@@ -27,7 +27,8 @@ from khabar.eval.agreement import common_documents
 from khabar.files import write_files
 from khabar.guidelines import guidelines_version as stated_version
 from khabar.labelstudio.annotations import export_to_documents
-from khabar.store import annotation_paths, dumps_annotation
+from khabar.paths import annotation_paths
+from khabar.store import dumps_annotation
 from khabar.validate import check_annotation, check_path, header_problems
 
 DOCUMENT_ID = re.compile(r"^doc-[0-9]{4}$")
