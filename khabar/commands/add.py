@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.document import DCT
     from khabar.runs.annotate import add_document, current_guidelines_version
 

@@ -27,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.runs.annotate import DISAGREEMENTS_FILE, adjudicate
 
     result = adjudicate(args.pass_a, args.pass_b, args.out, args.corpus)

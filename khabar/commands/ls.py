@@ -225,6 +225,7 @@ def _read_export(path: Path) -> Any:
 
 def write_import(export: Any, where: str, args: argparse.Namespace) -> int:
     """Convert an export into the pass folder `args.out`; nothing is written on any problem."""
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.runs.annotate import current_guidelines_version, import_pass
 
     version = args.guidelines_version or current_guidelines_version(args.guidelines)
@@ -284,6 +285,7 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_whoami(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.client import Session, whoami
 
     user = whoami(Session(args.url))

@@ -25,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.runs.annotate import promote
 
     promotion = promote(args.pass_folder, args.into)
