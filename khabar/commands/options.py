@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from khabar.formats.readers import FORMATS as INPUT_FORMATS
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.perturb import DEFAULT_SEED, PERTURBATIONS
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 if TYPE_CHECKING:
     from khabar.eval.settings import ScoringSettings
@@ -37,9 +38,20 @@ def non_negative_int(value: str) -> int:
     return number
 
 
-def add_corpus(parser: argparse.ArgumentParser, help: str = "corpus folder (default: corpus)") -> None:
-    """`--corpus DIR` (default `corpus`); `--gold` is the same option under its older name."""
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=help)
+def add_corpus(
+    parser: argparse.ArgumentParser, help: str = "corpus folder (default: corpus)", *, installed: bool = True
+) -> None:
+    """`--corpus DIR`; `--gold` is the same option under its older name.
+
+    Commands that read the gold default to `./corpus` when the current folder holds one,
+    else to the corpus installed with khabar (`installed`), so they work from any folder;
+    a command that writes into the corpus (`build`) passes `installed=False` and keeps `./corpus`.
+    """
+    if installed:
+        default, help = default_corpus(), help.replace("(default: corpus)", DEFAULT_CORPUS_HELP)
+    else:
+        default = DEFAULT_CORPUS
+    parser.add_argument("--corpus", type=Path, default=default, help=help)
     parser.add_argument("--gold", type=Path, dest="corpus", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
