@@ -13,7 +13,7 @@ API = ("Result", "evaluate_file", "evaluate_predictions", "predictions", "compar
 
 def __getattr__(name: str):
     if name in API:
-        from khabar import api
+        from khabar import api  # deferred: on first use only, so `import khabar` never loads the run layer
 
         return getattr(api, name)
     raise AttributeError(f"module 'khabar' has no attribute {name!r}")
