@@ -87,7 +87,9 @@ def test_in_memory_predictions_score_as_the_file_does(prediction_files, corpus_d
 
 def test_in_memory_predictions_are_validated(corpus_dir) -> None:
     bad = [{"id": "doc-0001", "entities": [{"id": "T1", "start": 0, "end": 3, "type": "PER", "text": "xyz"}]}]
-    with pytest.raises(InputError, match=r"<predictions>:line 1: /entities/0/text: text 'xyz' does not match"):
+    with pytest.raises(
+        InputError, match=r"<predictions>:line 1: /entities/0/text: 'xyz' does not equal the text at \[0, 3\)"
+    ):
         khabar.predictions(bad, corpus_dir)
     with pytest.raises(InputError, match="missing id"):
         khabar.evaluate_predictions([{"entities": []}], corpus_dir)
