@@ -75,7 +75,7 @@ class Collector:
             raise InputError(f"unknown type {label!r}", where=self.where, pointer=pointer)
         if layer == "entities" and label not in entity_labels_of(self.options.tagset):
             raise InputError(
-                f"unknown type {label!r}",
+                f"unknown entity type {label!r}",
                 where=self.where,
                 pointer=pointer,
                 hint=tagset_hint(label, self.options.tagset),
