@@ -36,6 +36,7 @@ from khabar.extras import missing_extra
 RUN_GC_THRESHOLD = 200_000
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "add",
     "validate",
     "build",
     "export",
@@ -44,6 +45,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evaluate",
     "compare",
     "agree",
+    "adjudicate",
+    "promote",
     "benchmark",
     "check",
     "ls",

@@ -1,8 +1,9 @@
 """A record of annotation files already found valid, so a corpus is fully validated once per version.
 
 Every check of `khabar.validate` is a pure function of the annotation's bytes, its text's
-bytes, its file name and the validating code. So the key of a file is the sha256 of all
-four — the code by the bytes of the modules that define the checks, the schema and the
+bytes, its file name, the options of the check and the validating code. So the key of a file
+is the sha256 of all
+five — the code by the bytes of the modules that define the checks, the schema and the
 jsonschema version — and a file is skipped only when that exact key was recorded after a
 full check found no problem. Editing one byte of an annotation, its text or any checking
 module gives another key, and the full check runs again. Nothing is recorded for a file
@@ -46,10 +47,11 @@ def checker_fingerprint(code: tuple[Path, ...]) -> bytes:
     return digest.digest()
 
 
-def key(annotation: bytes, text: bytes, stem: str, code: tuple[Path, ...]) -> str:
-    """The key of one annotation file with its text and name, under the checking code in `code`."""
+def key(annotation: bytes, text: bytes, options: str, code: tuple[Path, ...]) -> str:
+    """The key of one annotation file with its text, under the checking code in `code` and the
+    check's `options` (the file name it must match, which checks are required)."""
     digest = hashlib.sha256(checker_fingerprint(code))
-    for part in (stem.encode(), annotation, text):
+    for part in (options.encode(), annotation, text):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
