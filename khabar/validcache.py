@@ -2,9 +2,8 @@
 
 Every check of `khabar.validate` is a pure function of the annotation's bytes, its text's
 bytes, its file name, the options of the check and the validating code. So the key of a file
-is the sha256 of all
-five — the code by the bytes of the modules that define the checks, the schema and the
-jsonschema version — and a file is skipped only when that exact key was recorded after a
+is the sha256 of all five — the code by the bytes of the modules that define the checks, the
+schema and the jsonschema version — and a file is skipped only when that exact key was recorded after a
 full check found no problem. Editing one byte of an annotation, its text or any checking
 module gives another key, and the full check runs again. Nothing is recorded for a file
 with problems.
