@@ -83,7 +83,7 @@ def robustness_progress(enabled: bool) -> Iterator[Callable[[str], None] | None]
     # Deferred for start-up time; tqdm comes with the baselines extra that benchmark needs.
     from tqdm import tqdm
 
-    from khabar.perturb import PERTURBATIONS
+    from khabar.perturb import PERTURBATIONS  # deferred for start-up time, as above
 
     with tqdm(total=len(PERTURBATIONS), desc="robustness", unit="variant", file=sys.stderr, disable=None) as bar:
         yield lambda name: (bar.set_postfix_str(name), bar.update())
