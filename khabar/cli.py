@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The `khabar` command: a thin layer over the library.
 
 Each subcommand lives in `khabar.commands.<name>` with `register(subparsers)` and a
@@ -59,6 +60,21 @@ COMMAND_MODULES: tuple[str, ...] = (
 OUTPUT_OPTIONS = ("out", "plot", "write_reference")
 
 
+def command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of subcommand `name`, so that its errors show its own usage."""
+    actions = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return actions[0].choices[name] if actions and name in actions[0].choices else parser
+
+
+def complete(parser: argparse.ArgumentParser) -> None:
+    """Shell completion when argcomplete is installed and the shell asks for it (a no-op otherwise)."""
+    try:
+        import argcomplete  # optional: only completion needs it
+    except ModuleNotFoundError:
+        return
+    argcomplete.autocomplete(parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="khabar",
@@ -96,7 +112,10 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    complete(parser)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # reported by the subcommand's parser, with its usage (exit 2)
+        command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     inputs, outputs = split_paths(args)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
