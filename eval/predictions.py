@@ -88,6 +88,27 @@ class _Line:
         return InputError(message, where=str(self.path), pointer=location)
 
 
+SPAN_KEYS = frozenset({"start", "end", "text"})
+# The keys of each kind of predicted item. `score` (a system's confidence) is the one
+# extension point: allowed on the items of the layers and on event arguments, never read.
+ITEM_KEYS: dict[str, frozenset[str]] = {
+    "entities": frozenset({"id", "type", "score", *SPAN_KEYS}),
+    "timex": frozenset({"id", "type", "value", "mod", "anchor", "score", *SPAN_KEYS}),
+    "events": frozenset({"id", "type", "trigger", "arguments", "realis", "score"}),
+    "argument": frozenset({"role", "ref", "score", *SPAN_KEYS}),
+    "quotes": frozenset({"id", "kind", "content", "cue", "speaker", "score"}),
+    "speaker": frozenset({"ref", *SPAN_KEYS}),
+    "span": SPAN_KEYS,
+}
+
+
+def unknown_key_message(key: str, allowed: frozenset[str]) -> str:
+    """`unknown field 'x'`, with the closest allowed key when there is one."""
+    message = f"unknown field {key!r}"
+    close = difflib.get_close_matches(key, sorted(allowed), n=1)
+    return message + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
 def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], shape: str, slash: str) -> None:
     """Reject a top-level key this shape does not know, suggesting the closest known one."""
     other = SENTENCE_KEYS if shape == "document" else DOCUMENT_KEYS
@@ -98,10 +119,7 @@ def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], sh
             other_shape = "sentence" if shape == "document" else "document"
             message = f"{key!r} belongs to {other_shape}-level lines; this file is {shape}-level (by its first id)"
         else:
-            message = f"unknown field {key!r}"
-            close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            if close:
-                message += f" (did you mean {close[0]!r}?)"
+            message = unknown_key_message(key, allowed)
         raise line.error(message, f"{slash}{key}")
 
 
@@ -189,15 +207,21 @@ class _DocumentReader:
     def fail(self, message: str, pointer: str) -> InputError:
         return self.line.error(message, pointer)
 
-    def _list(self, record: dict, key: str) -> list:
+    def _list(self, record: dict, key: str, pointer: str = "") -> list:
         value = record.get(key, [])
         if not isinstance(value, list):
-            raise self.fail("must be a list", f"/{key}")
+            raise self.fail("must be a list", f"{pointer}/{key}")
         return value
 
-    def _object(self, value: Any, pointer: str) -> dict:
+    def _object(self, value: Any, pointer: str, kind: str = "span") -> dict:
         if not isinstance(value, dict):
             raise self.fail("must be an object", pointer)
+        allowed = ITEM_KEYS[kind]
+        for key in value:
+            if key not in allowed:
+                raise self.fail(unknown_key_message(key, allowed), f"{pointer}/{key}")
+        if "score" in value and (not isinstance(value["score"], int | float) or isinstance(value["score"], bool)):
+            raise self.fail("score must be a number", f"{pointer}/score")
         return value
 
     def _string(self, item: dict, key: str, pointer: str, allowed: set[str] | None = None) -> str:
@@ -207,7 +231,7 @@ class _DocumentReader:
         if not isinstance(value, str):
             raise self.fail(f"{key} must be a string", f"{pointer}/{key}")
         if allowed is not None and value not in allowed:
-            raise self.fail(f"unknown type {value!r}", f"{pointer}/{key}")
+            raise self.fail(f"unknown {key} {value!r}", f"{pointer}/{key}")
         return value
 
     def span(self, item: dict, pointer: str) -> Span:
@@ -234,7 +258,7 @@ class _DocumentReader:
         entities = []
         for index, item in enumerate(self._list(record, "entities")):
             pointer = f"/entities/{index}"
-            item = self._object(item, pointer)
+            item = self._object(item, pointer, "entities")
             span = self.span(item, pointer)
             label = self._string(item, "type", pointer, self.entity_labels)
             entities.append(
@@ -243,7 +267,7 @@ class _DocumentReader:
         timexes = []
         for index, item in enumerate(self._list(record, "timex")):
             pointer = f"/timex/{index}"
-            item = self._object(item, pointer)
+            item = self._object(item, pointer, "timex")
             span = self.span(item, pointer)
             label = self._string(item, "type", pointer, set(TIMEX_TYPES))
             value = self._string(item, "value", pointer)
@@ -275,13 +299,13 @@ class _DocumentReader:
         events = []
         for index, item in enumerate(self._list(record, "events")):
             pointer = f"/events/{index}"
-            item = self._object(item, pointer)
+            item = self._object(item, pointer, "events")
             label = self._string(item, "type", pointer, set(EVENT_TYPES))
             trigger = self.span(self._object(item.get("trigger"), f"{pointer}/trigger"), f"{pointer}/trigger")
             arguments = []
-            for position, argument in enumerate(self._list(item, "arguments")):
+            for position, argument in enumerate(self._list(item, "arguments", pointer)):
                 argument_pointer = f"{pointer}/arguments/{position}"
-                argument = self._object(argument, argument_pointer)
+                argument = self._object(argument, argument_pointer, "argument")
                 role = self._string(argument, "role", argument_pointer, set(EVENT_ROLES))
                 arguments.append(self._reference(argument, argument_pointer, mentions, Argument, role))
             realis = item.get("realis")
@@ -293,7 +317,7 @@ class _DocumentReader:
         quotes = []
         for index, item in enumerate(self._list(record, "quotes")):
             pointer = f"/quotes/{index}"
-            item = self._object(item, pointer)
+            item = self._object(item, pointer, "quotes")
             kind = self._string(item, "kind", pointer, set(QUOTE_KINDS))
             content = self.span(self._object(item.get("content"), f"{pointer}/content"), f"{pointer}/content")
             cue = None
@@ -301,7 +325,7 @@ class _DocumentReader:
                 cue = self.span(self._object(item["cue"], f"{pointer}/cue"), f"{pointer}/cue")
             speaker = None
             if item.get("speaker") is not None:
-                speaker_item = self._object(item["speaker"], f"{pointer}/speaker")
+                speaker_item = self._object(item["speaker"], f"{pointer}/speaker", "speaker")
                 speaker = self._reference(speaker_item, f"{pointer}/speaker", entity_ids, Speaker)
             quotes.append(Quote(self.identifier(item, pointer, f"Q{index + 1}"), kind, content, cue, speaker))
         return Document(
@@ -315,10 +339,15 @@ class _DocumentReader:
 
     def _reference(self, item: dict, pointer: str, known: set[str], kind: type, *args: str):
         # The rule of khabar.validate: a ref or a span (start/end/text), never both.
-        if "ref" in item and any(key in item for key in ("start", "end", "text")):
-            noun = "an argument" if kind is Argument else "a speaker"
+        noun = "an argument" if kind is Argument else "a speaker"
+        has_span = any(key in item for key in SPAN_KEYS)
+        if "ref" in item and has_span:
             raise self.fail(f"{noun} needs either a ref or start/end/text, not both", pointer)
+        if "ref" not in item and not has_span:
+            raise self.fail(f"{noun} needs a ref or start/end/text", pointer)
         if "ref" in item:
+            if not isinstance(item["ref"], str):
+                raise self.fail(f"ref must be a string (an id), not {type(item['ref']).__name__}", f"{pointer}/ref")
             if item["ref"] not in known:
                 raise self.fail(f"ref {item['ref']!r} names no predicted mention", f"{pointer}/ref")
             return kind(*args, ref=item["ref"])

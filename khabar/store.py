@@ -41,12 +41,11 @@ def load_document(annotation_path: Path, text_path: Path | None = None) -> Docum
 
 def load_corpus(corpus: Path) -> list[Document]:
     """Load and validate every document of a corpus folder, sorted by id."""
-    from khabar.errors import ValidationError
-    from khabar.validate import check_files
+    from khabar.validate import check_files, problems_error
 
     documents, problems = check_files(annotation_paths(corpus))
     if problems:
-        raise ValidationError(problems)
+        raise problems_error(problems)
     return sorted(documents, key=lambda document: document.id)
 
 

@@ -111,7 +111,7 @@ BAD = [
     ),
     (
         doc_line(quotes=[{"kind": "said", "content": {"start": 0, "end": 3}}]),
-        "line 1: /quotes/0/kind: unknown type 'said'",
+        "line 1: /quotes/0/kind: unknown kind 'said'",
     ),
     (b'{"id": "doc-0001-s000"}\n{"id": "doc-0001-s099"}', "line 2: id: unknown sentence id 'doc-0001-s099'"),
     (b'{"id": "doc-0001-s000"}\n{"id": "doc-0001-s000"}', "line 2: id: duplicate id 'doc-0001-s000' (first on line 1)"),

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.commands.evaluate import non_negative_int
+from khabar.commands.evaluate import non_negative_int, resamples
 from khabar.inventories import LAYERS
 
 
@@ -22,9 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("annotations_a", type=Path, metavar="ANNOTATIONS_A", help="corpus or annotation folder")
     parser.add_argument("annotations_b", type=Path, metavar="ANNOTATIONS_B", help="corpus or annotation folder")
     parser.add_argument("--layers", nargs="+", choices=LAYERS, default=list(LAYERS), help="layers to compare")
-    parser.add_argument(
-        "--bootstrap", type=non_negative_int, default=1000, metavar="N", help="bootstrap resamples (0: none)"
-    )
+    parser.add_argument("--bootstrap", type=resamples, default=1000, metavar="N", help="bootstrap resamples (0: none)")
     parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed of the resampling")
     parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     parser.set_defaults(run=run)

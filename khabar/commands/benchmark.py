@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from khabar.commands.evaluate import non_negative_int
+from khabar.commands.evaluate import non_negative_int, resamples
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
 
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("benchmark", help="score every baseline on the corpus and print the leaderboard")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
     parser.add_argument("--systems", help="comma-separated baselines (default: all that need no extras)")
-    parser.add_argument("--bootstrap", type=non_negative_int, default=1000, help="bootstrap resamples (default: 1000)")
+    parser.add_argument("--bootstrap", type=resamples, default=1000, help="bootstrap resamples (default: 1000)")
     parser.add_argument(
         "--seed", type=non_negative_int, default=7, help="seed of the bootstrap and the CRF folds (default: 7)"
     )
@@ -47,6 +47,8 @@ def parse_systems(value: str | None) -> list[str] | None:
     if value is None:
         return None
     names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise InputError("--systems names no baseline", hint=f"choose from {', '.join(registry.names())}")
     for name in names:
         if name not in registry.names():
             raise InputError(f"unknown baseline {name!r}", hint=f"choose from {', '.join(registry.names())}")

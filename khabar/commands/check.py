@@ -27,9 +27,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus")
     parser.add_argument(
-        "--min-tolerance", type=float, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
+        "--min-tolerance", type=min_tolerance, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
     )
     parser.set_defaults(run=run)
+
+
+def min_tolerance(value: str) -> float:
+    """argparse type of `--min-tolerance`: a finite fraction ≥ 0 (`nan` would pass every score)."""
+    from khabar.limits import tolerance
+
+    try:
+        return tolerance(float(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, not {value!r}") from None
 
 
 def read_reference(path: Path) -> dict:

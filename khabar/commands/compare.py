@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.commands.evaluate import add_scoring_options, non_negative_int
+from khabar.commands.evaluate import add_scoring_options, resamples, trials
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,12 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("prediction_a", type=Path, metavar="A.jsonl", help="predictions of system A")
     parser.add_argument("prediction_b", type=Path, metavar="B.jsonl", help="predictions of system B")
     add_scoring_options(parser)
-    parser.add_argument(
-        "--bootstrap", type=non_negative_int, default=1000, metavar="N", help="paired bootstrap resamples"
-    )
-    parser.add_argument(
-        "--trials", type=non_negative_int, default=10000, metavar="N", help="approximate randomization trials"
-    )
+    parser.add_argument("--bootstrap", type=resamples, default=1000, metavar="N", help="paired bootstrap resamples")
+    parser.add_argument("--trials", type=trials, default=10000, metavar="N", help="approximate randomization trials")
     parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
     parser.set_defaults(run=run)

@@ -20,6 +20,26 @@ def non_negative_int(value: str) -> int:
     return number
 
 
+def resamples(value: str) -> int:
+    """argparse type of `--bootstrap`: 0 to `MAX_RESAMPLES` (every resample stays in memory)."""
+    from khabar.limits import MAX_RESAMPLES, bounded_count
+
+    try:
+        return bounded_count(non_negative_int(value), MAX_RESAMPLES, "resamples (each is kept in memory)")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}, not {value!r}") from None
+
+
+def trials(value: str) -> int:
+    """argparse type of `--trials`: 0 to `MAX_TRIALS`."""
+    from khabar.limits import MAX_TRIALS, bounded_count
+
+    try:
+        return bounded_count(non_negative_int(value), MAX_TRIALS, "trials")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}, not {value!r}") from None
+
+
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `evaluate` and `compare`."""
     parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus or annotation folder")
@@ -49,9 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("predictions", type=Path, metavar="PRED.jsonl", help="prediction file")
     add_scoring_options(parser)
-    parser.add_argument(
-        "--bootstrap", type=non_negative_int, default=1000, metavar="N", help="bootstrap resamples (0: none)"
-    )
+    parser.add_argument("--bootstrap", type=resamples, default=1000, metavar="N", help="bootstrap resamples (0: none)")
     parser.add_argument("--format", choices=["table", "json", "markdown"], default="table", help="output format")
     parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
     parser.set_defaults(run=run)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from khabar.errors import InputError, Problem, ValidationError
+from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.files import write_file
 
 GOLD_MODEL_VERSION = "gold"
@@ -158,7 +158,7 @@ def _read_export(path: Path) -> Any:
 
 def write_import(export: Any, where: str, out: Path, annotator: int | None, trim: bool) -> int:
     """Convert an export and write its documents under `out`; nothing is written on any problem."""
-    from khabar.labelstudio.annotations import export_to_documents
+    from khabar.labelstudio.annotations import MALFORMED, export_to_documents
     from khabar.store import save_documents
 
     result = export_to_documents(export, where=where, trim=trim, annotator=annotator)
@@ -174,7 +174,8 @@ def write_import(export: Any, where: str, out: Path, annotator: int | None, trim
     if problems:
         if len(problems) > 1:  # the error line names only the first
             _report(sorted(problems))
-        raise ValidationError(problems)
+        malformed = any(problem.code == MALFORMED for problem in problems)
+        raise (MalformedInput if malformed else ValidationError)(problems)
     if out.exists() and not out.is_dir():
         raise InputError("cannot write: not a folder", where=str(out))
     save_documents(result.documents, out)

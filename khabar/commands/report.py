@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from khabar.commands.evaluate import add_scoring_options
+    from khabar.commands.evaluate import add_scoring_options, resamples
 
     parser = subparsers.add_parser(
         "report",
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("predictions", type=Path, metavar="PRED.jsonl", help="prediction file")
     parser.add_argument("--out", type=Path, required=True, help="HTML file to write")
     add_scoring_options(parser)
-    parser.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
+    parser.add_argument("--bootstrap", type=resamples, default=1000, metavar="N", help="bootstrap resamples (0: none)")
     parser.add_argument("--title", default="", help="page title (default: the prediction file's name)")
     parser.set_defaults(run=run)
 

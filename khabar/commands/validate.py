@@ -40,14 +40,17 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.validate import check_files
+    from khabar.validate import check_files, problems_error
 
     files = _expand(args.paths)
+    if not files:
+        # As build, export and agree: nothing to check is a usage error, not a pass.
+        raise KhabarError(f"no annotation files in {', '.join(map(str, args.paths))}")
     documents, problems = check_files(files)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} file(s)", file=sys.stderr)
-        return 1
+        return problems_error(problems).exit_code
     print(f"ok: {len(documents)} document(s) valid", file=sys.stderr)
     return 0

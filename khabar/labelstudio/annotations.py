@@ -45,6 +45,7 @@ TRIMMED = "trimmed"
 SKIPPED = "skipped"
 TEXT_MISMATCH = "text-mismatch"
 UNMAPPED = "unmapped"
+MALFORMED = "malformed"  # the export's JSON structure is wrong: an input error (exit 2), not a mapping problem
 
 _PER_REGION_KIND = {
     c.TIMEX_VALUE: "textarea",
@@ -196,6 +197,9 @@ def structure_problems(task: Any, pointer: str) -> list[tuple[str, str]]:
             found.append((at, "an annotation must be an object"))
         elif annotation.get("result") is not None:
             found += _result_problems(annotation["result"], f"{at}/result")
+        elif not annotation.get("was_cancelled"):
+            # Read as "nothing annotated", a missing result would replace a file with empty layers.
+            found.append((f"{at}/result", "an annotation needs a result list (empty when nothing was annotated)"))
     return found
 
 
@@ -424,7 +428,7 @@ def result_to_document(
 
     malformed = _data_problems(data, f"{pointer}/data") + _result_problems(result, f"{pointer}/result")
     if malformed:
-        return Conversion(None, [Problem(where, at, message, UNMAPPED) for at, message in malformed])
+        return Conversion(None, [Problem(where, at, message, MALFORMED) for at, message in malformed])
     converter = _Converter(data, where, pointer, trim)
     recorded_sha = (data.get(HEADER_KEY) or {}).get("text_sha256")
     if recorded_sha is not None and recorded_sha != sha256_text(data["text"]):
@@ -461,7 +465,7 @@ def export_to_documents(
     annotators, `annotator` (a user id, `completed_by`) chooses whose.
     """
     if not isinstance(export, list):
-        return ImportResult([], [Problem(where, "", "a Label Studio JSON export is a list of tasks", UNMAPPED)], [])
+        return ImportResult([], [Problem(where, "", "a Label Studio JSON export is a list of tasks", MALFORMED)], [])
     documents: list[Document] = []
     problems: list[Problem] = []
     notes: list[Problem] = []
@@ -470,7 +474,7 @@ def export_to_documents(
         pointer = f"/{index}"
         malformed = structure_problems(task, pointer)
         if malformed:
-            problems += [Problem(where, at, message, UNMAPPED) for at, message in malformed]
+            problems += [Problem(where, at, message, MALFORMED) for at, message in malformed]
             continue
         label = task["data"].get("doc_id", f"task {task.get('id', index)}")
         annotations = [
@@ -501,7 +505,7 @@ def export_to_documents(
         position, annotation = annotations[0]
         conversion = result_to_document(
             task["data"],
-            annotation.get("result") or [],
+            annotation["result"],
             where=where,
             pointer=f"{pointer}/annotations/{position}",
             trim=trim,
