@@ -22,7 +22,8 @@ LIMITS: tuple[tuple[str, str, str], ...] = (
     (
         "`--bootstrap` resamples",
         f"{MAX_RESAMPLES:,}",
-        "memory grows with it: about 0.6 KB per resample on the published corpus (≈ 60 MB at the limit)",
+        "every resample is kept in memory: about 1.1 MiB per 1,000 on the published corpus, "
+        "a peak near 155 MiB at the limit (`python benchmarks/limits.py`)",
     ),
     ("`--trials` (approximate randomization)", f"{MAX_TRIALS:,}", "run in blocks: time, not memory"),
     ("`--min-tolerance`", "finite, ≥ 0", "a fraction of F1 (0.005 = half a point)"),

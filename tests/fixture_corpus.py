@@ -63,3 +63,12 @@ def snapshot(*folders: Path) -> dict[str, str]:
             key = str(path)
             found[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
     return found
+
+
+def large_corpus(root: Path, count: int, repeat: int = 20) -> Path:
+    """A generated corpus of `count` documents whose texts are the fixtures' repeated
+    `repeat` times (annotations on the first copy): big enough for a build or an import
+    to be caught in the middle of writing."""
+    documents = [replace(document, text=document.text * repeat) for document in fixture_documents(count)]
+    save_documents(documents, root)
+    return root

@@ -439,7 +439,9 @@ def result_to_document(
         return Conversion(None, converter.problems, converter.notes)
     found = check_annotation(annotation, converter.text)
     if found:
-        problems = [Problem(where, f"{pointer} {annotation.get('id')}{at}", message) for at, message in found]
+        identifier = str(annotation.get("id"))
+        shown = identifier if identifier.isprintable() else repr(identifier)  # a newline would split the line
+        problems = [Problem(where, f"{pointer} {shown}{at}", message) for at, message in found]
         return Conversion(None, problems, converter.notes)
     return Conversion(Document.from_json(annotation, converter.text), [], converter.notes)
 
