@@ -7,8 +7,10 @@ printed without its settings.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from khabar.errors import InputError
 from khabar.inventories import LAYERS
 
 
@@ -123,3 +125,14 @@ def render_markdown(report: dict[str, Any]) -> str:
         "</details>",
     ]
     return "\n".join(lines) + "\n"
+
+
+LEADERBOARD_BLOCK = re.compile(r"<!-- leaderboard:start[^>]*-->\n(.*?)\n<!-- leaderboard:end -->", re.S)
+
+
+def with_leaderboard(readme: str, report: dict[str, Any], where: str = "README.md") -> str:
+    """`readme` with its generated leaderboard block replaced by the Markdown of `report`."""
+    match = LEADERBOARD_BLOCK.search(readme)
+    if match is None:
+        raise InputError("no leaderboard block (<!-- leaderboard:start … --> … <!-- leaderboard:end -->)", where=where)
+    return readme[: match.start(1)] + render_markdown(report).rstrip("\n") + readme[match.end(1) :]

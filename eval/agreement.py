@@ -4,9 +4,13 @@
   choice does not matter), exact and partial: entities `span-strict` and `span-partial`,
   timex `strict-extent` and `relaxed-extent`, event triggers `Trig-C`, event arguments
   `Arg-C+`, quote contents `content-exact` and `content-overlap`;
-- timex value agreement: the share of relaxed timex matches with the same value;
+  quote cues `cue` (exact extent);
+- timex value agreement: the share of relaxed timex matches with the same value; quote
+  speaker agreement: the share of content-overlap matches whose speakers agree;
 - Cohen's kappa on the flat token view of each layer (scikit-learn), over every token,
-  `O` included; undefined (None) when both annotators tag every token the same single way.
+  `O` included; undefined (None) when both annotators tag every token the same single way;
+- the list of every disagreement (`khabar.adjudication`): layer, offsets, text and each side's
+  label or value.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from khabar.adjudication import Disagreement, disagreements
 from khabar.document import Document
 from khabar.errors import InputError
 from khabar.eval.harness import evaluate
@@ -26,7 +31,7 @@ SPAN_METRICS = {
     "entities": ("span-strict", "span-partial"),
     "timex": ("strict-extent", "relaxed-extent"),
     "events": ("Trig-C", "Arg-C+"),
-    "quotes": ("content-exact", "content-overlap"),
+    "quotes": ("content-exact", "content-overlap", "cue"),
 }
 
 
@@ -56,9 +61,14 @@ class AgreementRow:
 class Agreement:
     rows: list[AgreementRow]
     signature: dict[str, Any]
+    disagreements: list[Disagreement]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"signature": dict(self.signature), "rows": [row.to_dict() for row in self.rows]}
+        return {
+            "signature": dict(self.signature),
+            "rows": [row.to_dict() for row in self.rows],
+            "disagreements": [item.to_dict() for item in self.disagreements],
+        }
 
 
 def _f1_rows(layer: str, metric: MetricResult) -> list[AgreementRow]:
@@ -83,15 +93,24 @@ def cohen_kappa(tags_a: list[str], tags_b: list[str]) -> float | None:
     return None if value != value else value  # NaN: undefined
 
 
-def check_same_documents(docs_a: list[Document], docs_b: list[Document], where_a: str, where_b: str) -> None:
+def common_documents(
+    docs_a: list[Document], docs_b: list[Document], where_a: str, where_b: str
+) -> tuple[list[Document], list[Document], list[str]]:
+    """The documents annotated on both sides (a pass may cover part of a corpus), and a note per
+    document annotated on one side only. An error when none is shared or a shared text differs."""
     ids_a = {document.id: document for document in docs_a}
     ids_b = {document.id: document for document in docs_b}
-    for doc_id in sorted(set(ids_a) ^ set(ids_b)):
-        holder = where_a if doc_id in ids_a else where_b
-        raise InputError(f"document {doc_id!r} is annotated only in {holder}")
-    for doc_id, document in ids_a.items():
-        if document.text_sha256 != ids_b[doc_id].text_sha256:
+    notes = [
+        f"document {doc_id!r} is annotated only in {where_a if doc_id in ids_a else where_b}: not compared"
+        for doc_id in sorted(set(ids_a) ^ set(ids_b))
+    ]
+    shared = sorted(set(ids_a) & set(ids_b))
+    if not shared:
+        raise InputError(f"{where_a} and {where_b} annotate no document in common")
+    for doc_id in shared:
+        if ids_a[doc_id].text_sha256 != ids_b[doc_id].text_sha256:
             raise InputError(f"document {doc_id!r} has different texts in {where_a} and {where_b}")
+    return [ids_a[doc_id] for doc_id in shared], [ids_b[doc_id] for doc_id in shared], notes
 
 
 def agreement(
@@ -115,6 +134,13 @@ def agreement(
             rows.append(
                 AgreementRow(layer, "value agreement", "relaxed matches", value.accuracy, value.ci, value.total, None)
             )
+        if layer == "quotes":
+            speaker = metrics["speaker-accuracy"].accuracy
+            rows.append(
+                AgreementRow(
+                    layer, "speaker agreement", "overlap matches", speaker.accuracy, speaker.ci, speaker.total, None
+                )
+            )
         tags_a: list[str] = []
         tags_b: list[str] = []
         for document in sorted(docs_a, key=lambda item: item.id):
@@ -126,4 +152,4 @@ def agreement(
         rows.append(AgreementRow(layer, "Cohen's kappa (token view)", "all tags", cohen_kappa(tags_a, tags_b), None))
     signature = {key: value for key, value in result.signature.items() if key != "spans"}
     signature["reference"] = "A"
-    return Agreement(rows, signature)
+    return Agreement(rows, signature, disagreements(docs_a, docs_b, layers))

@@ -4,6 +4,10 @@ A resample is a vector of multiplicities (how often each unit was drawn); the re
 counts of a table are `weights @ counts`, so 1,000 resamples cost one matrix product,
 never a re-scoring. Weights are drawn in blocks from a generator seeded with `seed`, so
 every table scored with the same `Bootstrap` sees the same resamples (paired).
+
+With `strata` (the stratum of each unit, e.g. the document of each sentence), every
+resample draws as many units from each stratum as it holds, so each document keeps its
+weight in every resample; with one stratum this is the plain bootstrap, draw for draw.
 """
 
 from __future__ import annotations
@@ -20,16 +24,29 @@ BLOCK = 100  # resamples per block: bounds memory at BLOCK × units weights
 class Bootstrap:
     n: int = 1000
     seed: int = 7
+    strata: tuple[int, ...] = ()  # stratum of each unit; () = one stratum
+
+    def _groups(self, n_units: int) -> list[np.ndarray]:
+        if not self.strata:
+            return [np.arange(n_units)]
+        if len(self.strata) != n_units:
+            raise ValueError(f"{len(self.strata)} strata for {n_units} units")
+        strata = np.asarray(self.strata)
+        return [np.flatnonzero(strata == stratum) for stratum in dict.fromkeys(self.strata)]
 
     def weights(self, n_units: int) -> Iterator[np.ndarray]:
         """Blocks of resample multiplicities, shape (block, n_units), the same for a given seed."""
         rng = np.random.default_rng(self.seed)
+        groups = self._groups(n_units)
         done = 0
         while done < self.n:
             block = min(BLOCK, self.n - done)
-            drawn = rng.integers(0, n_units, size=(block, n_units))
             offsets = (np.arange(block) * n_units)[:, None]
-            yield np.bincount((drawn + offsets).ravel(), minlength=block * n_units).reshape(block, n_units)
+            weights = np.zeros(block * n_units, dtype=np.int64)
+            for members in groups:
+                drawn = members[rng.integers(0, len(members), size=(block, len(members)))]
+                weights += np.bincount((drawn + offsets).ravel(), minlength=block * n_units)
+            yield weights.reshape(block, n_units)
             done += block
 
     def resample(self, counts: np.ndarray) -> np.ndarray:

@@ -18,6 +18,10 @@ tolerance, which is meant to absorb run-to-run noise and nothing else:
 A score that disappears (system, layer, or an F1 turned undefined) or whose metric name
 changed counts as a regression too: the reference no longer describes what is measured.
 A rise beyond the tolerance is an improvement, listed so the reference can be updated.
+
+Scores of different corpora are not comparable: a reference whose signatures name another
+corpus version than the gold's is stale (`stale_corpus`), which is neither a pass nor a
+regression but a reference to refresh.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from khabar.errors import InputError
+from khabar.errors import InputError, StaleReferenceError
 
 UPDATE_COMMAND = "khabar benchmark --write-reference"
 
@@ -170,3 +174,20 @@ def regressions(reference: dict[str, Any], current: dict[str, Any], min_toleranc
             if layer not in reference_systems.get(system, {}):
                 report.notes.append(f"{system} {layer}: not in the reference (add it with `{UPDATE_COMMAND}`)")
     return report
+
+
+def stale_corpus(reference: dict[str, Any], corpus: str) -> None:
+    """Raise `StaleReferenceError` when any reference score was computed on a corpus other than `corpus`."""
+    versions = sorted(
+        {
+            entry.get("signature", {}).get("corpus")
+            for layers in check_shape(reference, "reference").values()
+            for entry in layers.values()
+        }
+        - {None, corpus}
+    )
+    if versions:
+        raise StaleReferenceError(
+            f"the reference was computed on another corpus version (corpus:{', '.join(versions)}; "
+            f"the corpus is now corpus:{corpus}): refresh it with `{UPDATE_COMMAND}`"
+        )

@@ -35,12 +35,12 @@ Decisions (DESIGN.md is silent on these):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from khabar.document import Document
+from khabar.document import Document, Unaligned
 from khabar.errors import InputError
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
@@ -149,33 +149,55 @@ def project_tags(tags: list[str], tagset: str) -> list[str]:
     return projected
 
 
+DOCUMENT_UNITS_FROM = 30
+"""Documents become the resampling unit from this many documents on.
+
+Entities, events and quotes correlate within an article, so the document is the honest
+unit; but a cluster bootstrap over few clusters is unreliable (with G documents there are
+few distinct resamples and the percentile interval undercovers; the cluster-robust
+inference literature treats fewer than about 30 clusters as "few", e.g. Cameron & Miller
+2015). Below the threshold the unit is the sentence, resampled within its document
+(stratified), so every document keeps its share of every resample."""
+
+
 class Units:
-    """Resampling units: documents when there are several, sentences while there is one."""
+    """Resampling units: sentences stratified by document below `DOCUMENT_UNITS_FROM` documents,
+    documents from there on. Named in the signature: `sentence` (one document),
+    `sentence-by-document`, `document`."""
 
     def __init__(self, gold_docs: list[Document]):
-        self.by_document = len(gold_docs) > 1
+        self.by_document = len(gold_docs) >= DOCUMENT_UNITS_FROM
         self.document_index = {document.id: index for index, document in enumerate(gold_docs)}
+        self.several = len(gold_docs) > 1
+        self.sentence_starts: dict[str, list[int]] = {}
+        self.first_unit: dict[str, int] = {}
+        strata: list[int] = []
         if self.by_document:
             self.n = len(gold_docs)
-            self.sentence_starts: list[int] = []
         else:
-            sentences = split_sentences(gold_docs[0].text) if gold_docs else []
-            self.sentence_starts = [sentence.start for sentence in sentences]
-            self.n = max(len(sentences), 1)
+            for index, document in enumerate(gold_docs):
+                sentences = split_sentences(document.text)
+                self.sentence_starts[document.id] = [sentence.start for sentence in sentences]
+                self.first_unit[document.id] = len(strata)
+                strata += [index] * max(len(sentences), 1)  # an empty text still has its unit
+            self.n = max(len(strata), 1)
+        self.strata = tuple(strata) if self.several and not self.by_document else ()
 
     @property
     def name(self) -> str:
-        return "document" if self.by_document else "sentence"
+        if self.by_document:
+            return "document"
+        return "sentence-by-document" if self.several else "sentence"
 
     def locator(self, doc_id: str) -> L.Locate:
         if self.by_document:
             index = self.document_index[doc_id]
             return lambda offset: index
-        starts = self.sentence_starts
-        return lambda offset: max(bisect_right(starts, offset) - 1, 0)
+        starts, first = self.sentence_starts[doc_id], self.first_unit[doc_id]
+        return lambda offset: first + max(bisect_right(starts, offset) - 1, 0)
 
     def of_sentence(self, doc_id: str, sentence_index: int) -> int:
-        return self.document_index[doc_id] if self.by_document else sentence_index
+        return self.document_index[doc_id] if self.by_document else self.first_unit[doc_id] + sentence_index
 
 
 def unrepresentable_spans(document: Document, layer: str) -> tuple[list[LabeledSpan], list[LabeledSpan]]:
@@ -318,8 +340,19 @@ def evaluate(
     span_map: SpanMapFactory | None = None,
     normalize: str = "none",
     perturbation: str | None = None,
+    predicted: Collection[str] | None = None,
+    unaligned: Sequence[Unaligned] = (),
+    coverage: tuple[int, int] | None = None,
+    strict_coverage: bool = False,
+    valueless_timex: bool = False,
 ) -> EvaluationResult:
     """Score `pred_docs` against `gold_docs` on every layer in `layers`.
+
+    `predicted` names the layers the submission predicts (default: all): the others are
+    "not predicted" (`result.not_predicted`), never scored as 0. `unaligned` spans (from a
+    reader that could not place them) count as false positives of their layer at the unit
+    of their `at` offset. `coverage` = (missing, total) sentences of a sentence-level file;
+    missing documents or sentences are warned about, or with `strict_coverage` an error.
 
     `pred_tags` (sentence id → layer → tags) overrides the predicted token view where a
     sentence-level submission gave tags; `span_map` maps both sides' spans before matching.
@@ -338,11 +371,15 @@ def evaluate(
     if extra:
         raise InputError(f"unknown document id {extra[0]!r}", pointer="id")
     missing = [document.id for document in gold_docs if document.id not in by_id]
-    warnings = []
-    if missing:
+    warnings = coverage_warnings(gold_docs, missing, coverage, strict_coverage)
+    warnings += label_warnings(pred_docs, tagset, predicted)
+    predicted_layers = set(LAYERS if predicted is None else predicted)
+    not_predicted = tuple(layer for layer in layers if layer not in predicted_layers)
+    layers = tuple(layer for layer in layers if layer in predicted_layers)
+    if valueless_timex and "timex" in layers:
         warnings.append(
-            f"predictions cover {len(gold_docs) - len(missing)} of {len(gold_docs)} documents; "
-            f"scored as nothing predicted for {', '.join(missing)}"
+            "timex predicted without values (tags or extent-only spans): the headline value F1 counts no match; "
+            "see strict-extent and relaxed-extent"
         )
     empty = {"text": "", "entities": (), "timex": (), "events": (), "quotes": ()}
     pairs = []
@@ -353,7 +390,7 @@ def evaluate(
     if span_map is None:
         span_map = snap_to_tokens if pred_tags else identity_spans
     spans_setting = "tokens" if pred_tags else "characters"
-    boot = Bootstrap(bootstrap, seed)
+    boot = Bootstrap(bootstrap, seed, units.strata)
     shared = base_signature(
         corpus=corpus_hash(gold_docs),
         tagset=tagset,
@@ -372,6 +409,7 @@ def evaluate(
             **_seqeval_tables(layer, pairs, units, pred_tags, tagset, warnings),
             **_span_tables(layer, pairs, units, span_map),
         }
+        tables = add_unaligned(tables, layer, [item for item in unaligned if item.layer == layer], units, tagset)
         all_tables[layer] = tables
         metrics = {}
         for name, table in tables.items():
@@ -384,4 +422,76 @@ def evaluate(
         results[layer] = LayerResult(
             layer, Headline(headline_name, micro.f1, low, high), headline_metric, metrics, layer_signature
         )
-    return EvaluationResult(results, shared, tuple(warnings), all_tables)
+    if unaligned:
+        warnings.append(
+            f"{len(unaligned)} predicted span(s) could not be aligned to the text: counted as false positives"
+        )
+    return EvaluationResult(results, shared, tuple(warnings), all_tables, not_predicted, units.strata)
+
+
+def coverage_warnings(
+    gold_docs: list[Document], missing: list[str], coverage: tuple[int, int] | None, strict: bool
+) -> list[str]:
+    """Warnings about documents or sentences the predictions leave out (errors when `strict`)."""
+    warnings = []
+    if missing:
+        warnings.append(
+            f"predictions cover {len(gold_docs) - len(missing)} of {len(gold_docs)} documents; "
+            f"scored as nothing predicted for {', '.join(missing)}"
+        )
+    if coverage is not None and coverage[0]:
+        warnings.append(
+            f"predictions cover {coverage[1] - coverage[0]} of {coverage[1]} sentences; "
+            f"scored as nothing predicted for the other {coverage[0]}"
+        )
+    if strict and warnings:
+        raise InputError(warnings[0], hint="--strict-coverage: every document and sentence must be predicted")
+    return warnings
+
+
+CONLL_ONLY = frozenset({"MISC"})
+
+
+def label_warnings(pred_docs: list[Document], tagset: str, predicted: Collection[str] | None) -> list[str]:
+    """A warning when entity labels look like CoNLL's (LOC without GPE, or MISC) under another tag set."""
+    if tagset == "conll" or (predicted is not None and "entities" not in predicted):
+        return []
+    labels = {entity.type for document in pred_docs for entity in document.entities}
+    if labels & CONLL_ONLY or ("LOC" in labels and "GPE" not in labels and labels <= {"PER", "ORG", "LOC"}):
+        return [
+            f"the entity labels ({', '.join(sorted(labels))}) look like CoNLL's PER/ORG/LOC/MISC: "
+            "score with --tagset conll (khabar's LOC is a location without government; countries are GPE)"
+        ]
+    return []
+
+
+# Span metrics an unaligned prediction counts in (as one more prediction), and whether the
+# metric is counted per label (else under `*`). Accuracy metrics only count matches.
+UNALIGNED_METRICS: dict[str, dict[str, bool]] = {
+    "entities": {"span-strict": True, "span-boundary": False, "span-type": True, "span-partial": False},
+    "timex": {"strict-extent": False, "relaxed-extent": False, "value": False},
+    "events": {"Trig-I": False, "Trig-C": True},
+    "quotes": {"content-exact": True, "content-overlap": True, "joint": False},
+}
+
+
+def add_unaligned(
+    tables: dict[str, CountTable], layer: str, items: list[Unaligned], units: Units, tagset: str = "khabar"
+) -> dict[str, CountTable]:
+    """`tables` with each unaligned span counted as a false positive (seqeval tables and span metrics)."""
+    if not items:
+        return tables
+    located = []
+    for item in items:
+        label = item.label
+        if layer == "entities":
+            label = project_labels(label, tagset) or label
+        located.append((units.locator(item.doc_id)(item.at), label))
+    updated = dict(tables)
+    for name, table in tables.items():
+        per_label = UNALIGNED_METRICS[layer].get(name) if not name.startswith("seqeval") else True
+        if per_label is None:
+            continue
+        spans = located if per_label else [(unit, "*") for unit, _ in located]
+        updated.update(_add_false_positives({name: table}, spans, units.n))
+    return updated

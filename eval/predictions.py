@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
+from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex, Unaligned
 from khabar.errors import InputError
 from khabar.eval.chunks import parse_tag
 from khabar.files import write_file
@@ -46,15 +46,19 @@ from khabar.inventories import (
     TIMEX_MODS,
     TIMEX_TYPES,
     layer_labels,
+    tagset_hint,
 )
 from khabar.strictjson import json_lines
+from khabar.timeml import is_timeml_value
 from khabar.views import SentenceView, tags_to_spans, token_view
 
 LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
 # Top-level keys of an annotation file besides the layers (and `text`/`metadata` of a
 # `documents` row of the published dataset).
 METADATA_KEYS = ("text_sha256", "language", "dct", "source", "guidelines_version", "annotators", "text", "metadata")
-DOCUMENT_KEYS = frozenset({"id", *LAYERS, *METADATA_KEYS})
+# `unaligned`: spans a reader of another format could not place (`khabar convert` writes
+# them), each counted as a false positive of its layer.
+DOCUMENT_KEYS = frozenset({"id", *LAYERS, *METADATA_KEYS, "unaligned"})
 # Columns of a `sentences` row of the published dataset besides the tag columns.
 SENTENCE_KEYS = frozenset(
     {"id", "doc_id", "start", "end", "tokens", "token_starts", "token_ends", *TAG_COLUMNS.values()}
@@ -68,6 +72,12 @@ class Predictions:
     documents: list[Document]
     shape: str  # "document" | "sentence"
     tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # sentence id → layer → tags
+    # Layers some line predicts (a key or tag column present); the others are "not predicted".
+    layers: frozenset[str] = frozenset(LAYERS)
+    unaligned: tuple[Unaligned, ...] = ()
+    # Units the file leaves out: (missing, total) sentences of a sentence-level file.
+    coverage: tuple[int, int] | None = None
+    valueless_timex: bool = False  # timex predicted without values (extent only)
 
 
 def entity_labels(tagset: str) -> set[str]:
@@ -157,9 +167,32 @@ def read_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "kh
     return load_predictions(path, gold_docs, tagset=tagset).documents
 
 
-def write_predictions(path: Path, documents: list[Document]) -> None:
-    """One JSON line per document, in the annotation shape (`Document.to_json()`)."""
-    lines = [json.dumps(document.to_json(), ensure_ascii=False) + "\n" for document in documents]
+def prediction_record(
+    document: Document, layers: frozenset[str] | tuple[str, ...] = LAYERS, unaligned: tuple[Unaligned, ...] = ()
+) -> dict[str, Any]:
+    """The JSON line of one predicted document: only the predicted layers, timex values only
+    where predicted, and the spans a reader could not align (`unaligned`)."""
+    record = {key: value for key, value in document.to_json().items() if key not in LAYERS or key in layers}
+    if "timex" in record:
+        record["timex"] = [
+            {key: value for key, value in timex.items() if key != "value" or value} for timex in record["timex"]
+        ]
+    own = [item.to_json() for item in unaligned if item.doc_id == document.id]
+    if own:
+        record["unaligned"] = own
+    return record
+
+
+def write_predictions(
+    path: Path,
+    documents: list[Document],
+    layers: frozenset[str] | tuple[str, ...] = LAYERS,
+    unaligned: tuple[Unaligned, ...] = (),
+) -> None:
+    """One JSON line per document, in the annotation shape, written whole or not at all."""
+    lines = [
+        json.dumps(prediction_record(document, layers, unaligned), ensure_ascii=False) + "\n" for document in documents
+    ]
     write_file(path, "".join(lines))
 
 
@@ -176,14 +209,21 @@ def _claim_line(seen: dict[str, int], identifier: str, line: _Line) -> None:
 def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str) -> Predictions:
     seen: dict[str, int] = {}
     documents = []
+    unaligned: list[Unaligned] = []
+    valueless = False
     for line, record in records:
         doc_id = record["id"]
         if doc_id not in gold_by_id:
             raise line.error(f"unknown document id {doc_id!r}", "id")
         _claim_line(seen, doc_id, line)
         _check_keys(line, record, DOCUMENT_KEYS, "document", "/")
-        documents.append(_DocumentReader(line, gold_by_id[doc_id], tagset).read(record))
-    return Predictions(documents, "document")
+        reader = _DocumentReader(line, gold_by_id[doc_id], tagset)
+        documents.append(reader.read(record))
+        unaligned += reader.unaligned(record)
+        valueless = valueless or reader.valueless
+    layers = frozenset(layer for _, record in records for layer in LAYERS if layer in record)
+    layers |= {item.layer for item in unaligned}
+    return Predictions(documents, "document", layers=layers, unaligned=tuple(unaligned), valueless_timex=valueless)
 
 
 class _DocumentReader:
@@ -192,7 +232,24 @@ class _DocumentReader:
         self.gold = gold
         self.text = gold.text
         self.entity_labels = entity_labels(tagset)
+        self.tagset = tagset
         self.ids: dict[str, str] = {}  # id → pointer of its first use, across the layers
+        self.valueless = False
+
+    def unaligned(self, record: dict) -> list[Unaligned]:
+        items = []
+        for index, item in enumerate(self._list(record, "unaligned")):
+            pointer = f"/unaligned/{index}"
+            item = self._object(item, pointer)
+            layer = self._string(item, "layer", pointer, set(LAYERS))
+            allowed = self.entity_labels if layer == "entities" else set(layer_labels(layer))
+            label = self._string(item, "type", pointer, allowed)
+            text = self._string(item, "text", pointer)
+            at = item.get("at", 0)
+            if not isinstance(at, int) or isinstance(at, bool) or not 0 <= at <= len(self.text):
+                raise self.fail(f"at must be an offset 0..{len(self.text)}", f"{pointer}/at")
+            items.append(Unaligned(self.gold.id, layer, label, text, at, f"line {self.line.number}"))
+        return items
 
     def identifier(self, item: dict, pointer: str, default: str) -> str:
         """The item's id (a string, unique within the line), or `default` when it has none."""
@@ -231,7 +288,8 @@ class _DocumentReader:
         if not isinstance(value, str):
             raise self.fail(f"{key} must be a string", f"{pointer}/{key}")
         if allowed is not None and value not in allowed:
-            raise self.fail(f"unknown {key} {value!r}", f"{pointer}/{key}")
+            hint = tagset_hint(value, self.tagset) if key == "type" else ""
+            raise self.fail(f"unknown {key} {value!r}" + (f" ({hint})" if hint else ""), f"{pointer}/{key}")
         return value
 
     def span(self, item: dict, pointer: str) -> Span:
@@ -270,7 +328,12 @@ class _DocumentReader:
             item = self._object(item, pointer, "timex")
             span = self.span(item, pointer)
             label = self._string(item, "type", pointer, set(TIMEX_TYPES))
-            value = self._string(item, "value", pointer)
+            # No value (absent or null) is an extent-only prediction; a value given must be TIMEX3.
+            value = self._string(item, "value", pointer) if item.get("value") is not None else ""
+            if item.get("value") is None:
+                self.valueless = True
+            elif not is_timeml_value(value):
+                raise self.fail(f"invalid TIMEX3 value {value!r}", f"{pointer}/value")
             mod, anchor = item.get("mod"), item.get("anchor")
             if mod is not None and mod not in TIMEX_MODS:
                 raise self.fail(f"unknown mod {mod!r}; expected one of {', '.join(TIMEX_MODS)}", f"{pointer}/mod")
@@ -385,10 +448,14 @@ def _sentence_predictions(records, gold_docs: list[Document], views: dict[str, S
                 if parsed is None:
                     raise line.error(f"invalid tag {tag!r} (expected O, B-LABEL or I-LABEL)", f"{column}/{position}")
                 if parsed[1] and parsed[1] not in allowed_labels[layer]:
-                    raise line.error(f"unknown type {parsed[1]!r} in tag {tag!r}", f"{column}/{position}")
+                    hint = tagset_hint(parsed[1], tagset) if layer == "entities" else ""
+                    message = f"unknown type {parsed[1]!r} in tag {tag!r}" + (f" ({hint})" if hint else "")
+                    raise line.error(message, f"{column}/{position}")
             tags[sentence_id][layer] = list(sequence)
     documents = [_document_from_tags(document, views, tags) for document in gold_docs]
-    return Predictions(documents, "sentence", tags)
+    layers = frozenset(layer for by_layer in tags.values() for layer in by_layer)
+    coverage = (len(views) - len(tags), len(views))
+    return Predictions(documents, "sentence", tags, layers=layers, coverage=coverage, valueless_timex="timex" in layers)
 
 
 def _document_from_tags(gold: Document, views: dict[str, SentenceView], tags) -> Document:

@@ -125,10 +125,18 @@ def _markdown_table(table: Table) -> str:
     return "\n".join(lines)
 
 
+NOT_PREDICTED = "·"
+
+
+def not_predicted_line(layer: str) -> str:
+    return f"{layer} — {NOT_PREDICTED} not predicted (no prediction line has this layer; not scored)"
+
+
 def to_text(result: EvaluationResult) -> str:
     parts = []
     for title, layer_tables in tables(result):
         parts.append(title + "\n\n" + "\n\n".join(_text_table(table) for table in layer_tables))
+    parts += [not_predicted_line(layer) for layer in result.not_predicted]
     return "\n\n\n".join(parts) + "\n"
 
 
@@ -136,6 +144,7 @@ def to_markdown(result: EvaluationResult) -> str:
     parts = []
     for title, layer_tables in tables(result):
         parts.append(f"## {title}\n\n" + "\n\n".join(_markdown_table(table) for table in layer_tables))
+    parts += [f"## {not_predicted_line(layer)}" for layer in result.not_predicted]
     return "\n\n".join(parts) + "\n"
 
 

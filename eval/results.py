@@ -14,6 +14,7 @@ import numpy as np
 
 from khabar.eval import prf
 from khabar.eval.bootstrap import Bootstrap, percentile_interval, undefined_resamples
+from khabar.inventories import LAYERS
 
 
 @dataclass(frozen=True)
@@ -207,15 +208,23 @@ class EvaluationResult:
     signature: dict[str, Any]
     warnings: tuple[str, ...] = ()
     tables: dict[str, dict[str, CountTable]] = field(default_factory=dict, repr=False, compare=False)
+    # Requested layers the predictions do not predict: shown as `·`, `null` in JSON, never 0.
+    not_predicted: tuple[str, ...] = ()
+    strata: tuple[int, ...] = field(default=(), repr=False, compare=False)  # of the tables' units
 
     @property
     def headline(self) -> dict[str, Headline]:
         return {layer: result.headline for layer, result in self.layers.items()}
 
     def to_dict(self) -> dict[str, Any]:
+        # Requested layers in their usual order; a layer not predicted is null, never 0.
+        order = [layer for layer in LAYERS if layer in self.layers or layer in self.not_predicted]
+        headline = {layer: self.layers[layer].headline.to_dict() if layer in self.layers else None for layer in order}
+        layers = {layer: self.layers[layer].to_dict() if layer in self.layers else None for layer in order}
         return {
             "signature": dict(self.signature),
-            "headline": {layer: headline.to_dict() for layer, headline in self.headline.items()},
-            "layers": {layer: result.to_dict() for layer, result in self.layers.items()},
+            "headline": headline,
+            "layers": layers,
+            "not_predicted": list(self.not_predicted),
             "warnings": list(self.warnings),
         }

@@ -11,7 +11,7 @@ Both report p = (c + 1) / (n + 1), so p is never 0 and identical systems give p 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -55,13 +55,29 @@ class Comparison:
     layers: dict[str, LayerComparison]
     signature: dict[str, Any]
     warnings: tuple[str, ...] = ()
+    skipped: dict[str, str] = field(default_factory=dict)  # layer → why it is not compared
 
     def to_dict(self) -> dict[str, Any]:
+        layers: dict[str, Any] = {layer: comparison.to_dict() for layer, comparison in self.layers.items()}
+        layers.update({layer: None for layer in self.skipped})
         return {
             "signature": dict(self.signature),
-            "layers": {layer: comparison.to_dict() for layer, comparison in self.layers.items()},
+            "layers": layers,
+            "skipped": dict(self.skipped),
             "warnings": list(self.warnings),
         }
+
+
+def skip_reason(layer: str, result_a: EvaluationResult, result_b: EvaluationResult) -> str | None:
+    """Why `layer` cannot be compared (predicted by one side only, or by neither), or None."""
+    a, b = layer not in result_a.not_predicted, layer not in result_b.not_predicted
+    if a and b:
+        return None
+    if not a and not b:
+        return "not predicted by either system"
+    side = "A" if a else "B"
+    other = "B" if a else "A"
+    return f"only {side} predicts this layer ({other} has no {layer}): a comparison would score {other} as 0"
 
 
 def compare_results(
@@ -69,12 +85,20 @@ def compare_results(
 ) -> Comparison:
     """Paired tests on the headline metric of every layer the two results share."""
     layers = {}
-    for layer, layer_a in result_a.layers.items():
-        layer_b = result_b.layers[layer]
+    skipped = {}
+    requested = [*result_a.layers, *result_a.not_predicted]
+    for layer in [layer for layer in LAYERS if layer in requested]:
+        reason = skip_reason(layer, result_a, result_b)
+        if reason is not None:
+            skipped[layer] = reason
+            continue
+        layer_a, layer_b = result_a.layers[layer], result_b.layers[layer]
         metric = layer_a.headline_metric
         counts_a = result_a.tables[layer][metric].counts.sum(axis=1)  # (units, 3): labels summed
         counts_b = result_b.tables[layer][metric].counts.sum(axis=1)
-        difference, p_bootstrap = paired_bootstrap_p(counts_a, counts_b, micro_f1, Bootstrap(bootstrap, seed))
+        difference, p_bootstrap = paired_bootstrap_p(
+            counts_a, counts_b, micro_f1, Bootstrap(bootstrap, seed, result_a.strata)
+        )
         p_randomization = approximate_randomization_p(counts_a, counts_b, micro_f1, trials, seed)
         layers[layer] = LayerComparison(
             layer,
@@ -87,7 +111,7 @@ def compare_results(
         )
     signature = {**result_a.signature, "boot": bootstrap, "test": "paired-bootstrap+approximate-randomization"}
     signature["trials"] = trials
-    return Comparison(layers, signature, result_a.warnings + result_b.warnings)
+    return Comparison(layers, signature, result_a.warnings + result_b.warnings, skipped)
 
 
 def compare(

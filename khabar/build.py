@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Dataset, Features
 
-from khabar.card import DATA_FILES, CollisionRow, SplitSize, guidelines_version, render_card
+from khabar.card import DATA_FILES, CollisionRow, SplitSize, render_card
+from khabar.card_sources import CardSources, read_card_sources
 from khabar.document import Document
 from khabar.errors import InputError, Problem, ValidationError
 from khabar.files import clean_stale_staging, write_files
@@ -141,7 +142,7 @@ def write_dataset(
     assembled: AssembledDataset,
     out_dir: Path,
     *,
-    guidelines: str | None = None,
+    sources: CardSources | None = None,
 ) -> list[Path]:
     """Write both parquet files and the card under `out_dir`; all or nothing."""
     tables = {
@@ -153,7 +154,9 @@ def write_dataset(
         assembled.statistics,
         sizes,
         collisions=assembled.collisions,
-        guidelines=guidelines,
+        documents=assembled.documents,
+        sentence_rows=assembled.sentence_rows,
+        sources=sources or CardSources(),
         unannotated=assembled.unannotated,
     )
     files: dict[Path, bytes | str] = {out_dir / DATA_FILES[c]: parquet_bytes(table) for c, table in tables.items()}
@@ -168,7 +171,7 @@ def build_corpus(
     out_dir: Path | None = None,
     *,
     allow_collisions: bool = False,
-    guidelines_dir: Path | None = None,
+    repository: Path | None = None,
 ) -> tuple[AssembledDataset, list[Path]]:
     """Validate the corpus folder's annotations and write its dataset (default: into it)."""
     from khabar.store import annotation_paths, load_corpus
@@ -183,10 +186,11 @@ def build_corpus(
     assembled = assemble(documents, tuple(texts - {document.id for document in documents}))
     if assembled.collisions and not allow_collisions:
         raise ValidationError(collision_problems(assembled.collisions, {path.stem: str(path) for path in paths}))
-    if guidelines_dir is None:
-        guidelines_dir = corpus.resolve().parent / "guidelines"
+    # The card reads the guidelines, agreement, reference scores and citation of the
+    # repository that holds the corpus folder (by default its parent).
+    sources = read_card_sources(repository or corpus.resolve().parent)
     out_dir = out_dir or corpus
     # The dataset files and the card are the build's job, in the corpus itself or elsewhere.
     with allow_gold_writes(out_dir / "data", out_dir / CARD_NAME):
-        written = write_dataset(assembled, out_dir, guidelines=guidelines_version(guidelines_dir))
+        written = write_dataset(assembled, out_dir, sources=sources)
     return assembled, written

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "build",
     "export",
+    "convert",
     "predict",
     "evaluate",
     "compare",

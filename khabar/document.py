@@ -197,6 +197,25 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Unaligned:
+    """A predicted span a reader could not place in the text: a false positive of its layer.
+
+    `at` is the offset where it was looked for (the scoring unit it counts in); `where` the
+    place in the input (a line or JSON pointer).
+    """
+
+    doc_id: str
+    layer: str
+    label: str
+    text: str
+    at: int
+    where: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"layer": self.layer, "type": self.label, "text": self.text, "at": self.at}
+
+
+@dataclass(frozen=True)
 class DCT:
     """Document creation time (TimeML value) and how it was established."""
 

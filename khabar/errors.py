@@ -72,6 +72,15 @@ class MalformedInput(ValidationError):
     exit_code = 2
 
 
+class StaleReferenceError(KhabarError):
+    """Reference scores computed on another version of the corpus: not comparable, refresh them.
+
+    Its own exit code (3), so CI can tell "refresh the reference" from a regression (1)."""
+
+    code = "stale-reference"
+    exit_code = 3
+
+
 class Interrupted(BaseException):
     """SIGTERM arrived (SIGINT arrives as `KeyboardInterrupt`). A `BaseException`, like
     `KeyboardInterrupt`, so that no `except Exception` on the way swallows it: every

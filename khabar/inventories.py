@@ -238,3 +238,35 @@ def label_colour(layer: str, label: str) -> str:
         return LABEL_COLOURS[layer][label]
     except KeyError:
         raise ValueError(f"no colour for {layer} label {label!r}") from None
+
+
+def entity_labels_of(tagset: str) -> frozenset[str]:
+    """Entity labels a prediction may use under `tagset`: khabar's, plus the target set's."""
+    return frozenset(ENTITY_TYPES) | {label for label in TAGSET_PROJECTIONS[tagset].values() if label is not None}
+
+
+def tagset_hint(label: str, tagset: str) -> str:
+    """For a label unknown under `tagset`: which `--tagset` knows it (or ``""``)."""
+    knowing = [name for name in TAGSET_PROJECTIONS if name != tagset and label in entity_labels_of(name)]
+    if knowing:
+        return f"{label} is a {knowing[0]} label: score with --tagset {knowing[0]}"
+    if label in TIMEX_TYPES:
+        return f"{label} is a TIMEX3 type: put it in the timex layer"
+    return ""
+
+
+def layer_of_label(label: str, tagset: str = "khabar") -> str | None:
+    """The layer a bare label belongs to (entity type, TIMEX3 type, event type or quote kind).
+
+    TIMEX3 types win over an entity tag set's `DATE`/`TIME` (as in Wojood and OntoNotes,
+    whose dates are khabar's timex layer). None for a label no layer knows.
+    """
+    if label in TIMEX_TYPES:
+        return "timex"
+    if label in entity_labels_of(tagset) or any(label in entity_labels_of(name) for name in TAGSET_PROJECTIONS):
+        return "entities"
+    if label in EVENT_TYPES:
+        return "events"
+    if label in QUOTE_KINDS:
+        return "quotes"
+    return None

@@ -51,7 +51,7 @@ def make_corpus(root: Path, *, count: int = 3, built: bool = True) -> Path:
     """A corpus folder with `count` documents; `built` adds data/ and the card (a gold corpus)."""
     save_documents(fixture_documents(count), root)
     if built:
-        build_corpus(root, guidelines_dir=root / "no-guidelines")
+        build_corpus(root, repository=root / "no-repository")
     return root
 
 

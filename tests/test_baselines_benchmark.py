@@ -141,3 +141,27 @@ def test_the_committed_reference_covers_every_baseline_and_its_layers(repo):
         assert list(scores) == list(tagger.layers)
         for score in scores.values():
             assert score["signature"]["boot"] == 1000 and score["signature"]["system"]["system"] == name
+
+
+def test_write_reference_also_rewrites_the_readme_leaderboard(tmp_path, capsys, monkeypatch):
+    corpus = tmp_path / "corpus"
+    for document in gold_documents():
+        save_document(document, corpus)
+    (tmp_path / "baselines").mkdir()
+    readme = "# title\n\n<!-- leaderboard:start (generated) -->\nold table\n<!-- leaderboard:end -->\n\nafter\n"
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    argv = ["benchmark", "--systems", "rules", "--bootstrap", "20", "--write-reference"]
+    assert main(argv) == 0
+    report = json.loads((tmp_path / "baselines" / "scores.json").read_text(encoding="utf-8"))
+    written = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert written == readme.replace("old table", render_markdown(report).rstrip("\n"))
+    assert capsys.readouterr().err == "wrote baselines/scores.json\nwrote the leaderboard of README.md\n"
+    # A README without the block is refused before anything is written.
+    (tmp_path / "README.md").write_text("# no block\n", encoding="utf-8")
+    (tmp_path / "baselines" / "scores.json").unlink()
+    assert main(argv) == 2
+    assert capsys.readouterr().err.endswith(
+        "Error: README.md: no leaderboard block (<!-- leaderboard:start … --> … <!-- leaderboard:end -->)\n"
+    )
+    assert not (tmp_path / "baselines" / "scores.json").exists()

@@ -59,7 +59,7 @@ def test_card_body_has_no_placeholders_and_states_license_and_scheme(built):
     assert "More Information Needed" not in text
     assert "CC BY 4.0" in text and "license is unknown" in text
     assert "IOB2" in text and TOKENIZER_VERSION in text
-    assert "CITATION.cff" in text
+    assert "@misc{khabar," in text
     assert 'load_dataset("corpus", "sentences", split="test")' in text
     assert "version 0.3.1" in text
 

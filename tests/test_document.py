@@ -26,11 +26,13 @@ def test_generated_documents_validate(document: Document) -> None:
     assert check_annotation(document.to_json(), document.text, stem=document.id) == []
 
 
-def test_seed_round_trip(corpus_dir) -> None:
-    (document,) = load_corpus(corpus_dir)
-    assert document.text_sha256 == "6dec8a46eeee6956bde77d7efa96fceec76838e79191f60f37e29ed0dc552faa"
-    path = corpus_dir / "annotations" / "doc-0001.json"
-    assert Document.from_json(json.loads(path.read_text(encoding="utf-8")), document.text) == document
+def test_corpus_round_trip(corpus_dir) -> None:
+    documents = load_corpus(corpus_dir)
+    seed = next(document for document in documents if document.id == "doc-0001")
+    assert seed.text_sha256 == "6dec8a46eeee6956bde77d7efa96fceec76838e79191f60f37e29ed0dc552faa"
+    for document in documents:
+        path = corpus_dir / "annotations" / f"{document.id}.json"
+        assert Document.from_json(json.loads(path.read_text(encoding="utf-8")), document.text) == document
 
 
 def test_seed_text_is_byte_identical(corpus_dir) -> None:

@@ -52,10 +52,16 @@ def test_agree_cli_json(folders, capsys):
     assert kappa[0]["value"] == pytest.approx(7 / 12)
 
 
-def test_agree_refuses_different_document_sets(folders, tmp_path, capsys):
+def test_agree_compares_the_shared_documents_and_notes_the_others(folders, tmp_path, capsys):
     save_document(document("نص آخر", doc_id="doc-0002"), folders[1])
-    code = main(["agree", str(folders[0]), str(folders[1])])
-    assert (code, capsys.readouterr().err) == (2, f"Error: document 'doc-0002' is annotated only in {folders[1]}\n")
+    code = main(["agree", str(folders[0]), str(folders[1]), "--bootstrap", "0"])
+    captured = capsys.readouterr()
+    assert (code, captured.err) == (0, f"Note: document 'doc-0002' is annotated only in {folders[1]}: not compared\n")
+    assert "disagreements: 3\n" in captured.out
+    other = tmp_path / "c"
+    save_document(document("نص آخر", doc_id="doc-0003"), other)
+    assert main(["agree", str(folders[0]), str(other)]) == 2
+    assert capsys.readouterr().err == f"Error: {folders[0]} and {other} annotate no document in common\n"
 
 
 def test_agree_refuses_different_texts(folders, tmp_path, capsys):
@@ -64,3 +70,33 @@ def test_agree_refuses_different_texts(folders, tmp_path, capsys):
     code = main(["agree", str(folders[0]), str(other)])
     expected = f"Error: document 'doc-0001' has different texts in {folders[0]} and {other}\n"
     assert (code, capsys.readouterr().err) == (2, expected)
+
+
+def test_every_disagreement_is_listed_speakers_and_cues_included(tmp_path, capsys):
+    from tests.generated_documents import write_fixture_corpus
+
+    docs = write_fixture_corpus(tmp_path / "a", 2)
+    write_fixture_corpus(tmp_path / "b", 2)
+    # B attributes doc-0002's quote to the city instead of the person, and drops doc-0001's cue.
+    from dataclasses import replace
+
+    from khabar.document import Speaker
+
+    first, second = docs
+    save_document(replace(first, quotes=(replace(first.quotes[0], cue=None),)), tmp_path / "b")
+    save_document(replace(second, quotes=(replace(second.quotes[0], speaker=Speaker(ref="T2")),)), tmp_path / "b")
+    assert main(["agree", str(tmp_path / "a"), str(tmp_path / "b"), "--layers", "quotes", "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    content_1, content_2 = first.quotes[0].content, second.quotes[0].content
+    cue, person, city = first.quotes[0].cue, second.entities[0], second.entities[1]
+    assert out.endswith(
+        "disagreements: 2\n"
+        f"  doc-0001 quotes cue [{content_1.start}, {content_1.end}) «{content_1.text}»: "
+        f"A «{cue.text}» [{cue.start}, {cue.end}) | B none\n"
+        f"  doc-0002 quotes speaker [{content_2.start}, {content_2.end}) «{content_2.text}»: "
+        f"A «{person.text}» [{person.start}, {person.end}) | B «{city.text}» [{city.start}, {city.end})\n"
+    )
+    edited = [replace(first, quotes=()), replace(second, quotes=(replace(second.quotes[0], speaker=None),))]
+    rows = {(row.layer, row.measure, row.label): row.value for row in agreement(docs, edited, bootstrap=0).rows}
+    assert rows[("quotes", "speaker agreement", "overlap matches")] == 0.0  # the one matched quote lost its speaker
+    assert rows[("quotes", "cue F1", "micro")] == pytest.approx(2 / 3)

@@ -127,3 +127,39 @@ def test_resamples_with_an_undefined_f1_are_counted_and_noted():
     assert f"note: 95% CIs leave out resamples (of 200) where the score is undefined: GPE {expected}, micro avg" in (
         to_text(result)
     )
+
+
+def test_stratified_weights_keep_each_stratum_size_and_one_stratum_is_the_plain_bootstrap():
+    strata = (0, 0, 0, 1, 1, 2)
+    for block in Bootstrap(300, seed=5, strata=strata).weights(6):
+        assert (block[:, :3].sum(axis=1) == 3).all()
+        assert (block[:, 3:5].sum(axis=1) == 2).all()
+        assert (block[:, 5] == 1).all()  # a one-sentence document is always drawn once
+    plain = np.concatenate(list(Bootstrap(300, seed=5).weights(6)))
+    one_stratum = np.concatenate(list(Bootstrap(300, seed=5, strata=(4,) * 6).weights(6)))
+    assert (plain == one_stratum).all()
+    with pytest.raises(ValueError):
+        list(Bootstrap(10, strata=(0, 1)).weights(3))
+
+
+def _fixture_documents(count: int):
+    # Test fixture, not news: two made-up sentences per document.
+    text = "هذه جملة اختبار أولى. هذه جملة اختبار ثانية."
+    return [document(text=text, doc_id=f"doc-{index:04d}") for index in range(1, count + 1)]
+
+
+@pytest.mark.parametrize(
+    ("count", "unit", "units"),
+    [(1, "sentence", 2), (2, "sentence-by-document", 4), (29, "sentence-by-document", 58), (30, "document", 30)],
+)
+def test_the_resampling_unit_follows_the_number_of_documents(count, unit, units):
+    from khabar.eval.harness import DOCUMENT_UNITS_FROM, Units
+
+    assert DOCUMENT_UNITS_FROM == 30
+    docs = _fixture_documents(count)
+    resampling = Units(docs)
+    assert (resampling.name, resampling.n) == (unit, units)
+    expected_strata = () if unit != "sentence-by-document" else tuple(i // 2 for i in range(units))
+    assert resampling.strata == expected_strata
+    scored = compare(docs, docs, docs, layers=["entities"], bootstrap=10, trials=10)
+    assert scored.signature["unit"] == unit

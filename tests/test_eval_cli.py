@@ -42,7 +42,7 @@ def test_evaluate_prints_tables_with_signatures(tmp_path, gold_dir, capsys):
     assert (code, err) == (0, "")
     assert out.startswith("entities — exact micro F1 (IOB2 strict): 100.0 [100.0, 100.0]\n")
     assert out.count("khabar:0.1.0|corpus:") == 8  # two tables per layer, each with its signature
-    assert "|unit:document|boot:50|seed:7\n" in out
+    assert "|unit:sentence-by-document|boot:50|seed:7\n" in out
 
 
 def test_evaluate_json_to_a_file(tmp_path, gold_dir, capsys):
@@ -53,9 +53,9 @@ def test_evaluate_json_to_a_file(tmp_path, gold_dir, capsys):
     assert (code, out) == (0, "")
     assert err == (f"Warning: {pred}: predictions cover 1 of 2 documents; scored as nothing predicted for doc-0002\n")
     data = json.loads(out_file.read_text(encoding="utf-8"))
-    assert list(data) == ["signature", "headline", "layers", "warnings"]
+    assert list(data) == ["signature", "headline", "layers", "not_predicted", "warnings"]
     assert data["headline"]["entities"]["f1"] == 1.0
-    assert data["signature"]["boot"] == 1000 and data["signature"]["unit"] == "document"
+    assert data["signature"]["boot"] == 1000 and data["signature"]["unit"] == "sentence-by-document"
 
 
 def test_evaluate_sentence_level_tags(tmp_path, gold_dir, capsys):

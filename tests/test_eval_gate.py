@@ -216,3 +216,19 @@ def test_check_reports_a_malformed_reference_without_a_traceback(project, tmp_pa
     assert main(["check", "--reference", "bad.json"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: bad.json:/systems/oracle/entities/ci: ci must be a pair") and err.count("\n") == 1
+
+
+def test_check_tells_a_reference_of_another_corpus_version_from_a_regression(project, tmp_path, capsys):
+    # One more (fixture) document: the reference describes the previous corpus, so it is stale, not regressed.
+    from khabar.eval.signature import corpus_hash
+
+    before = corpus_hash([GOLD])
+    save_document(document(doc_id="doc-0002", entities=GOLD.entities), tmp_path / "corpus")
+    after = corpus_hash([GOLD, document(doc_id="doc-0002", entities=GOLD.entities)])
+    code = main(["check", "--reference", "scores.json"])
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (3, "")
+    assert captured.err == (
+        f"Error: the reference was computed on another corpus version (corpus:{before}; the corpus is now "
+        f"corpus:{after}): refresh it with `khabar benchmark --write-reference`\n"
+    )

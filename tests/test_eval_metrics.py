@@ -184,7 +184,7 @@ def test_missing_documents_are_scored_as_nothing_predicted_with_a_warning():
     result = evaluate(gold, [document(doc_id="doc-0002", entities=GOLD_ENTITIES)], layers=["entities"], bootstrap=0)
     assert result.headline["entities"].f1 == pytest.approx(2 / 3, abs=1e-15)
     assert result.warnings == ("predictions cover 1 of 2 documents; scored as nothing predicted for doc-0001",)
-    assert result.signature["unit"] == "document"
+    assert result.signature["unit"] == "sentence-by-document"
 
 
 @settings(max_examples=40, deadline=None)

@@ -69,13 +69,13 @@ def test_report_of_an_imperfect_prediction(gold, corpus_dir, tmp_path, capsys):
     entities[1] = replace(second, end=second.end - 1, text=document.text[second.start : second.end - 1])
     entities.remove(third)  # missed
     predictions = tmp_path / "pred.jsonl"
-    write_predictions(predictions, [replace(document, entities=tuple(entities))])
+    write_predictions(predictions, [replace(document, entities=tuple(entities)), *gold[1:]])
     out = tmp_path / "report.html"
     arguments = [str(predictions), "--gold", str(corpus_dir), "--bootstrap", "50", "--layers", "entities", "timex"]
     assert main(["report", *arguments, "--out", str(out)]) == 0
     assert capsys.readouterr().err == f"wrote {out}\n"
     html = out.read_text(encoding="utf-8")
-    assert html.count('<article class="doc" dir="rtl" lang="ar">') == 2  # one per layer
+    assert html.count('<article class="doc" dir="rtl" lang="ar">') == 2 * len(gold)  # per layer and document
     for category in ("wrong_type", "wrong_boundary", "missed", "correct"):
         assert f'class="m {category}" title=' in html
     assert f"«{third.text}»" in html  # the missed span's hover title

@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="inter-annotator agreement between two annotation folders",
         description=(
             "Agreement between two annotations of the same documents: span F1 per layer and label (with "
-            "95%% bootstrap intervals), timex value agreement, and Cohen's kappa on the token view."
+            "95%% bootstrap intervals), quote cues, timex value and quote speaker agreement, Cohen's kappa on "
+            "the token view, then every disagreement (layer, offsets, text, each side's label or value)."
         ),
     )
     parser.add_argument("annotations_a", type=Path, metavar="ANNOTATIONS_A", help="corpus or annotation folder")
@@ -44,20 +45,25 @@ def render(result) -> str:
         cells = [cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(line)]
         lines.append("  ".join(cells).rstrip())
     lines.append(render_signature(result.signature))
+    lines.append("")
+    lines.append(f"disagreements: {len(result.disagreements)}")
+    lines += [f"  {item.describe()}" for item in result.disagreements]
     return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
     from khabar.commands.evaluate import load_gold
     from khabar.errors import InputError
-    from khabar.eval.agreement import agreement, check_same_documents
+    from khabar.eval.agreement import agreement, common_documents
     from khabar.eval.render import to_json
 
     if args.bootstrap < 0:
         raise InputError("--bootstrap must be 0 or more")
     docs_a = load_gold(args.annotations_a)
     docs_b = load_gold(args.annotations_b)
-    check_same_documents(docs_a, docs_b, str(args.annotations_a), str(args.annotations_b))
+    docs_a, docs_b, notes = common_documents(docs_a, docs_b, str(args.annotations_a), str(args.annotations_b))
+    for note in notes:
+        print(f"Note: {note}", file=sys.stderr)
     result = agreement(docs_a, docs_b, layers=args.layers, bootstrap=args.bootstrap, seed=args.seed)
     sys.stdout.write(to_json(result.to_dict()) if args.format == "json" else render(result))
     return 0

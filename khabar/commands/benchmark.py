@@ -15,6 +15,7 @@ from pathlib import Path
 from khabar.commands.evaluate import non_negative_int, resamples
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
+README = Path("README.md")  # its leaderboard block is rendered from the default reference
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,10 +35,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help=f"also write the scores as the reference for `khabar check` (default file: {DEFAULT_REFERENCE})",
     )
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        help="with --write-reference, also rewrite the leaderboard block of this file (default: README.md "
+        "when the reference is the default one)",
+    )
     from khabar.commands.perturb import add_benchmark_options
 
     add_benchmark_options(parser)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, output_options=("out", "plot", "write_reference", "readme"))
 
 
 def parse_systems(value: str | None) -> list[str] | None:
@@ -61,6 +68,25 @@ def dumps_report(report: dict) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
+def write_reference(report: dict, reference: Path, readme: Path | None) -> None:
+    """The reference scores, and the README's leaderboard rendered from them: both written or neither."""
+    from khabar.baselines.leaderboard import with_leaderboard
+    from khabar.errors import InputError
+    from khabar.files import write_files
+
+    files: dict[Path, str] = {reference: dumps_report(report)}
+    if readme is not None:
+        try:
+            text = readme.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read: {error}", where=str(readme)) from None
+        files[readme] = with_leaderboard(text, report, str(readme))
+    write_files(files, make_folders=False)
+    print(f"wrote {reference}", file=sys.stderr)
+    if readme is not None:
+        print(f"wrote the leaderboard of {readme}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from khabar.baselines.benchmark import run_benchmark
     from khabar.baselines.leaderboard import render_markdown, render_text
@@ -78,9 +104,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("no annotated documents", where=str(args.corpus))
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
-        from khabar.files import write_file
-
-        write_file(args.write_reference, dumps_report(report))
+        readme = args.readme
+        if readme is None and args.write_reference == DEFAULT_REFERENCE:
+            readme = README
+        write_reference(report, args.write_reference, readme)
     extra = benchmark_extras(args, gold, systems, report)  # --robustness, --plot
     rendered = {"text": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
     sys.stdout.write(rendered + extra)

@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "The tolerance is --min-tolerance for systems marked deterministic in the reference (every "
             "baseline: same input, same output); for others, the larger of the reference interval's half-width "
             "and --min-tolerance. Improvements are "
-            "listed with the command that updates the reference."
+            "listed with the command that updates the reference. A reference computed on another version of "
+            "the corpus is not compared: exit 3 with the command that refreshes it."
         ),
     )
     parser.add_argument(
@@ -67,10 +68,12 @@ def reference_settings(reference: dict) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from khabar.commands.evaluate import load_gold
     from khabar.errors import KhabarError
-    from khabar.eval.gate import UPDATE_COMMAND, regressions
+    from khabar.eval.gate import UPDATE_COMMAND, regressions, stale_corpus
+    from khabar.eval.signature import corpus_hash
 
     reference = read_reference(args.reference)
     gold = load_gold(args.gold)
+    stale_corpus(reference, corpus_hash(gold))
     # The baselines package is imported only here: the gate itself does not depend on it.
     try:
         from khabar.baselines.benchmark import run_benchmark

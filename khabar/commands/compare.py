@@ -49,6 +49,8 @@ def render(comparison, name_a: str, name_b: str) -> str:
     lines = [f"A = {name_a}", f"B = {name_b}"]
     for row in [header, *rows]:
         lines.append("  ".join(cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+    for layer, reason in comparison.skipped.items():
+        lines.append(f"{layer}: · not compared: {reason}")
     lines.append(render_signature(comparison.signature))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 

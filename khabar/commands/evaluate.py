@@ -51,9 +51,26 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
         "--normalize", action="store_true", help="match spans after orthographic normalization of both sides"
     )
     parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed of the resampling")
+    add_input_options(parser)
     from khabar.commands.perturb import add_perturbation_options
 
     add_perturbation_options(parser)
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """How a prediction file is read, and whether leaving units out is an error."""
+    from khabar.formats.readers import FORMATS
+
+    parser.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        help="format of the predictions (default: from the extension, else jsonl)",
+    )
+    parser.add_argument(
+        "--strict-coverage",
+        action="store_true",
+        help="a document or sentence without predictions is an error (default: a warning)",
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -113,9 +130,14 @@ def gold_for(args: argparse.Namespace):
 def score_file(path: Path, gold, args: argparse.Namespace, bootstrap: int):
     from khabar.eval import evaluate
     from khabar.eval.harness import snap_to_tokens
-    from khabar.eval.predictions import load_predictions
+    from khabar.runs.inputs import load_any
 
-    predictions = load_predictions(path, gold, tagset=args.tagset)
+    loaded = load_any(
+        path, gold, input_format=getattr(args, "input_format", None), tagset=args.tagset, normalize=args.normalize
+    )
+    for note in loaded.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    predictions = loaded.predictions
     span_map, normalize = span_map_for(args.normalize)
     if predictions.shape == "sentence" and span_map is not None:
         from khabar.eval.harness import compose
@@ -132,6 +154,11 @@ def score_file(path: Path, gold, args: argparse.Namespace, bootstrap: int):
         span_map=span_map,
         normalize=normalize,
         perturbation=perturbation_name(args),
+        predicted=predictions.layers,
+        unaligned=predictions.unaligned,
+        coverage=predictions.coverage,
+        strict_coverage=getattr(args, "strict_coverage", False),
+        valueless_timex=predictions.valueless_timex,
     )
 
 

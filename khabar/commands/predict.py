@@ -46,6 +46,6 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("no annotated documents", where=str(args.corpus))
     pred = tagger.predict(gold)
     out = args.out or Path(f"pred-{args.baseline}.jsonl")
-    write_predictions(out, pred)
+    write_predictions(out, pred, tagger.layers)
     print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {out}")
     return 0

@@ -33,15 +33,17 @@ def run(args: argparse.Namespace) -> int:
     from khabar.commands.evaluate import gold_for, score_file, span_map_for
     from khabar.errors import InputError
     from khabar.eval.harness import compose, project_document, snap_to_tokens
-    from khabar.eval.predictions import load_predictions
     from khabar.eval.report import build_report, render_report
     from khabar.files import write_atomically
+    from khabar.runs.inputs import load_any
 
     if args.bootstrap < 0:
         raise InputError("--bootstrap must be 0 or more")
     gold = gold_for(args)
     result = score_file(args.predictions, gold, args, args.bootstrap)
-    predictions = load_predictions(args.predictions, gold, tagset=args.tagset)
+    predictions = load_any(
+        args.predictions, gold, input_format=args.input_format, tagset=args.tagset, normalize=args.normalize
+    ).predictions
     # The outcomes are matched after the same span mapping the scores used.
     span_map, _ = span_map_for(args.normalize)
     if predictions.shape == "sentence":
@@ -53,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         [project_document(document, args.tagset) for document in gold],
         [project_document(document, args.tagset) for document in predictions.documents],
         result,
-        layers=tuple(args.layers),
+        # A layer the file does not predict is not shown as 100% missed.
+        layers=tuple(layer for layer in args.layers if layer not in result.not_predicted),
         span_map=span_map,
         title=args.title or f"khabar error analysis: {args.predictions.name}",
         source=source,
