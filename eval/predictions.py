@@ -108,6 +108,7 @@ ITEM_KEYS: dict[str, frozenset[str]] = {
     "argument": frozenset({"role", "ref", "score", *SPAN_KEYS}),
     "quotes": frozenset({"id", "kind", "content", "cue", "speaker", "score"}),
     "speaker": frozenset({"ref", *SPAN_KEYS}),
+    "unaligned": frozenset({"layer", "type", "text", "at"}),
     "span": SPAN_KEYS,
 }
 
@@ -240,7 +241,7 @@ class _DocumentReader:
         items = []
         for index, item in enumerate(self._list(record, "unaligned")):
             pointer = f"/unaligned/{index}"
-            item = self._object(item, pointer)
+            item = self._object(item, pointer, "unaligned")
             layer = self._string(item, "layer", pointer, set(LAYERS))
             allowed = self.entity_labels if layer == "entities" else set(layer_labels(layer))
             label = self._string(item, "type", pointer, allowed)
