@@ -81,11 +81,22 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    inputs, outputs = split_paths(args)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
+    try:
+        return _run(argv)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except (KeyboardInterrupt, Interrupted) as interrupt:  # while starting up: nothing written yet
+        print("interrupted; nothing written", file=sys.stderr)
+        return 128 + getattr(interrupt, "signum", signal.SIGINT)
+    inputs, outputs = split_paths(args)
     with guard.guarded(inputs) as run_guard:
         try:
             for output in outputs:
@@ -103,8 +114,6 @@ def main(argv: list[str] | None = None) -> int:
             print(_interrupted(run_guard), file=sys.stderr)
             return 128 + interrupt.signum
         finally:
-            if in_main_thread:
-                signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
             for message in run_guard.notes:
                 print(f"note: {message}", file=sys.stderr)
 

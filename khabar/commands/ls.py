@@ -156,10 +156,14 @@ def _read_export(path: Path) -> Any:
     return read_json(path)
 
 
-def write_import(export: Any, where: str, out: Path, annotator: int | None, trim: bool) -> int:
-    """Convert an export and write its documents under `out`; nothing is written on any problem."""
+def write_import(
+    export: Any, where: str, out: Path, annotator: int | None, trim: bool, also: dict[Path, str] | None = None
+) -> int:
+    """Convert an export and write its documents under `out`, with the files of `also`, as one
+    set: nothing is written on any problem."""
+    from khabar.files import write_files
     from khabar.labelstudio.annotations import MALFORMED, export_to_documents
-    from khabar.store import save_documents
+    from khabar.store import document_files
 
     result = export_to_documents(export, where=where, trim=trim, annotator=annotator)
     _report(result.notes)
@@ -178,7 +182,10 @@ def write_import(export: Any, where: str, out: Path, annotator: int | None, trim
         raise (MalformedInput if malformed else ValidationError)(problems)
     if out.exists() and not out.is_dir():
         raise InputError("cannot write: not a folder", where=str(out))
-    save_documents(result.documents, out)
+    files: dict[Path, str] = dict(also or {})
+    for document in result.documents:
+        files.update(document_files(document, out))
+    write_files(files)
     print(f"wrote {len(result.documents)} annotation file(s) to {out / 'annotations'}", file=sys.stderr)
     return 0
 
@@ -207,7 +214,8 @@ def run_pull(args: argparse.Namespace) -> int:
     session = Session(args.url)
     project_id, export = pull(session, title=args.project)
     where = f"{session.url} project {project_id}"
-    if args.export is not None:
-        write_file(args.export, json.dumps(export, ensure_ascii=False, indent=2) + "\n")
+    also = {}
+    if args.export is not None:  # kept with the import, all or nothing
+        also[args.export] = json.dumps(export, ensure_ascii=False, indent=2) + "\n"
         where = str(args.export)
-    return write_import(export, where, args.out, args.annotator, not args.no_trim)
+    return write_import(export, where, args.out, args.annotator, not args.no_trim, also)
