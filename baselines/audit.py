@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from khabar.baselines.arabic import key
+from khabar.baselines.gazetteer import general_source_names, name_key
 from khabar.baselines.resources import HAND_WRITTEN, read_list
 from khabar.strictjson import read_json
 
@@ -25,16 +26,12 @@ class Leak:
 
 
 def general_source_keys() -> frozenset[str]:
-    from khabar.baselines.gazetteer import general_source_names, name_key
-
     return frozenset(" ".join(name_key(name)) for name in general_source_names())
 
 
 def find_leaks(gold_texts: list[str], general_keys: frozenset[str] | None = None) -> list[Leak]:
     """Hand-written entries equal to a gold mention text that no general source has."""
     general = general_source_keys() if general_keys is None else general_keys
-    from khabar.baselines.gazetteer import name_key
-
     gold_by_key: dict[str, str] = {}
     for text in gold_texts:
         gold_key = " ".join(name_key(text))

@@ -19,13 +19,21 @@ from __future__ import annotations
 import bisect
 import random
 from dataclasses import dataclass, replace
+from importlib.metadata import version
 from typing import Any
+
+import pycrfsuite
 
 from khabar import __version__
 from khabar.baselines.features import FEATURES_VERSION, sentence_features
 from khabar.baselines.protocol import blank_prediction
+from khabar.baselines.rules.events import _arguments
+from khabar.baselines.rules.quotes import _as_speaker, _speaker
+from khabar.baselines.rules.timex import find_timex
+from khabar.baselines.rules.tokens import within
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
 from khabar.inventories import LAYERS
+from khabar.tokenize import split_sentences
 from khabar.views import TOKEN_VIEW_SIGNATURE, LabeledSpan, SentenceView, tags_to_spans, token_view
 
 MAX_FOLDS = 5
@@ -66,6 +74,7 @@ def assign_folds(units: list[Unit], seed: int) -> tuple[int, dict[Unit, int]]:
 
 
 def _crf():
+    # Deferred for start-up time: sklearn_crfsuite imports scikit-learn (seconds); only training needs it.
     import sklearn_crfsuite
 
     return sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.1, c2=0.05, max_iterations=100, all_possible_transitions=True)
@@ -87,8 +96,6 @@ def tag_sentences(models: dict[str, Any], features: list[list[dict[str, str]]]) 
     Each sentence's features are converted to a crfsuite item sequence once and shared by
     the layer models (what `CRF.predict` would convert once per model).
     """
-    import pycrfsuite
-
     taggers = {layer: model.tagger_ for layer, model in models.items()}
     tags: dict[str, list[list[str]]] = {layer: [] for layer in models}
     for sentence in features:
@@ -140,8 +147,6 @@ class CrfTagger:
         ]
 
     def signature(self) -> dict[str, Any]:
-        from importlib.metadata import version
-
         return {
             "system": self.name,
             "khabar": __version__,
@@ -157,8 +162,6 @@ class CrfTagger:
 
 def timex_value(text: str, label: str, dct: str | None) -> tuple[str, str | None]:
     """The rule normalizer's value and mod for a predicted timex text, else an unknown value."""
-    from khabar.baselines.rules.timex import find_timex
-
     found = find_timex(text, dct)
     if found:
         longest = max(found, key=lambda item: item.end - item.start)
@@ -191,11 +194,6 @@ def _relations(
 ) -> tuple[list[Event], list[Quote]]:
     """Event arguments and quote sources by the rule baseline's proximity heuristics, over the
     CRF's own predicted mentions of the same sentence (the CRF tags spans, not relations)."""
-    from khabar.baselines.rules.events import _arguments
-    from khabar.baselines.rules.quotes import _as_speaker, _speaker
-    from khabar.baselines.rules.tokens import within
-    from khabar.tokenize import split_sentences
-
     sentences = split_sentences(text)
     entity_groups, timex_groups = within(entities, sentences), within(timex, sentences)
     starts = [sentence.start for sentence in sentences]

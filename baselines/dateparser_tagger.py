@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import replace
+from importlib.metadata import version
 from typing import Any
 
 from khabar import __version__
@@ -47,6 +48,7 @@ def _value(moment: dt.datetime, period: str | None) -> tuple[str, str]:
 
 def find_dates(text: str, dct: str | None) -> list[tuple[int, int, str, str]]:
     """(start, end, type, value) of every date dateparser finds in `text`."""
+    # Deferred for start-up time: dateparser compiles its language data on import.
     from dateparser.date import DateDataParser
     from dateparser.search import search_dates
 
@@ -91,6 +93,4 @@ class DateparserTagger:
         return predictions
 
     def signature(self) -> dict[str, Any]:
-        import dateparser
-
-        return {"system": self.name, "khabar": __version__, "dateparser": dateparser.__version__, "languages": "ar"}
+        return {"system": self.name, "khabar": __version__, "dateparser": version("dateparser"), "languages": "ar"}

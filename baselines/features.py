@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from khabar.baselines.arabic import key, stems
+from khabar.baselines.gazetteer import gazetteer
 from khabar.baselines.rules.timex import hijri_numbers, month_numbers, number_words, time_units
 from khabar.baselines.rules.tokens import vocabulary
 from khabar.tokenize import Token
@@ -22,8 +23,6 @@ EASTERN_DIGITS = frozenset("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
 
 @lru_cache(maxsize=1)
 def _lexicons() -> dict[str, frozenset[str]]:
-    from khabar.baselines.gazetteer import gazetteer
-
     single = {}
     for parts, label in gazetteer().items():
         single.setdefault(parts[0], label if len(parts) == 1 else label + "-start")

@@ -17,6 +17,9 @@ from __future__ import annotations
 import gettext
 from functools import cache
 
+import pycountry
+from babel import Locale
+
 from khabar.baselines.arabic import key, strip_article
 from khabar.baselines.resources import read_list
 from khabar.tokenize import tokenize
@@ -32,8 +35,6 @@ def name_key(name: str) -> tuple[str, ...]:
 
 
 def _pycountry_names() -> dict[str, str]:
-    import pycountry
-
     catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
     names: dict[str, str] = {}
     for country in pycountry.countries:
@@ -51,8 +52,6 @@ def _pycountry_names() -> dict[str, str]:
 
 
 def _cldr_names() -> dict[str, str]:
-    from babel import Locale
-
     locale = Locale("ar")
     names: dict[str, str] = {}
     for code, name in locale.territories.items():
@@ -111,8 +110,6 @@ def gazetteer() -> dict[tuple[str, ...], str]:
 
 def _country_names() -> set[str]:
     """Country names only (no cities, no regions): the bases of nationality adjectives."""
-    from babel import Locale
-
     territories = {
         name for code, name in Locale("ar").territories.items() if len(code) == 2 and code not in _CLDR_ORG_CODES
     }

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar import __version__
+from khabar.baselines.crf import timex_value
 from khabar.baselines.protocol import blank_prediction
 from khabar.document import Document, Entity, Timex
 from khabar.errors import InputError
@@ -95,6 +96,7 @@ class HfTagger:
     deterministic = True  # inference only (no dropout, no sampling): same input → same output
 
     def __init__(self, model: str | Path, tagset: str = "auto"):
+        # Deferred: torch and transformers are the optional hf extra (and take seconds to import).
         try:
             import torch  # noqa: F401
             from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -126,7 +128,7 @@ class HfTagger:
 
     def _piece_labels(self, text: str, start: int, end: int) -> list[tuple[tuple[int, int], str]]:
         """(document span, label) of every word piece of text[start:end]."""
-        import torch
+        import torch  # deferred: the optional hf extra (see __init__)
 
         encoding = self.tokenizer(
             text[start:end], return_offsets_mapping=True, return_special_tokens_mask=True, return_tensors="pt"
@@ -166,8 +168,6 @@ class HfTagger:
         return self._chunked(text, tokens[:middle]) + self._chunked(text, tokens[middle:])
 
     def predict(self, documents: list[Document]) -> list[Document]:
-        from khabar.baselines.crf import timex_value
-
         predictions = []
         for document in documents:
             spans: dict[str, list[LabeledSpan]] = {layer: [] for layer in self.layers}
@@ -188,7 +188,7 @@ class HfTagger:
         return predictions
 
     def signature(self) -> dict[str, Any]:
-        import transformers
+        import transformers  # deferred: the optional hf extra (see __init__)
 
         return {
             "system": self.name,

@@ -7,6 +7,7 @@ printed without its settings.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -136,3 +137,8 @@ def with_leaderboard(readme: str, report: dict[str, Any], where: str = "README.m
     if match is None:
         raise InputError("no leaderboard block (<!-- leaderboard:start … --> … <!-- leaderboard:end -->)", where=where)
     return readme[: match.start(1)] + render_markdown(report).rstrip("\n") + readme[match.end(1) :]
+
+
+def dumps_report(report: dict[str, Any]) -> str:
+    """The report as JSON: the form of the reference file `khabar check` reads."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

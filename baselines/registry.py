@@ -9,39 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from khabar.baselines.crf import CrfTagger
+from khabar.baselines.dateparser_tagger import DateparserTagger
+from khabar.baselines.hf import HfTagger
 from khabar.baselines.protocol import Tagger
+from khabar.baselines.rules import RulesTagger
 from khabar.errors import InputError
 
-
-def _rules(**options: Any) -> Tagger:
-    from khabar.baselines.rules import RulesTagger
-
-    return RulesTagger(**options)
-
-
-def _crf(**options: Any) -> Tagger:
-    from khabar.baselines.crf import CrfTagger
-
-    return CrfTagger(**options)
-
-
-def _dateparser(**options: Any) -> Tagger:
-    from khabar.baselines.dateparser_tagger import DateparserTagger
-
-    return DateparserTagger(**options)
-
-
-def _hf(**options: Any) -> Tagger:
-    from khabar.baselines.hf import HfTagger
-
-    return HfTagger(**options)
-
-
 FACTORIES: dict[str, Callable[..., Tagger]] = {
-    "rules": _rules,
-    "crf": _crf,
-    "dateparser": _dateparser,
-    "hf": _hf,
+    "rules": RulesTagger,
+    "crf": CrfTagger,
+    "dateparser": DateparserTagger,
+    "hf": HfTagger,
 }
 NEEDS_EXTRAS = frozenset({"hf"})
 

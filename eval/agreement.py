@@ -83,6 +83,7 @@ def _f1_rows(layer: str, metric: MetricResult) -> list[AgreementRow]:
 
 
 def cohen_kappa(tags_a: list[str], tags_b: list[str]) -> float | None:
+    # Deferred for start-up time: scikit-learn takes seconds to import; only agreement needs it.
     from sklearn.metrics import cohen_kappa_score
 
     if not tags_a or len(set(tags_a) | set(tags_b)) < 2:

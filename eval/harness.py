@@ -4,7 +4,7 @@ Data flow: documents → tag-set projection → (gold, pred) pairs → flat IOB2
 both modes) and character spans → span mapping → matching → per-unit counts → summed
 scores with bootstrap intervals → result with a signature.
 
-Decisions (DESIGN.md is silent on these):
+Decisions:
 - A gold document without a prediction is scored as "nothing predicted".
 - The span-mapping step (`span_map`) runs on both sides before any span is matched. It is
   the identity by default; it is where orthographic normalization plugs in (mapping raw
@@ -35,7 +35,7 @@ Decisions (DESIGN.md is silent on these):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -46,9 +46,10 @@ from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.signature import base_signature, corpus_hash
+from khabar.eval.spanmaps import SpanMapFactory, identity_spans, snap_to_tokens
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
-from khabar.tokenize import split_sentences, tokenize
+from khabar.tokenize import split_sentences
 from khabar.views import LabeledSpan, layer_spans, outermost, token_view
 
 HEADLINES: dict[str, tuple[str, str]] = {
@@ -57,58 +58,6 @@ HEADLINES: dict[str, tuple[str, str]] = {
     "events": ("Arg-C+", "Arg-C F1, trigger attached (TextEE)"),
     "quotes": ("joint", "joint attribution F1 (content overlap + speaker)"),
 }
-SpanMapFactory = Callable[[Document], L.SpanMap]
-
-
-def identity_spans(document: Document) -> L.SpanMap:
-    return lambda start, end: (start, end)
-
-
-def snap_to_tokens(document: Document) -> L.SpanMap:
-    """Map a span to the extent of the tokens it overlaps (unchanged when it overlaps none)."""
-    tokens = tokenize(document.text)
-    starts = [token.start for token in tokens]
-
-    def snap(start: int, end: int) -> tuple[int, int]:
-        first = max(bisect_right(starts, start) - 1, 0)
-        covered = []
-        for token in tokens[first:]:
-            if token.start >= end:
-                break
-            if start < token.end:
-                covered.append(token)
-        if not covered:
-            return start, end
-        return covered[0].start, covered[-1].end
-
-    return snap
-
-
-def normalized_spans(document: Document) -> L.SpanMap:
-    """Map a span to the smallest raw span with the same normalized text extent.
-
-    Two spans that differ only by characters normalization removes or folds (diacritics,
-    tatweel, bidi marks at an edge) map to the same raw span, so they match; offsets stay
-    on the raw text.
-    """
-    from khabar.normalize import normalize
-
-    normalized = normalize(document.text)
-
-    def canonical(start: int, end: int) -> tuple[int, int]:
-        return normalized.to_raw(*normalized.to_normalized(start, end))
-
-    return canonical
-
-
-def compose(first: SpanMapFactory, second: SpanMapFactory) -> SpanMapFactory:
-    """The span map applying `first`, then `second`."""
-
-    def factory(document: Document) -> L.SpanMap:
-        a, b = first(document), second(document)
-        return lambda start, end: b(*a(start, end))
-
-    return factory
 
 
 def project_labels(label: str, tagset: str) -> str | None:

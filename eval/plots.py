@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from khabar.eval.robustness import drops_in_points
 from khabar.files import write_file
 
 Interval = tuple[float | None, float | None, float | None]  # f1, low, high (fractions)
@@ -31,10 +32,12 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 
 def _pyplot():
+    # Deferred for start-up time: matplotlib takes a second or more to import, and only
+    # `khabar benchmark --plot` draws.
     import matplotlib
 
     matplotlib.use("Agg")  # files only: never a display
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # deferred: after choosing the backend, as above
 
     plt.rcParams.update({"font.family": FONT, "svg.fonttype": "none", "figure.dpi": 100})
     return plt
@@ -185,8 +188,6 @@ def benchmark_plots(results: Mapping[str, Any], out: Path) -> dict[Path, bytes]:
 def robustness_plots(data: Mapping[str, Any], out: Path) -> dict[Path, bytes]:
     """One PNG per layer of a `khabar.eval.robustness.robustness` table: each system's drop
     (path → bytes)."""
-    from khabar.eval.robustness import drops_in_points
-
     layers = list(dict.fromkeys(layer for system in data["systems"].values() for layer in system))
     written = {}
     for layer in layers:

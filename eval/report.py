@@ -27,10 +27,11 @@ joiners added by CSS, so the page shows the word as written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from khabar.document import Document
 from khabar.eval.outcomes import (
@@ -42,12 +43,13 @@ from khabar.eval.outcomes import (
     confusion,
     match_spans,
 )
+from khabar.eval.signature import render as render_signature
+from khabar.eval.spanmaps import SpanMap, SpanMapFactory, identity_spans
 from khabar.inventories import LAYERS
+from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
 from khabar.tokenize import split_sentences
 from khabar.views import LabeledSpan, layer_spans
 
-SpanMap = Callable[[int, int], tuple[int, int]]
-SpanMapFactory = Callable[[Document], SpanMap]
 LAYER_TITLES = {"entities": "Entities", "timex": "Dates and times", "events": "Event triggers", "quotes": "Quotes"}
 
 
@@ -79,8 +81,6 @@ class Piece:
 
 def _joined(text: str, position: int) -> bool:
     """Whether the letters on both sides of `position` are joined in cursive Arabic."""
-    from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
-
     if not 0 < position < len(text):
         return False
     before, after = text[position - 1], text[position]
@@ -137,10 +137,6 @@ class Report:
     signature: str
     warnings: tuple[str, ...]
     categories: tuple[tuple[str, str], ...] = tuple((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
-
-
-def _identity(document: Document) -> SpanMap:
-    return lambda start, end: (start, end)
 
 
 def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: SpanMapFactory) -> list[Outcome]:
@@ -274,9 +270,7 @@ def _rows(text: str, gold_marks: list[Mark], pred_marks: list[Mark]) -> list[Row
 
 
 def _render_signature(signature: dict[str, Any]) -> str:
-    from khabar.eval.signature import render
-
-    return render(signature)
+    return render_signature(signature)
 
 
 def _label_rows(metric: Any) -> tuple[list[LabelRow], LabelRow | None]:
@@ -316,7 +310,7 @@ def build_report(
 ) -> Report:
     """Everything the page shows. `result` is the harness's `EvaluationResult` of the same
     documents (tables and signature); without it the page shows outcomes only."""
-    span_map = span_map or _identity
+    span_map = span_map or identity_spans
     pred_by_id = {document.id: document for document in pred_docs}
     views: list[LayerView] = []
     for layer in layers:
@@ -356,8 +350,6 @@ def build_report(
 
 def render_report(report: Report) -> str:
     """The HTML page of `report` (a pure function of it)."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
     environment = Environment(
         loader=PackageLoader("khabar.eval", "templates"),
         autoescape=True,  # every value is data, never markup

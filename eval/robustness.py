@@ -1,10 +1,11 @@
 """Robustness of the baselines: headline F1 on every perturbed variant of the corpus, and the drop.
 
-`robustness(documents)` runs each baseline on the clean corpus and on each variant made
-by `khabar.perturb` (the gold carried over exactly, so the gold of a variant is as exact
-as the clean gold), scores it with the harness, and reports per system and layer the
-clean headline F1, each variant's headline F1 with its 95% interval, and the drop
-(clean minus variant, in F1 fractions; positive = worse on the variant).
+`khabar.runs.benchmark.robustness` runs each baseline on the clean corpus and on each
+variant made by `khabar.perturb` (the gold carried over exactly, so the gold of a variant
+is as exact as the clean gold) and scores it with the harness; `robustness_table` here
+reports per system and layer the clean headline F1, each variant's headline F1 with its
+95% interval, and the drop (clean minus variant, in F1 fractions; positive = worse on
+the variant). `render_robustness` and `drops_in_points` present it.
 
 Decisions:
 - A baseline is run on each variant as it is run on the corpus (`Tagger.predict`). For
@@ -19,40 +20,12 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from khabar.document import Document
-from khabar.inventories import LAYERS
-from khabar.perturb import DEFAULT_SEED, PERTURBATIONS, perturb_corpus
+from khabar import __version__
+from khabar.perturb import PERTURBATIONS
 
 CLEAN = "clean"
-
-
-def score_systems(
-    documents: list[Document],
-    systems: Iterable[str],
-    *,
-    layers: Iterable[str] = LAYERS,
-    bootstrap: int = 1000,
-    seed: int = 7,
-) -> dict[str, Any]:
-    """`{system: EvaluationResult}` of each baseline on `documents` (only its own layers),
-    each built and scored as `run_benchmark` does (same options, bootstrap and seed)."""
-    from khabar.baselines import registry
-    from khabar.baselines.benchmark import system_options
-    from khabar.eval import evaluate
-
-    wanted = tuple(layers)
-    results: dict[str, Any] = {}
-    for name in systems:
-        tagger = registry.get(name, **system_options(name, seed))
-        scored = tuple(layer for layer in wanted if layer in tagger.layers)
-        if not scored:
-            continue
-        predictions = tagger.predict(documents)
-        results[name] = evaluate(documents, predictions, layers=scored, bootstrap=bootstrap, seed=seed)
-    return results
 
 
 def _headline(result: Any, layer: str) -> dict[str, Any]:
@@ -61,39 +34,11 @@ def _headline(result: Any, layer: str) -> dict[str, Any]:
     return {"metric": headline.name, "f1": headline.f1, "ci": ci}
 
 
-def robustness(
-    documents: list[Document],
-    systems: Iterable[str] | None = None,
-    perturbations: Iterable[str] | None = None,
-    *,
-    layers: Iterable[str] = LAYERS,
-    bootstrap: int = 1000,
-    seed: int = 7,
-    perturbation_seed: int = DEFAULT_SEED,
-    clean_results: dict[str, Any] | None = None,
+def robustness_table(
+    scored: dict[str, dict[str, Any]], names: list[str], *, bootstrap: int, seed: int, perturbation_seed: int
 ) -> dict[str, Any]:
-    """Each baseline's headline F1 on the clean corpus and on every variant, with the drop.
-
-    `clean_results` (`score_systems` of the same documents and settings) saves scoring the
-    clean corpus again when the caller has it already."""
-    from khabar import __version__
-    from khabar.baselines import registry
-
-    system_names = list(systems) if systems is not None else registry.available()
-    names = list(perturbations) if perturbations is not None else list(PERTURBATIONS)
-    unknown = [name for name in names if name not in PERTURBATIONS]
-    if unknown:
-        from khabar.errors import InputError
-
-        raise InputError(f"unknown perturbation {unknown[0]!r}", hint=f"choose from {', '.join(PERTURBATIONS)}")
-    variants = {name: perturb_corpus(documents, name, perturbation_seed) for name in names}
-    scored = {
-        variant: score_systems(corpus, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
-        for variant, corpus in variants.items()
-    }
-    if clean_results is None:
-        clean_results = score_systems(documents, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
-    scored[CLEAN] = clean_results
+    """The robustness report of `scored` (`{CLEAN or variant: {system: EvaluationResult}}`):
+    per system and layer, the clean headline F1 and each variant's F1, interval and drop."""
     table: dict[str, dict[str, Any]] = {}
     for system, clean_result in scored[CLEAN].items():
         table[system] = {}

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from khabar import __version__
 from khabar.errors import InputError
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.chunks import chunks, encode, unit_label_counts
+from khabar.eval.prf import ZERO_DIVISION
 from khabar.eval.results import CountTable, MetricResult, score_table
 
 SCHEMES = {"IOB2": "strict", "IOB2-strict": "strict", "conlleval": "default", "default": "default"}
@@ -72,9 +74,6 @@ def score_tags(
         raise ValueError(f"unknown scheme {scheme!r}; expected one of {sorted(SCHEMES)}")
     mode = SCHEMES[scheme]
     table = tag_count_tables(gold_tags, pred_tags, units=units, modes=(mode,))[mode]
-    from khabar import __version__
-    from khabar.eval.prf import ZERO_DIVISION
-
     signature = {
         "khabar": __version__,
         "scheme": SCHEME_NAMES[mode],

@@ -1,8 +1,15 @@
 """The `khabar` command: a thin layer over the library.
 
 Each subcommand lives in `khabar.commands.<name>` with `register(subparsers)` and a
-`run(args) -> int`. Library errors become one line `Error: …` on stderr with exit code
-2 (input or usage) or 1 (problems found); the library itself never prints or exits.
+`run(args) -> int`: it parses its flags (shared definitions in `khabar.commands.options`),
+calls the run layer (`khabar.runs`) and prints. Library errors become one line `Error: …`
+on stderr with exit code 2 (input or usage) or 1 (problems found); the library itself
+never prints or exits.
+
+Building the parser imports every command module, so a command module imports the run
+layer and the libraries inside `run` (numpy, seqeval, datasets and the Label Studio SDK
+take seconds to import; `khabar --help` should not wait for them). That is the one
+reason for an import inside a function, and each says so.
 
 Every run happens inside an output guard (`khabar.guard`) that knows the command's path
 arguments: an output that resolves to one of them, or into a gold corpus, is refused

@@ -11,38 +11,17 @@ from pathlib import Path
 
 from khabar.document import Document
 from khabar.files import write_files
-
-
-def annotation_paths(corpus: Path) -> list[Path]:
-    """The annotation files of a corpus folder (or of a bare annotations folder)."""
-    folder = corpus / "annotations" if (corpus / "annotations").is_dir() else corpus
-    return sorted(folder.glob("*.json"))
-
-
-def text_path_for(annotation_path: Path) -> Path:
-    """The text of `…/<id>.json`: `<id>.txt` beside it, else the nearest `documents/<id>.txt`
-    above it (so passes kept in `annotations/passes/<name>/` find the corpus texts)."""
-    beside = annotation_path.with_suffix(".txt")
-    if beside.exists():
-        return beside
-    name = f"{annotation_path.stem}.txt"
-    for folder in annotation_path.parents:
-        if (folder / "documents" / name).exists():
-            return folder / "documents" / name
-    return annotation_path.parent.parent / "documents" / name
+from khabar.paths import annotation_paths
+from khabar.validate import check_file, check_files, problems_error
 
 
 def load_document(annotation_path: Path, text_path: Path | None = None) -> Document:
     """Load and validate one annotation file with its text."""
-    from khabar.validate import check_file
-
     return check_file(annotation_path, text_path)
 
 
 def load_corpus(corpus: Path) -> list[Document]:
     """Load and validate every document of a corpus folder, sorted by id."""
-    from khabar.validate import check_files, problems_error
-
     documents, problems = check_files(annotation_paths(corpus))
     if problems:
         raise problems_error(problems)

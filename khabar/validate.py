@@ -21,8 +21,8 @@ from khabar import guard
 from khabar.document import Document, sha256_text
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.inventories import LAYERS, REF_TARGETS
+from khabar.paths import text_path_for
 from khabar.schema import build_schema
-from khabar.store import text_path_for
 from khabar.strictjson import loads, read_bytes
 from khabar.timeml import is_timeml_value
 

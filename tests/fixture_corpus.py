@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from khabar.build import build_corpus
 from khabar.document import Document
+from khabar.runs.build import build_corpus
 from khabar.store import save_documents
 from tests.corpus_samples import mixed_script_sample
 from tests.eval_helpers import TEXT, Argument, Event, Quote, Speaker, entity, span, timex

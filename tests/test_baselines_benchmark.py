@@ -52,7 +52,7 @@ def test_markdown_leaderboard_is_a_table_with_signatures():
 
 
 def test_run_benchmark_returns_the_agreed_shape():
-    from khabar.baselines.benchmark import run_benchmark
+    from khabar.runs.benchmark import run_benchmark
 
     report = run_benchmark(gold_documents(), bootstrap=50, seed=7)
     assert set(report) == {"khabar_version", "systems"}
@@ -103,9 +103,9 @@ def test_check_fails_when_a_baseline_is_sabotaged(tmp_path, capsys, monkeypatch)
     from dataclasses import replace
 
     from khabar.baselines import registry
-    from khabar.baselines.benchmark import run_benchmark
     from khabar.baselines.rules import RulesTagger
     from khabar.commands.benchmark import dumps_report
+    from khabar.runs.benchmark import run_benchmark
 
     corpus = tmp_path / "corpus"
     for document in gold_documents():

@@ -8,10 +8,10 @@ import pytest
 from datasets import Features
 from huggingface_hub import DatasetCard
 
-from khabar.build import build_corpus
-from khabar.card import guidelines_version, size_category
+from khabar.formats.card import guidelines_version, size_category
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES
 from khabar.inventories import LAYERS, TAG_COLUMNS, iob2_tags, layer_labels
+from khabar.runs.build import build_corpus
 from khabar.store import save_document
 from khabar.tokenize import TOKENIZER_VERSION
 from tests.corpus_samples import mixed_script_sample, seed_sample

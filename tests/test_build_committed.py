@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 from datasets import load_dataset
 
-from khabar.build import build_corpus
-from khabar.card import DATA_FILES
+from khabar.formats.card import DATA_FILES
 from khabar.formats.hf import row_tags, row_to_document
+from khabar.runs.build import build_corpus
 from khabar.store import load_corpus
 from khabar.views import token_view
 

@@ -1,4 +1,4 @@
-"""`khabar.build`: the dataset written from a corpus folder, loaded back with `datasets`
+"""`khabar.runs.build`: the dataset written from a corpus folder, loaded back with `datasets`
 offline, deterministic, and all-or-nothing on error."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 import pytest
 from datasets import load_dataset
 
-from khabar.build import assemble, build_corpus
 from khabar.errors import InputError, ValidationError
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES, row_tags, row_to_document, sentence_rows
+from khabar.runs.build import assemble, build_corpus
 from khabar.store import save_document
 from khabar.views import token_view
 from tests.corpus_samples import collision_sample, mixed_script_sample, seed_sample

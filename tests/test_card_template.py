@@ -18,11 +18,11 @@ import pytest
 from datasets import load_dataset
 from huggingface_hub import DatasetCard
 
-from khabar.build import build_corpus
-from khabar.card import HUB_ID
 from khabar.card_sources import parse_agreement
 from khabar.errors import InputError
+from khabar.formats.card import HUB_ID
 from khabar.formats.hf import row_tags
+from khabar.runs.build import build_corpus
 from khabar.store import save_document
 from tests.corpus_samples import mixed_script_sample, seed_sample
 

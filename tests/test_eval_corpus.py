@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from khabar.eval import evaluate
-from khabar.store import annotation_paths, load_corpus
+from khabar.paths import annotation_paths
+from khabar.store import load_corpus
 
 
 @pytest.fixture(scope="module")

@@ -40,11 +40,10 @@ def test_rendered_table():
 
 
 def test_robustness_agrees_with_the_benchmark_and_the_harness(corpus_dir):
-    from khabar.baselines.benchmark import run_benchmark
     from khabar.baselines.registry import get
     from khabar.eval import evaluate
-    from khabar.eval.robustness import robustness
     from khabar.perturb import perturb_corpus
+    from khabar.runs.benchmark import robustness, run_benchmark
     from khabar.store import load_corpus
 
     gold = load_corpus(corpus_dir)

@@ -11,7 +11,11 @@ import gc
 import hashlib
 from contextlib import contextmanager
 from dataclasses import replace
+from importlib import resources
+from importlib.metadata import version
 from typing import Any
+
+import babel
 
 from khabar import __version__
 from khabar.baselines.resources import HAND_WRITTEN, read_list
@@ -56,8 +60,6 @@ def paused_gc():
 
 def resources_digest() -> str:
     """The first 8 hex digits of the sha256 of every hand-written resource file, in order."""
-    from importlib import resources
-
     digest = hashlib.sha256()
     for name in HAND_WRITTEN:
         digest.update(resources.files("khabar.baselines.resources").joinpath(name).read_bytes())
@@ -76,11 +78,6 @@ class RulesTagger:
             return [tag_document(document) for document in documents]
 
     def signature(self) -> dict[str, Any]:
-        from importlib.metadata import version
-
-        import babel
-        import pycountry  # noqa: F401  (version read from its metadata)
-
         return {
             "system": self.name,
             "rules": RULES_VERSION,

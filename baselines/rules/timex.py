@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from babel import Locale
+
 from khabar.baselines.arabic import _IGNORED, KeyMap, key
 from khabar.baselines.resources import read_list
 from khabar.document import Timex
@@ -131,8 +133,6 @@ def _tree_regex(node: dict) -> str:
 @cache
 def month_numbers() -> dict[str, int]:
     """Month-name keys of both Gregorian series (CLDR) → month number."""
-    from babel import Locale
-
     months: dict[str, int] = {}
     for locale_name in GREGORIAN_LOCALES:
         wide = Locale.parse(locale_name).months["format"]["wide"]

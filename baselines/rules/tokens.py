@@ -6,7 +6,7 @@ import bisect
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from khabar.baselines.arabic import key_with_offsets, stems
+from khabar.baselines.arabic import key, key_with_offsets, stems
 from khabar.baselines.resources import read_list
 from khabar.tokenize import Sentence, Token, split_sentences
 
@@ -68,8 +68,6 @@ def sentence_tokens(text: str) -> list[tuple[Sentence, list[WordToken]]]:
 @cache
 def vocabulary(name: str) -> frozenset[str]:
     """The keys of a resource list's entries."""
-    from khabar.baselines.arabic import key
-
     return frozenset(key(entry) for entry in read_list(name).entries)
 
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.commands.evaluate import non_negative_int, resamples
-from khabar.inventories import LAYERS
+from khabar.commands.options import add_bootstrap, add_format, add_layers, add_seed
+from khabar.commands.output import note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,14 +22,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("annotations_a", type=Path, metavar="ANNOTATIONS_A", help="corpus or annotation folder")
     parser.add_argument("annotations_b", type=Path, metavar="ANNOTATIONS_B", help="corpus or annotation folder")
-    parser.add_argument("--layers", nargs="+", choices=LAYERS, default=list(LAYERS), help="layers to compare")
-    parser.add_argument("--bootstrap", type=resamples, default=1000, metavar="N", help="bootstrap resamples (0: none)")
-    parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed of the resampling")
-    parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
+    add_layers(parser, help="layers to compare")
+    add_bootstrap(parser)
+    add_seed(parser)
+    add_format(parser, ("table", "json"))
     parser.set_defaults(run=run)
 
 
 def render(result) -> str:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.eval.render import count, interval, percent
     from khabar.eval.signature import render as render_signature
 
@@ -52,18 +53,13 @@ def render(result) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import load_gold
-    from khabar.errors import InputError
-    from khabar.eval.agreement import agreement, common_documents
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.eval.render import to_json
+    from khabar.runs.agree import agree_folders
 
-    if args.bootstrap < 0:
-        raise InputError("--bootstrap must be 0 or more")
-    docs_a = load_gold(args.annotations_a)
-    docs_b = load_gold(args.annotations_b)
-    docs_a, docs_b, notes = common_documents(docs_a, docs_b, str(args.annotations_a), str(args.annotations_b))
-    for note in notes:
-        print(f"Note: {note}", file=sys.stderr)
-    result = agreement(docs_a, docs_b, layers=args.layers, bootstrap=args.bootstrap, seed=args.seed)
+    result, notes = agree_folders(
+        args.annotations_a, args.annotations_b, layers=args.layers, bootstrap=args.bootstrap, seed=args.seed
+    )
+    note(notes)
     sys.stdout.write(to_json(result.to_dict()) if args.format == "json" else render(result))
     return 0

@@ -8,11 +8,12 @@ compares against.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from khabar.commands.evaluate import non_negative_int, resamples
+from khabar.baselines.leaderboard import dumps_report
+from khabar.commands.options import add_bootstrap, add_corpus, add_format, add_seed
+from khabar.errors import InputError
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
 README = Path("README.md")  # its leaderboard block is rendered from the default reference
@@ -20,13 +21,11 @@ README = Path("README.md")  # its leaderboard block is rendered from the default
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("benchmark", help="score every baseline on the corpus and print the leaderboard")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    add_corpus(parser)
     parser.add_argument("--systems", help="comma-separated baselines (default: all that need no extras)")
-    parser.add_argument("--bootstrap", type=resamples, default=1000, help="bootstrap resamples (default: 1000)")
-    parser.add_argument(
-        "--seed", type=non_negative_int, default=7, help="seed of the bootstrap and the CRF folds (default: 7)"
-    )
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    add_bootstrap(parser, help="bootstrap resamples (default: 1000)")
+    add_seed(parser, help="seed of the bootstrap and the CRF folds (default: 7)")
+    add_format(parser, ("table", "markdown", "json"))
     parser.add_argument(
         "--write-reference",
         nargs="?",
@@ -41,15 +40,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --write-reference, also rewrite the leaderboard block of this file (default: README.md "
         "when the reference is the default one)",
     )
-    from khabar.commands.perturb import add_benchmark_options
-
-    add_benchmark_options(parser)
+    parser.add_argument(
+        "--robustness",
+        action="store_true",
+        help="also run every baseline on each perturbed variant of the corpus (see `khabar perturb`) and "
+        "report its headline F1 there and the drop from the clean corpus",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="DIR",
+        help="also write PNG figures to DIR: headline F1 per layer and F1 per label with 95%% intervals, "
+        "per system (and the drops, with --robustness)",
+    )
     parser.set_defaults(run=run, output_options=("out", "plot", "write_reference", "readme"))
 
 
 def parse_systems(value: str | None) -> list[str] | None:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.baselines import registry
-    from khabar.errors import InputError
 
     if value is None:
         return None
@@ -64,51 +73,44 @@ def parse_systems(value: str | None) -> list[str] | None:
     return names
 
 
-def dumps_report(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-
-
-def write_reference(report: dict, reference: Path, readme: Path | None) -> None:
-    """The reference scores, and the README's leaderboard rendered from them: both written or neither."""
-    from khabar.baselines.leaderboard import with_leaderboard
-    from khabar.errors import InputError
-    from khabar.files import write_files
-
-    files: dict[Path, str] = {reference: dumps_report(report)}
-    if readme is not None:
-        try:
-            text = readme.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read: {error}", where=str(readme)) from None
-        files[readme] = with_leaderboard(text, report, str(readme))
-    write_files(files, make_folders=False)
-    print(f"wrote {reference}", file=sys.stderr)
-    if readme is not None:
-        print(f"wrote the leaderboard of {readme}", file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
-    from khabar.baselines.benchmark import run_benchmark
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.baselines.leaderboard import render_markdown, render_text
-    from khabar.errors import InputError
-    from khabar.store import load_corpus
+    from khabar.eval.robustness import render_robustness
+    from khabar.runs.benchmark import (
+        benchmark_extras,
+        check_plot_folder,
+        load_benchmark_corpus,
+        run_benchmark,
+        write_reference,
+    )
 
     if args.bootstrap < 1:
         raise InputError("--bootstrap must be at least 1")
-    from khabar.commands.perturb import benchmark_extras, check_benchmark_options
-
-    check_benchmark_options(args)
+    check_plot_folder(args.plot)
     systems = parse_systems(args.systems)
-    gold = load_corpus(args.corpus)
-    if not gold:
-        raise InputError("no annotated documents", where=str(args.corpus))
+    gold = load_benchmark_corpus(args.corpus)
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
         readme = args.readme
         if readme is None and args.write_reference == DEFAULT_REFERENCE:
             readme = README
         write_reference(report, args.write_reference, readme)
-    extra = benchmark_extras(args, gold, systems, report)  # --robustness, --plot
-    rendered = {"text": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
+        print(f"wrote {args.write_reference}", file=sys.stderr)
+        if readme is not None:
+            print(f"wrote the leaderboard of {readme}", file=sys.stderr)
+    extra = ""
+    data, written = benchmark_extras(
+        gold, systems, bootstrap=args.bootstrap, seed=args.seed, with_robustness=args.robustness, plot=args.plot
+    )
+    if data is not None:
+        report["robustness"] = data
+        if args.format != "json":  # JSON carries the table itself
+            extra = "\nRobustness: headline F1 on each perturbed variant (drop from clean)\n\n" + render_robustness(
+                data
+            )
+    if args.plot is not None:
+        print(f"wrote {len(written)} figure(s) to {args.plot}", file=sys.stderr)
+    rendered = {"table": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
     sys.stdout.write(rendered + extra)
     return 0

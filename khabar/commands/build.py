@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands.options import add_corpus
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -19,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Exit 0 when built, 1 when the annotations have problems, 2 on usage or input errors."
         ),
     )
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    add_corpus(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the corpus folder)")
     parser.add_argument(
         "--allow-collisions",
@@ -30,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.build import build_corpus
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.runs.build import build_corpus
 
     assembled, written = build_corpus(args.corpus, args.out, allow_collisions=args.allow_collisions)
     for path in written:

@@ -6,7 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands.options import add_corpus
+from khabar.limits import tolerance
+
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
+
+
+def min_tolerance(value: str) -> float:
+    """argparse type of `--min-tolerance`: a finite fraction ≥ 0 (`nan` would pass every score)."""
+    try:
+        return tolerance(float(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, not {value!r}") from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,63 +37,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--reference", type=Path, default=DEFAULT_REFERENCE, help="reference scores (default: baselines/scores.json)"
     )
-    parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus")
+    add_corpus(parser, help="gold corpus")
     parser.add_argument(
         "--min-tolerance", type=min_tolerance, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
     )
     parser.set_defaults(run=run)
 
 
-def min_tolerance(value: str) -> float:
-    """argparse type of `--min-tolerance`: a finite fraction ≥ 0 (`nan` would pass every score)."""
-    from khabar.limits import tolerance
-
-    try:
-        return tolerance(float(value))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, not {value!r}") from None
-
-
-def read_reference(path: Path) -> dict:
-    from khabar.errors import InputError
-    from khabar.eval.gate import check_shape
-    from khabar.strictjson import read_json
-
-    if not path.exists():
-        raise InputError("no such reference file", where=str(path))
-    data = read_json(path)
-    check_shape(data, str(path))
-    return data
-
-
-def reference_settings(reference: dict) -> tuple[int, int]:
-    """Bootstrap size and seed the reference was computed with (so intervals are comparable)."""
-    for layers in reference["systems"].values():
-        for entry in layers.values():
-            signature = entry.get("signature", {})
-            if "boot" in signature and "seed" in signature:
-                return int(signature["boot"]), int(signature["seed"])
-    return 1000, 7
-
-
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import load_gold
-    from khabar.errors import KhabarError
-    from khabar.eval.gate import UPDATE_COMMAND, regressions, stale_corpus
-    from khabar.eval.signature import corpus_hash
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.eval.gate import UPDATE_COMMAND
+    from khabar.runs.check import check_reference
 
-    reference = read_reference(args.reference)
-    gold = load_gold(args.gold)
-    stale_corpus(reference, corpus_hash(gold))
-    # The baselines package is imported only here: the gate itself does not depend on it.
-    try:
-        from khabar.baselines.benchmark import run_benchmark
-    except ImportError as error:
-        raise KhabarError(f"cannot re-score the reference systems: {error}") from None
-
-    bootstrap, seed = reference_settings(reference)
-    current = run_benchmark(gold, systems=list(reference["systems"]), bootstrap=bootstrap, seed=seed)
-    report = regressions(reference, current, min_tolerance=args.min_tolerance)
+    report = check_reference(args.reference, args.corpus, min_tolerance=args.min_tolerance)
     for change in report.regressions:
         print(f"regressed: {change.describe()}")
     for change in report.improvements:

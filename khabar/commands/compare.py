@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.commands.evaluate import add_scoring_options, resamples, trials
+from khabar.commands.options import add_bootstrap, add_format, add_scoring, scoring_settings, trials
+from khabar.commands.output import emit, note
+from khabar.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,15 +22,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("prediction_a", type=Path, metavar="A.jsonl", help="predictions of system A")
     parser.add_argument("prediction_b", type=Path, metavar="B.jsonl", help="predictions of system B")
-    add_scoring_options(parser)
-    parser.add_argument("--bootstrap", type=resamples, default=1000, metavar="N", help="paired bootstrap resamples")
+    add_scoring(parser)
+    add_bootstrap(parser, help="paired bootstrap resamples")
     parser.add_argument("--trials", type=trials, default=10000, metavar="N", help="approximate randomization trials")
-    parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
+    add_format(parser, ("table", "json"))
     parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
     parser.set_defaults(run=run)
 
 
 def render(comparison, name_a: str, name_b: str) -> str:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.eval.render import percent
     from khabar.eval.signature import render as render_signature
 
@@ -56,16 +59,22 @@ def render(comparison, name_a: str, name_b: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import gold_for, score_file, write_report
-    from khabar.errors import InputError
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.eval.render import to_json
     from khabar.eval.significance import compare_results
+    from khabar.runs.scoring import load_scoring_gold, score
 
     if args.bootstrap < 1 or args.trials < 1:
         raise InputError("--bootstrap and --trials must be 1 or more")
-    gold = gold_for(args)
-    result_a = score_file(args.prediction_a, gold, args, 0)
-    result_b = score_file(args.prediction_b, gold, args, 0)
+    # The paired tests resample on their own: the files are scored without a bootstrap.
+    settings = scoring_settings(args, bootstrap=0)
+    gold = load_scoring_gold(args.corpus, settings)
+    options = {"input_format": args.input_format, "strict_coverage": args.strict_coverage}
+    scored_a = score(args.prediction_a, gold, settings, **options)
+    note(scored_a.notes)
+    scored_b = score(args.prediction_b, gold, settings, **options)
+    note(scored_b.notes)
+    result_a, result_b = scored_a.result, scored_b.result
     for path, result in ((args.prediction_a, result_a), (args.prediction_b, result_b)):
         for warning in result.warnings:
             print(f"Warning: {path}: {warning}", file=sys.stderr)
@@ -74,5 +83,5 @@ def run(args: argparse.Namespace) -> int:
         report = to_json(comparison.to_dict())
     else:
         report = render(comparison, str(args.prediction_a), str(args.prediction_b))
-    write_report(report, args.out)
+    emit(report, args.out)
     return 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands.options import add_corpus
+from khabar.commands.output import note
 from khabar.formats.readers import FORMATS
 from khabar.inventories import TAGSET_PROJECTIONS
 
@@ -24,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("input", type=Path, metavar="IN", help="the tool's output")
     parser.add_argument("--input-format", choices=FORMATS, help="format of IN (default: from the extension)")
     parser.add_argument("--out", type=Path, required=True, help="aligned JSONL to write")
-    parser.add_argument("--gold", type=Path, default=Path("corpus"), help="gold corpus (for the texts)")
+    add_corpus(parser, help="gold corpus, for the texts (default: corpus)")
     parser.add_argument("--tagset", choices=list(TAGSET_PROJECTIONS), default="khabar", help="entity tag set of IN")
     parser.add_argument(
         "--normalize", action="store_true", help="align strings after orthographic normalization (strings format)"
@@ -33,15 +34,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.commands.evaluate import load_gold
-    from khabar.files import write_file
-    from khabar.runs.inputs import converted_lines, load_any
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.runs.inputs import convert_file
+    from khabar.runs.scoring import load_gold
 
-    gold = load_gold(args.gold)
-    loaded = load_any(args.input, gold, input_format=args.input_format, tagset=args.tagset, normalize=args.normalize)
-    for note in loaded.notes:
-        print(f"Note: {note}", file=sys.stderr)
-    write_file(args.out, converted_lines(loaded))
+    gold = load_gold(args.corpus)
+    loaded = convert_file(
+        args.input, args.out, gold, input_format=args.input_format, tagset=args.tagset, normalize=args.normalize
+    )
+    note(loaded.notes)
     predictions = loaded.predictions
     unaligned = len(predictions.unaligned)
     print(

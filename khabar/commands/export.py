@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.errors import InputError, ValidationError
-from khabar.files import write_atomically
+from khabar.commands.options import add_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("format", choices=["conll"], help="output format")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    add_corpus(parser)
     parser.add_argument("--out", type=Path, default=None, help="output file (default: stdout)")
     parser.add_argument(
         "--allow-collisions",
@@ -34,28 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khabar.build import collision_problems, document_collisions
-    from khabar.formats.conll import dumps_conll
-    from khabar.store import annotation_paths, load_corpus
-    from khabar.views import token_view
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.runs.export import export_conll, write_export
 
-    if not args.corpus.is_dir():
-        raise InputError(f"no such corpus folder: {args.corpus}")
-    paths = annotation_paths(args.corpus)
-    if not paths:
-        raise InputError(f"{args.corpus}: no annotation files (expected annotations/<id>.json)")
-    documents = load_corpus(args.corpus)
-    collisions = [row for document in documents for row in document_collisions(document)]
-    if collisions and not args.allow_collisions:
-        raise ValidationError(collision_problems(collisions, {path.stem: str(path) for path in paths}))
-    views = [token_view(document)[0] for document in documents]
-    text = dumps_conll(views)
+    text, document_count, sentence_count = export_conll(args.corpus, allow_collisions=args.allow_collisions)
     if args.out is None:
         sys.stdout.write(text)
     else:
-        if not args.out.parent.is_dir():
-            raise InputError(f"no such folder: {args.out.parent}", hint="create it first")
-        write_atomically(args.out, text)
-        sentence_count = sum(len(document_views) for document_views in views)
-        print(f"wrote {args.out}: {len(documents)} document(s), {sentence_count} sentence(s)", file=sys.stderr)
+        write_export(text, args.out)
+        print(f"wrote {args.out}: {document_count} document(s), {sentence_count} sentence(s)", file=sys.stderr)
     return 0

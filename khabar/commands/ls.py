@@ -19,6 +19,7 @@ from typing import Any
 
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.files import write_file
+from khabar.strictjson import read_json
 
 GOLD_MODEL_VERSION = "gold"
 
@@ -89,6 +90,7 @@ def _report(problems: list[Problem]) -> None:
 
 
 def run_config(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.config import label_config
 
     xml = label_config()
@@ -102,6 +104,7 @@ def run_config(args: argparse.Namespace) -> int:
 
 def build_tasks(corpus: Path, baseline: str | None, with_gold: bool) -> list[dict[str, Any]]:
     """Tasks for every document of `corpus`, predictions checked against the config."""
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.check import check_task
     from khabar.labelstudio.corpus import corpus_documents, without_annotations
     from khabar.labelstudio.tasks import document_to_task, render_signature
@@ -113,6 +116,7 @@ def build_tasks(corpus: Path, baseline: str | None, with_gold: bool) -> list[dic
             predicted[document.id].append((GOLD_MODEL_VERSION, document))
     if baseline is not None:
         try:
+            # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
             from khabar.baselines.registry import get
         except ImportError:
             raise InputError("no baselines are installed (khabar.baselines.registry)") from None
@@ -151,8 +155,6 @@ def run_tasks(args: argparse.Namespace) -> int:
 
 
 def _read_export(path: Path) -> Any:
-    from khabar.strictjson import read_json
-
     return read_json(path)
 
 
@@ -161,6 +163,7 @@ def write_import(
 ) -> int:
     """Convert an export and write its documents under `out`, with the files of `also`, as one
     set: nothing is written on any problem."""
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.files import write_files
     from khabar.labelstudio.annotations import MALFORMED, export_to_documents
     from khabar.store import document_files
@@ -196,6 +199,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_push(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.client import Session, push
     from khabar.labelstudio.config import label_config
 
@@ -209,6 +213,7 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.client import Session, pull
 
     session = Session(args.url)

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.errors import KhabarError
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -25,28 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    from khabar.store import annotation_paths
-
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += annotation_paths(path)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise KhabarError(f"no such file or folder: {path}")
-    return files
-
-
 def run(args: argparse.Namespace) -> int:
-    from khabar.validate import check_files, problems_error
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.runs.validate import validate_paths
+    from khabar.validate import problems_error
 
-    files = _expand(args.paths)
-    if not files:
-        # As build, export and agree: nothing to check is a usage error, not a pass.
-        raise KhabarError(f"no annotation files in {', '.join(map(str, args.paths))}")
-    documents, problems = check_files(files)
+    files, documents, problems = validate_paths(args.paths)
     for problem in problems:
         print(problem)
     if problems:

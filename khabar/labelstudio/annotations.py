@@ -40,6 +40,7 @@ from khabar.errors import Problem
 from khabar.inventories import EVENT_REALIS, EVENT_ROLES, EVENT_TYPES, TIMEX_MODS
 from khabar.labelstudio import config as c
 from khabar.labelstudio.tasks import ARGUMENT_ORDER_KEY, HEADER_KEY
+from khabar.validate import check_annotation
 
 TRIMMED = "trimmed"
 SKIPPED = "skipped"
@@ -424,8 +425,6 @@ def result_to_document(
     data: dict[str, Any], result: list[Any], *, where: str = "", pointer: str = "", trim: bool = True
 ) -> Conversion:
     """One annotation's result list (with its task data) → a validated document."""
-    from khabar.validate import check_annotation
-
     malformed = _data_problems(data, f"{pointer}/data") + _result_problems(result, f"{pointer}/result")
     if malformed:
         return Conversion(None, [Problem(where, at, message, MALFORMED) for at, message in malformed])

@@ -19,6 +19,7 @@ INVALID_PREDICTION = "invalid-prediction"
 
 @cache
 def _interface(label_config: str) -> Any:
+    # Deferred for start-up time: label-studio-sdk takes a second or more to import.
     from label_studio_sdk.label_interface import LabelInterface
 
     return LabelInterface(label_config)

@@ -44,6 +44,7 @@ class Session:
     """An SDK client bound to one server; every call goes through `call` to mask failures."""
 
     def __init__(self, url: str, token: str | None = None, timeout: float = 120.0):
+        # Deferred for start-up time: the SDK client takes seconds to import; only push and pull need it.
         from label_studio_sdk.client import LabelStudio
 
         self.url = url.rstrip("/")

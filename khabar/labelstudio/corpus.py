@@ -10,11 +10,10 @@ from pathlib import Path
 
 from khabar.document import Document
 from khabar.errors import InputError
+from khabar.store import load_document
 
 
 def corpus_documents(corpus: Path) -> list[Document]:
-    from khabar.store import load_document
-
     documents_dir = corpus / "documents"
     if not documents_dir.is_dir():
         raise InputError("no documents/ folder", where=str(corpus))

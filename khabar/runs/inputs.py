@@ -15,6 +15,7 @@ from pathlib import Path
 
 from khabar.document import Document
 from khabar.eval.predictions import Predictions, load_predictions, prediction_record
+from khabar.files import write_file
 from khabar.formats.readers import JSONL, format_for, read_file
 from khabar.formats.reading import ReadOptions
 
@@ -55,3 +56,12 @@ def converted_lines(loaded: LoadedPredictions) -> str:
         prediction_record(document, predictions.layers, predictions.unaligned) for document in predictions.documents
     ]
     return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+
+
+def convert_file(
+    path: Path, out: Path, gold: list[Document], *, input_format: str | None, tagset: str, normalize: bool
+) -> LoadedPredictions:
+    """`khabar convert`: read `path` in any supported format against `gold` and write its aligned JSONL to `out`."""
+    loaded = load_any(path, gold, input_format=input_format, tagset=tagset, normalize=normalize)
+    write_file(out, converted_lines(loaded))
+    return loaded

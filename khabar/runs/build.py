@@ -23,15 +23,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Dataset, Features
 
-from khabar.card import DATA_FILES, CollisionRow, SplitSize, render_card
 from khabar.card_sources import CardSources, read_card_sources
 from khabar.document import Document
 from khabar.errors import InputError, Problem, ValidationError
 from khabar.files import clean_stale_staging, write_files
+from khabar.formats.card import DATA_FILES, CollisionRow, SplitSize, render_card
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES, document_to_row, sentence_rows
 from khabar.guard import allow_gold_writes
 from khabar.inventories import LAYERS
+from khabar.paths import annotation_paths
 from khabar.stats import CorpusStatistics, corpus_statistics
+from khabar.store import load_corpus
 from khabar.views import token_view
 
 CARD_NAME = "README.md"
@@ -166,6 +168,17 @@ def write_dataset(
     return write_files(files)
 
 
+def load_annotated_corpus(corpus: Path) -> tuple[list[Document], list[Path]]:
+    """The validated documents of a corpus folder and its annotation files; a missing folder
+    or one without annotations is an input error."""
+    if not corpus.is_dir():
+        raise InputError(f"no such corpus folder: {corpus}")
+    paths = annotation_paths(corpus)
+    if not paths:
+        raise InputError(f"{corpus}: no annotation files (expected annotations/<id>.json)")
+    return load_corpus(corpus), paths
+
+
 def build_corpus(
     corpus: Path,
     out_dir: Path | None = None,
@@ -174,14 +187,7 @@ def build_corpus(
     repository: Path | None = None,
 ) -> tuple[AssembledDataset, list[Path]]:
     """Validate the corpus folder's annotations and write its dataset (default: into it)."""
-    from khabar.store import annotation_paths, load_corpus
-
-    if not corpus.is_dir():
-        raise InputError(f"no such corpus folder: {corpus}")
-    paths = annotation_paths(corpus)
-    if not paths:
-        raise InputError(f"{corpus}: no annotation files (expected annotations/<id>.json)")
-    documents = load_corpus(corpus)
+    documents, paths = load_annotated_corpus(corpus)
     texts = {path.stem for path in (corpus / "documents").glob("*.txt")}
     assembled = assemble(documents, tuple(texts - {document.id for document in documents}))
     if assembled.collisions and not allow_collisions:

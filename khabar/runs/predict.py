@@ -1,0 +1,37 @@
+"""`khabar predict`: run one baseline over a corpus and write its predictions (JSONL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from khabar.baselines import registry
+from khabar.baselines.protocol import Tagger
+from khabar.document import Document
+from khabar.errors import InputError
+from khabar.eval.predictions import write_predictions
+from khabar.store import load_corpus
+
+
+def tagger_options(baseline: str, model: Path | None) -> dict[str, Any]:
+    if baseline == "hf":
+        if model is None:
+            raise InputError("the hf baseline needs --model DIR (a Hugging Face token-classification model)")
+        return {"model": model}
+    if model is not None:
+        raise InputError(f"--model applies to the hf baseline only, not {baseline}")
+    return {}
+
+
+def predict_corpus(
+    baseline: str, corpus: Path, out: Path, *, model: Path | None = None
+) -> tuple[Tagger, list[Document]]:
+    """Run `baseline` over the documents of `corpus` and write its predictions to `out`
+    (nothing is written when the tagger fails)."""
+    tagger = registry.get(baseline, **tagger_options(baseline, model))
+    gold = load_corpus(corpus)
+    if not gold:
+        raise InputError("no annotated documents", where=str(corpus))
+    pred = tagger.predict(gold)
+    write_predictions(out, pred, tagger.layers)
+    return tagger, pred

@@ -1,0 +1,88 @@
+"""Scoring a prediction file: load the gold (or its perturbed variant), read the
+predictions, score them with the harness under one `ScoringSettings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from khabar.document import Document
+from khabar.errors import InputError
+from khabar.eval import evaluate
+from khabar.eval.predictions import Predictions
+from khabar.eval.results import EvaluationResult
+from khabar.eval.settings import ScoringSettings
+from khabar.files import write_file
+from khabar.paths import annotation_paths
+from khabar.perturb import perturb_corpus
+from khabar.runs.inputs import load_any
+from khabar.store import load_corpus
+
+
+def load_gold(path: Path) -> list[Document]:
+    """The validated documents of a gold folder; a missing or empty folder is an input error."""
+    if not path.exists():
+        raise InputError(f"no such gold folder: {path}")
+    if not annotation_paths(path):
+        raise InputError(f"no annotation files in {path}")
+    return load_corpus(path)
+
+
+def gold_variant(gold: list[Document], settings: ScoringSettings) -> list[Document]:
+    """The gold documents, or their `settings.perturbation` variant (the one `khabar perturb` writes)."""
+    if settings.perturbation is None:
+        return gold
+    return perturb_corpus(gold, settings.perturbation, settings.perturbation_seed)
+
+
+def load_scoring_gold(path: Path, settings: ScoringSettings) -> list[Document]:
+    """The gold a prediction file is scored against under `settings`."""
+    return gold_variant(load_gold(path), settings)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A prediction file read once and scored once: what it holds, the scores, and the
+    notes of the reader that read it."""
+
+    predictions: Predictions
+    result: EvaluationResult
+    notes: tuple[str, ...] = ()
+
+
+def score(
+    path: Path,
+    gold: list[Document],
+    settings: ScoringSettings,
+    *,
+    input_format: str | None = None,
+    strict_coverage: bool = False,
+) -> Scored:
+    """Read the prediction file `path` (in `input_format`, else the one its extension names)
+    against `gold` and score it under `settings`; `strict_coverage` makes a document or
+    sentence without predictions an error."""
+    loaded = load_any(path, gold, input_format=input_format, tagset=settings.tagset, normalize=settings.normalize)
+    predictions = loaded.predictions
+    result = evaluate(
+        gold,
+        predictions.documents,
+        layers=settings.layers,
+        tagset=settings.tagset,
+        bootstrap=settings.bootstrap,
+        seed=settings.seed,
+        pred_tags=predictions.tags or None,
+        span_map=settings.span_map(tokens=predictions.shape == "sentence"),
+        normalize=settings.normalization,
+        perturbation=settings.perturbation_name,
+        predicted=predictions.layers,
+        unaligned=predictions.unaligned,
+        coverage=predictions.coverage,
+        strict_coverage=strict_coverage,
+        valueless_timex=predictions.valueless_timex,
+    )
+    return Scored(predictions, result, loaded.notes)
+
+
+def write_report(report: str, out: Path) -> None:
+    """Write a finished report to `out`, whole or not at all."""
+    write_file(out, report)

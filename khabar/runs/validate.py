@@ -1,0 +1,33 @@
+"""`khabar validate`: every problem of the annotation files under some paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from khabar.document import Document
+from khabar.errors import KhabarError, Problem
+from khabar.paths import annotation_paths
+from khabar.validate import check_files
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """The annotation files of `paths`: each folder's, and each file itself."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += annotation_paths(path)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise KhabarError(f"no such file or folder: {path}")
+    return files
+
+
+def validate_paths(paths: list[Path]) -> tuple[list[Path], list[Document], list[Problem]]:
+    """(files checked, valid documents, every problem sorted) of the annotation files under `paths`."""
+    files = expand(paths)
+    if not files:
+        # As build, export and agree: nothing to check is a usage error, not a pass.
+        raise KhabarError(f"no annotation files in {', '.join(map(str, paths))}")
+    documents, problems = check_files(files)
+    return files, documents, problems
