@@ -45,8 +45,9 @@ from khabar.errors import InputError
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
-from khabar.eval.signature import base_signature, corpus_hash
-from khabar.eval.spanmaps import SpanMapFactory, identity_spans, snap_to_tokens
+from khabar.eval.settings import ScoringSettings
+from khabar.eval.signature import corpus_hash
+from khabar.eval.spanmaps import SpanMapFactory
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import split_sentences
@@ -280,22 +281,23 @@ def _span_tables(
 def evaluate(
     gold_docs: list[Document],
     pred_docs: list[Document],
+    settings: ScoringSettings | None = None,
     *,
-    layers: tuple[str, ...] | list[str] = LAYERS,
-    tagset: str = "khabar",
-    bootstrap: int = 1000,
-    seed: int = 7,
     pred_tags: dict[str, dict[str, list[str]]] | None = None,
-    span_map: SpanMapFactory | None = None,
-    normalize: str = "none",
-    perturbation: str | None = None,
+    layers: tuple[str, ...] | list[str] | None = None,
+    tagset: str | None = None,
+    bootstrap: int | None = None,
+    seed: int | None = None,
     predicted: Collection[str] | None = None,
     unaligned: Sequence[Unaligned] = (),
     coverage: tuple[int, int] | None = None,
     strict_coverage: bool = False,
     valueless_timex: bool = False,
 ) -> EvaluationResult:
-    """Score `pred_docs` against `gold_docs` on every layer in `layers`.
+    """Score `pred_docs` against `gold_docs` under `settings` (default `ScoringSettings()`).
+
+    `layers`, `tagset`, `bootstrap` and `seed` override those settings, a shorthand for
+    callers that set nothing else. The span map and the signature derive from the settings.
 
     `predicted` names the layers the submission predicts (default: all): the others are
     "not predicted" (`result.not_predicted`), never scored as 0. `unaligned` spans (from a
@@ -304,10 +306,18 @@ def evaluate(
     missing documents or sentences are warned about, or with `strict_coverage` an error.
 
     `pred_tags` (sentence id → layer → tags) overrides the predicted token view where a
-    sentence-level submission gave tags; `span_map` maps both sides' spans before matching.
-    `perturbation` names the perturbed gold variant scored against (`khabar.perturb`),
-    recorded in the signature as `perturb:`.
+    sentence-level submission gave tags; spans are then compared snapped to tokens.
     """
+    given = {
+        "layers": None if layers is None else tuple(layers),
+        "tagset": tagset,
+        "bootstrap": bootstrap,
+        "seed": seed,
+    }
+    settings = replace(
+        settings or ScoringSettings(), **{key: value for key, value in given.items() if value is not None}
+    )
+    layers, tagset = settings.layers, settings.tagset
     unknown = [layer for layer in layers if layer not in LAYERS]
     if unknown:
         raise InputError(f"unknown layer {unknown[0]!r}; expected some of {', '.join(LAYERS)}")
@@ -336,21 +346,11 @@ def evaluate(
         pred = by_id.get(gold.id) or replace(gold, **{k: v for k, v in empty.items() if k != "text"})
         pairs.append((project_document(gold, tagset), project_document(pred, tagset)))
     units = Units(gold_docs)
-    if span_map is None:
-        span_map = snap_to_tokens if pred_tags else identity_spans
-    spans_setting = "tokens" if pred_tags else "characters"
-    boot = Bootstrap(bootstrap, seed, units.strata)
-    shared = base_signature(
-        corpus=corpus_hash(gold_docs),
-        tagset=tagset,
-        unit=units.name,
-        bootstrap=bootstrap,
-        seed=seed,
-        normalize=normalize,
+    span_map = settings.span_map(tokens=bool(pred_tags))
+    signature = settings.signature(
+        corpus=corpus_hash(gold_docs), unit=units.name, spans="tokens" if pred_tags else "characters"
     )
-    shared["spans"] = spans_setting
-    if perturbation is not None:
-        shared["perturb"] = perturbation
+    boot = Bootstrap(settings.bootstrap, settings.seed, units.strata)
     results: dict[str, LayerResult] = {}
     all_tables: dict[str, dict[str, CountTable]] = {}
     for layer in layers:
@@ -362,12 +362,12 @@ def evaluate(
         all_tables[layer] = tables
         metrics = {}
         for name, table in tables.items():
-            signature = {**shared, "layer": layer, "metric": name, **table.settings}
-            metrics[name] = score_table(table, boot, signature)
+            metrics[name] = score_table(table, boot, dict(signature.for_metric(layer, name, table.settings)))
         headline_metric, headline_name = HEADLINES[layer]
         micro = metrics[headline_metric].micro
         low, high = micro.ci if micro.ci else (None, None)
-        layer_signature = {**metrics[headline_metric].signature, "average": "micro"}
+        headline_settings = tables[headline_metric].settings
+        layer_signature = dict(signature.for_metric(layer, headline_metric, headline_settings).averaged("micro"))
         results[layer] = LayerResult(
             layer, Headline(headline_name, micro.f1, low, high), headline_metric, metrics, layer_signature
         )
@@ -375,7 +375,9 @@ def evaluate(
         warnings.append(
             f"{len(unaligned)} predicted span(s) could not be aligned to the text: counted as false positives"
         )
-    return EvaluationResult(results, shared, tuple(warnings), all_tables, not_predicted, units.strata)
+    return EvaluationResult(
+        results, signature, tuple(warnings), all_tables, not_predicted, units.strata, tuple(pairs), span_map
+    )
 
 
 def coverage_warnings(

@@ -25,7 +25,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from khabar.views import LabeledSpan
+from khabar.document import Document
+from khabar.eval.spanmaps import SpanMap, SpanMapFactory
+from khabar.views import LabeledSpan, layer_spans
 
 CATEGORIES: tuple[str, ...] = ("correct", "wrong_type", "wrong_boundary", "wrong_boundary_type", "missed", "spurious")
 CATEGORY_TITLES = {
@@ -108,3 +110,23 @@ def confusion(outcomes: list[Outcome]) -> dict[tuple[str, str], int]:
         pred_label = outcome.pred.label if outcome.pred else NONE_LABEL
         counts[gold_label, pred_label] += 1
     return dict(counts)
+
+
+def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: SpanMapFactory) -> list[Outcome]:
+    """Outcomes of one layer of one document, compared after `span_map`, reported on raw spans."""
+    gold_raw = layer_spans(gold, layer)
+    pred_raw = layer_spans(pred, layer) if pred is not None else []
+    gold_map, pred_map = span_map(gold), span_map(pred if pred is not None else gold)
+
+    def mapped(spans: list[LabeledSpan], mapping: SpanMap) -> list[LabeledSpan]:
+        return [LabeledSpan(*mapping(span.start, span.end), span.label, str(index)) for index, span in enumerate(spans)]
+
+    outcomes = match_spans(mapped(gold_raw, gold_map), mapped(pred_raw, pred_map))
+    return [
+        Outcome(
+            outcome.category,
+            gold_raw[int(outcome.gold.id)] if outcome.gold else None,
+            pred_raw[int(outcome.pred.id)] if outcome.pred else None,
+        )
+        for outcome in outcomes
+    ]

@@ -41,14 +41,14 @@ from khabar.eval.outcomes import (
     Outcome,
     category_counts,
     confusion,
-    match_spans,
+    layer_outcomes,
 )
 from khabar.eval.signature import render as render_signature
-from khabar.eval.spanmaps import SpanMap, SpanMapFactory, identity_spans
+from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.inventories import LAYERS
 from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
 from khabar.tokenize import split_sentences
-from khabar.views import LabeledSpan, layer_spans
+from khabar.views import LabeledSpan
 
 LAYER_TITLES = {"entities": "Entities", "timex": "Dates and times", "events": "Event triggers", "quotes": "Quotes"}
 
@@ -137,26 +137,6 @@ class Report:
     signature: str
     warnings: tuple[str, ...]
     categories: tuple[tuple[str, str], ...] = tuple((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
-
-
-def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: SpanMapFactory) -> list[Outcome]:
-    """Outcomes of one layer of one document, compared after `span_map`, reported on raw spans."""
-    gold_raw = layer_spans(gold, layer)
-    pred_raw = layer_spans(pred, layer) if pred is not None else []
-    gold_map, pred_map = span_map(gold), span_map(pred if pred is not None else gold)
-
-    def mapped(spans: list[LabeledSpan], mapping: SpanMap) -> list[LabeledSpan]:
-        return [LabeledSpan(*mapping(span.start, span.end), span.label, str(index)) for index, span in enumerate(spans)]
-
-    outcomes = match_spans(mapped(gold_raw, gold_map), mapped(pred_raw, pred_map))
-    return [
-        Outcome(
-            outcome.category,
-            gold_raw[int(outcome.gold.id)] if outcome.gold else None,
-            pred_raw[int(outcome.pred.id)] if outcome.pred else None,
-        )
-        for outcome in outcomes
-    ]
 
 
 def span_details(document: Document | None, layer: str) -> dict[str, str]:
@@ -316,8 +296,12 @@ def build_report(
     for layer in layers:
         documents: list[DocumentView] = []
         all_outcomes: list[Outcome] = []
+        matched = result.matches.get(layer) if result is not None else None
         for gold in sorted(gold_docs, key=lambda document: document.id):
-            outcomes = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
+            if matched is not None:  # the very matches the scores were counted from
+                outcomes = matched[gold.id]
+            else:
+                outcomes = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
             all_outcomes += outcomes
             pred = pred_by_id.get(gold.id)
             details = span_details(gold, layer), span_details(pred, layer)

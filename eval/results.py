@@ -7,13 +7,18 @@ scored (`score_table`), with a bootstrap interval for every F1. Everything is fr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from khabar.document import Document
 from khabar.eval import prf
 from khabar.eval.bootstrap import Bootstrap, percentile_interval, undefined_resamples
+from khabar.eval.outcomes import Outcome, layer_outcomes
+from khabar.eval.spanmaps import SpanMapFactory
 from khabar.inventories import LAYERS
 
 
@@ -202,15 +207,33 @@ class LayerResult:
 
 @dataclass(frozen=True)
 class EvaluationResult:
-    """Scores of every requested layer, the shared signature, and warnings about the input."""
+    """Scores of every requested layer, the shared signature, and warnings about the input.
+
+    `pairs` are the (gold, pred) documents as the harness compared them (tag set projected)
+    and `span_map` its span-mapping step: `matches` pairs their spans from those, so the
+    error analysis shows the very spans the scores were counted from.
+    """
 
     layers: dict[str, LayerResult]
-    signature: dict[str, Any]
+    signature: Mapping[str, Any]
     warnings: tuple[str, ...] = ()
     tables: dict[str, dict[str, CountTable]] = field(default_factory=dict, repr=False, compare=False)
     # Requested layers the predictions do not predict: shown as `·`, `null` in JSON, never 0.
     not_predicted: tuple[str, ...] = ()
     strata: tuple[int, ...] = field(default=(), repr=False, compare=False)  # of the tables' units
+    pairs: tuple[tuple[Document, Document], ...] = field(default=(), repr=False, compare=False)
+    span_map: SpanMapFactory | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def matches(self) -> dict[str, dict[str, list[Outcome]]]:
+        """Layer → document id → the outcome of every gold and predicted span
+        (`khabar.eval.outcomes`), matched once, on demand, after the harness's span mapping."""
+        if self.span_map is None:
+            return {}
+        return {
+            layer: {gold.id: layer_outcomes(gold, pred, layer, self.span_map) for gold, pred in self.pairs}
+            for layer in self.layers
+        }
 
     @property
     def headline(self) -> dict[str, Headline]:

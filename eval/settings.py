@@ -1,15 +1,15 @@
 """`ScoringSettings`: every choice that changes a score, in one frozen object.
 
 A command builds it once from its flags; the run layer and the harness read it. What
-depends on the settings alone is derived here — the span-mapping step and the
-signature values of normalization and perturbation — so callers never rebuild those
-rules on their own.
+depends on the settings is derived here — the span-mapping step and the signature
+(sacreBLEU's `get_signature`) — so callers never rebuild those rules on their own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from khabar.eval.signature import Signature
 from khabar.eval.spanmaps import SpanMapFactory, compose, identity_spans, normalized_spans, snap_to_tokens
 from khabar.inventories import LAYERS
 from khabar.normalize import DEFAULT_RULES
@@ -43,6 +43,20 @@ class ScoringSettings:
     def perturbation_name(self) -> str | None:
         """The signature value of `perturbation` (name and seed); None when scoring the gold as is."""
         return None if self.perturbation is None else f"{self.perturbation}.seed{self.perturbation_seed}"
+
+    def signature(self, *, corpus: str, unit: str, spans: str) -> Signature:
+        """The signature of scores under these settings, on the gold corpus of hash `corpus`
+        resampled by `unit`, with spans compared on `spans` ("characters" or "tokens")."""
+        return Signature(
+            corpus=corpus,
+            unit=unit,
+            spans=spans,
+            tagset=self.tagset,
+            normalize=self.normalization,
+            bootstrap=self.bootstrap,
+            seed=self.seed,
+            perturbation=self.perturbation_name,
+        )
 
     def span_map(self, *, tokens: bool) -> SpanMapFactory:
         """The span-mapping step: snapped to tokens for tag predictions (`tokens`), then

@@ -1,12 +1,19 @@
-"""Reproducibility signatures: a structured mapping, rendered only at output time.
+"""Reproducibility signatures: typed settings, a mapping for output, rendered only at output time.
 
 `khabar:0.1.0|corpus:1a2b3c4d|tok:ws-punct.1+flat-outer.1|layer:entities|scheme:IOB2-strict|…`
+
+As in sacreBLEU (`metrics/base.py` `get_signature`), the signature is derived from the
+scoring settings (`ScoringSettings.signature`), never assembled by hand: `Signature` holds
+typed fields and reads as a mapping with the short keys of the rendered form
+(`dict(signature)` for JSON, `render(signature)` for text).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from khabar import __version__
@@ -46,20 +53,68 @@ def corpus_hash(documents: list[Document]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:8]
 
 
-def base_signature(
-    *, corpus: str, tagset: str, unit: str, bootstrap: int, seed: int, normalize: str = "none"
-) -> dict[str, Any]:
-    return {
-        "khabar": __version__,
-        "corpus": corpus,
-        "tok": TOKEN_VIEW_SIGNATURE,
-        "tagset": tagset,
-        "normalize": normalize,
-        "zero_division": ZERO_DIVISION,
-        "unit": unit,
-        "boot": bootstrap,
-        "seed": seed,
-    }
+@dataclass(frozen=True)
+class Signature(Mapping[str, Any]):
+    """The settings behind a score. `corpus` is `corpus_hash` of the gold; `unit` the
+    resampling unit; `spans` whether spans were compared on characters or snapped to tokens;
+    `layer`, `metric` and `metric_settings` (such as the scheme and match rule) are set for
+    one metric's score (`for_metric`), `average` for a layer's headline."""
+
+    corpus: str
+    unit: str
+    spans: str = "characters"
+    tagset: str = "khabar"
+    normalize: str = "none"
+    bootstrap: int = 1000
+    seed: int = 7
+    perturbation: str | None = None
+    layer: str | None = None
+    metric: str | None = None
+    metric_settings: tuple[tuple[str, str], ...] = ()
+    average: str | None = None
+    version: str = __version__
+    tok: str = TOKEN_VIEW_SIGNATURE
+    zero_division: str = ZERO_DIVISION
+
+    def _entries(self) -> dict[str, Any]:
+        entries: dict[str, Any] = {
+            "khabar": self.version,
+            "corpus": self.corpus,
+            "tok": self.tok,
+            "tagset": self.tagset,
+            "normalize": self.normalize,
+            "zero_division": self.zero_division,
+            "unit": self.unit,
+            "boot": self.bootstrap,
+            "seed": self.seed,
+            "spans": self.spans,
+        }
+        if self.perturbation is not None:
+            entries["perturb"] = self.perturbation
+        if self.layer is not None:
+            entries["layer"] = self.layer
+        if self.metric is not None:
+            entries["metric"] = self.metric
+        entries.update(self.metric_settings)
+        if self.average is not None:
+            entries["average"] = self.average
+        return entries
+
+    def __getitem__(self, key: str) -> Any:
+        return self._entries()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries())
+
+    def __len__(self) -> int:
+        return len(self._entries())
+
+    def for_metric(self, layer: str, metric: str, settings: Mapping[str, str]) -> Signature:
+        """The signature of one metric's score of `layer`."""
+        return replace(self, layer=layer, metric=metric, metric_settings=tuple(settings.items()))
+
+    def averaged(self, average: str) -> Signature:
+        return replace(self, average=average)
 
 
 def render(signature: dict[str, Any]) -> str:

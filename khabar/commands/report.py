@@ -32,17 +32,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.runs.report import write_html_report
+    from khabar.runs.report import error_analysis, write_html_report
 
-    scored = write_html_report(
+    report, scored = error_analysis(
         args.predictions,
-        args.out,
         gold_path=args.corpus,
         settings=scoring_settings(args),
         title=args.title,
         input_format=args.input_format,
         strict_coverage=args.strict_coverage,
     )
+    write_html_report(report, args.out)
     note(scored.notes)
     for warning in scored.result.warnings:
         print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 from khabar.document import Document
 from khabar.errors import InputError
 from khabar.eval import evaluate
+from khabar.eval.outcomes import Outcome
 from khabar.eval.predictions import Predictions
 from khabar.eval.results import EvaluationResult
 from khabar.eval.settings import ScoringSettings
@@ -42,12 +43,17 @@ def load_scoring_gold(path: Path, settings: ScoringSettings) -> list[Document]:
 
 @dataclass(frozen=True)
 class Scored:
-    """A prediction file read once and scored once: what it holds, the scores, and the
-    notes of the reader that read it."""
+    """A prediction file read once and scored once: what it holds, the scores, the span
+    matches the scores were counted from, and the notes of the reader that read it."""
 
     predictions: Predictions
     result: EvaluationResult
     notes: tuple[str, ...] = ()
+
+    @property
+    def matches(self) -> dict[str, dict[str, list[Outcome]]]:
+        """Layer → document id → span outcomes (`EvaluationResult.matches`)."""
+        return self.result.matches
 
 
 def score(
@@ -66,14 +72,8 @@ def score(
     result = evaluate(
         gold,
         predictions.documents,
-        layers=settings.layers,
-        tagset=settings.tagset,
-        bootstrap=settings.bootstrap,
-        seed=settings.seed,
+        settings,
         pred_tags=predictions.tags or None,
-        span_map=settings.span_map(tokens=predictions.shape == "sentence"),
-        normalize=settings.normalization,
-        perturbation=settings.perturbation_name,
         predicted=predictions.layers,
         unaligned=predictions.unaligned,
         coverage=predictions.coverage,
