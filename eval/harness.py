@@ -243,38 +243,15 @@ def _seqeval_tables(
     return padded
 
 
-def _mapped_spans(document: Document, layer: str, span_map: L.SpanMap) -> list[LabeledSpan]:
-    return [LabeledSpan(*span_map(span.start, span.end), span.label, span.id) for span in layer_spans(document, layer)]
-
-
-def _timex_items(document: Document, span_map: L.SpanMap) -> list[L.TimexSpan]:
-    return [L.TimexSpan(LabeledSpan(*span_map(t.start, t.end), t.type, t.id), t.value) for t in document.timex]
-
-
-DECLARE = {
-    "entities": L.declare_entities,
-    "timex": L.declare_timex,
-    "events": L.declare_events,
-    "quotes": L.declare_quotes,
-}
-
-
 def _span_tables(
     layer: str, pairs: list[tuple[Document, Document]], units: Units, span_maps: SpanMapFactory
 ) -> dict[str, CountTable]:
+    rules = L.SPAN_LAYERS[layer]
     acc = L.Accumulator(units.n)
-    DECLARE[layer](acc)
+    rules.declare(acc)
     for gold, pred in pairs:
         span_map = span_maps(gold)
-        locate = units.locator(gold.id)
-        if layer == "entities":
-            L.add_entities(acc, _mapped_spans(gold, layer, span_map), _mapped_spans(pred, layer, span_map), locate)
-        elif layer == "timex":
-            L.add_timex(acc, _timex_items(gold, span_map), _timex_items(pred, span_map), locate)
-        elif layer == "events":
-            L.add_events(acc, gold, pred, span_map, locate)
-        else:
-            L.add_quotes(acc, L.quote_spans(gold, span_map), L.quote_spans(pred, span_map), locate)
+        rules.add(acc, rules.items(gold, span_map), rules.items(pred, span_map), units.locator(gold.id))
     return acc.tables()
 
 

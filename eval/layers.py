@@ -24,13 +24,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from khabar.document import Document
 from khabar.eval.matching import MATCHES, credit, match_spans, multiset_matches, overlap_pairs
 from khabar.eval.results import CountTable
-from khabar.views import LabeledSpan
+from khabar.views import LabeledSpan, layer_spans
 
 ALL = "*"
 Locate = Callable[[int], int]  # character offset → unit index
@@ -167,7 +168,10 @@ def declare_events(acc: Accumulator) -> None:
         acc.declare(metric, f"same {description} (TextEE)", match=metric)
 
 
-def event_keys(document: Document, span_map: SpanMap) -> dict[str, list[tuple[tuple, str, int]]]:
+EventKeys = dict[str, list[tuple[tuple, str, int]]]  # per metric: (key, label, position)
+
+
+def event_keys(document: Document, span_map: SpanMap) -> EventKeys:
     """Per metric, the (key, label, position) of every trigger or argument of `document`."""
     mentions = {entity.id: (entity.start, entity.end) for entity in document.entities}
     mentions.update({timex.id: (timex.start, timex.end) for timex in document.timex})
@@ -193,8 +197,7 @@ def event_keys(document: Document, span_map: SpanMap) -> dict[str, list[tuple[tu
     return keys
 
 
-def add_events(acc: Accumulator, gold: Document, pred: Document, span_map: SpanMap, locate: Locate) -> None:
-    gold_keys, pred_keys = event_keys(gold, span_map), event_keys(pred, span_map)
+def add_events(acc: Accumulator, gold_keys: EventKeys, pred_keys: EventKeys, locate: Locate) -> None:
     for metric in EVENT_METRICS:
         for _, label, position in gold_keys[metric]:
             acc.add(metric, label, locate(position), gold=1)
@@ -284,3 +287,34 @@ def add_quotes(acc: Accumulator, gold: list[QuoteSpans], pred: list[QuoteSpans],
         unit = locate(pred_span.start)
         acc.add("speaker-accuracy", ALL, unit, tp=float(agree), pred=1, gold=1)
         acc.add("joint", ALL, unit, tp=float(agree))
+
+
+# --- the layers as data ------------------------------------------------------------------
+
+
+def entity_spans(document: Document, span_map: SpanMap) -> list[LabeledSpan]:
+    """The entity spans of `document` (sorted, nested ones included), mapped."""
+    return [_labeled(span_map(span.start, span.end), span.label, span.id) for span in layer_spans(document, "entities")]
+
+
+def timex_spans(document: Document, span_map: SpanMap) -> list[TimexSpan]:
+    """The timex spans of `document` with their values, mapped."""
+    return [TimexSpan(_labeled(span_map(t.start, t.end), t.type, t.id), t.value) for t in document.timex]
+
+
+@dataclass(frozen=True)
+class SpanLayer:
+    """How one layer is counted on character spans: `declare` its metrics, take what is
+    compared from a document after the span map (`items`), `add` one document pair."""
+
+    declare: Callable[[Accumulator], None]
+    items: Callable[[Document, SpanMap], Any]
+    add: Callable[[Accumulator, Any, Any, Locate], None]
+
+
+SPAN_LAYERS: dict[str, SpanLayer] = {
+    "entities": SpanLayer(declare_entities, entity_spans, add_entities),
+    "timex": SpanLayer(declare_timex, timex_spans, add_timex),
+    "events": SpanLayer(declare_events, event_keys, add_events),
+    "quotes": SpanLayer(declare_quotes, quote_spans, add_quotes),
+}

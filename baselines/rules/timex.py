@@ -21,12 +21,17 @@ raw offsets, so spans are exact in the original text.
   extent includes, as in TimeML; sets `كل عام`/`سنويا` → P1Y; times `الساعة 10 صباحا`.
 - Parts of a period `مطلع/منتصف/أواخر` + month or year: the period's value with mod
   START/MID/END.
+
+The rules are data: `RULES` lists each kind of expression with its pattern (a template
+over the named fragments of `_fragments`, built from the word lists above) and its
+resolver; their order is the rank that breaks ties between matches of the same extent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -160,83 +165,58 @@ def number_words() -> dict[str, int]:
     return {key(row[0]): int(row[1]) for row in read_list("number_words.tsv").rows}
 
 
+Resolved = tuple[str, str, str | None, bool]  # (type, value, mod, anchored on the DCT)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of temporal expression: its pattern over the matching key, and how a match
+    becomes a timex (`resolve`: `Resolved`, or None when the match is not one).
+
+    `pattern` is a template: `{name}` takes the fragment of that name (`_fragments`), and a
+    literal brace is doubled (`\\d{{4}}`). The order of `RULES` is the rank that breaks ties
+    between matches of the same extent."""
+
+    kind: str
+    pattern: str
+    resolve: Callable[[re.Match[str], dt.date | None], Resolved | None]
+
+
+def _fragments() -> dict[str, str]:
+    """The named pieces the rule patterns are built from (alternations of the word lists)."""
+    month = f"(?:{_alternation(month_numbers())})"
+    units = time_units()
+    numbers = f"(?:{_alternation(number_words())})"
+    return {
+        "clitic": CLITIC,
+        "end": END,
+        "digits": DIGITS,
+        "month": month,
+        "hijri": f"(?:{_alternation(hijri_numbers())})",
+        "dual": rf"(?:\s*(?:/|\(|-)\s*{month}\s*\)?)?",
+        "relative": f"(?:{_alternation(RELATIVE_WORDS)})",
+        "part": f"(?:{_alternation(PERIOD_PARTS)})",
+        "mod": f"(?:{_alternation(MODS)})",
+        "counted": f"(?:{_alternation(u for u, (_, c) in units.items() if c is None or c == 1)})",
+        "dual_units": f"(?:{_alternation(u for u, (_, c) in units.items() if c == 2)})",
+        "weekday": f"(?:{_alternation(WEEKDAYS)})",
+        "amount": rf"(?:{DIGITS}+|{numbers})",
+        "year": rf"(?P<year>{DIGITS}{{4}})",
+        "hijri_suffix": r"(?:\s*ه(?:ـ)?(?=[\s.,،)]|$))?",
+        "day": rf"{DIGITS}{{1,2}}",
+        "period_noun": _alternation(PERIOD_NOUNS),
+        "set_adverb": _alternation(SET_ADVERBS),
+        "day_part": _alternation(DAY_PARTS),
+        "day_word": _alternation(DAY_WORDS),
+        "present_word": _alternation(PRESENT_WORDS),
+    }
+
+
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    month = f"(?:{_alternation(month_numbers())})"
-    hijri = f"(?:{_alternation(hijri_numbers())})"
-    dual = rf"(?:\s*(?:/|\(|-)\s*{month}\s*\)?)?"
-    relative = f"(?:{_alternation(RELATIVE_WORDS)})"
-    part = f"(?:{_alternation(PERIOD_PARTS)})"
-    mod = f"(?:{_alternation(MODS)})"
-    units = time_units()
-    counted = f"(?:{_alternation(u for u, (_, c) in units.items() if c is None or c == 1)})"
-    dual_units = f"(?:{_alternation(u for u, (_, c) in units.items() if c == 2)})"
-    numbers = f"(?:{_alternation(number_words())})"
-    weekday = f"(?:{_alternation(WEEKDAYS)})"
-    amount = rf"(?:{DIGITS}+|{numbers})"
-    year = rf"(?P<year>{DIGITS}{{4}})"
-    hijri_suffix = r"(?:\s*ه(?:ـ)?(?=[\s.,،)]|$))?"
-    day = rf"{DIGITS}{{1,2}}"
-    return [
-        (
-            "date",
-            re.compile(
-                rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?:(?P<day1>{day})\s*(?:-|–|و|الي|حتي)\s*)?(?P<day>{day})\s+"
-                rf"(?:من\s+)?(?:شهر\s+)?(?P<month>{month}){dual}(?:\s+(?:عام\s+|سنه\s+)?{year})?"
-                rf"(?:\s+(?P<rel>{relative}))?){END}"
-            ),
-        ),
-        (
-            "hijri",
-            re.compile(
-                rf"{CLITIC}(?P<x>(?:(?P<day>{day})\s+)?(?:شهر\s+)?(?P<month>{hijri})(?:\s+(?P<year>{DIGITS}{{3,4}}){hijri_suffix})?){END}"
-            ),
-        ),
-        (
-            "month",
-            re.compile(
-                rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?:شهر\s+)?(?P<month>{month}){dual}"
-                rf"(?:\s+(?:(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|(?P<rel>{relative})))?){END}"
-            ),
-        ),
-        (
-            "period",
-            re.compile(
-                rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?P<noun>{_alternation(PERIOD_NOUNS)})\s+(?P<rel>{relative})){END}"
-            ),
-        ),
-        (
-            "year",
-            re.compile(rf"{CLITIC}(?P<x>(?:(?P<part>{part})\s+)?(?:(?:ال)?عام|(?:ال)?سنه)\s+{year}){END}"),
-        ),
-        ("bare_year", re.compile(r"(?<![\d/.-])(?P<x>(?P<year>(?:19|20)\d\d))(?![\d/.-]\d)")),
-        (
-            "ago",
-            re.compile(
-                rf"{CLITIC}(?P<x>(?:قبل|منذ)\s+(?:(?P<amount>{amount})\s+)?(?P<unit>{counted}|{dual_units})){END}"
-            ),
-        ),
-        (
-            "duration",
-            re.compile(
-                rf"{CLITIC}(?P<x>(?:(?P<mod>{mod})\s+)?(?:(?P<amount>{amount})\s+(?P<unit>{counted})|(?P<dual>{dual_units}))){END}"
-            ),
-        ),
-        ("set", re.compile(rf"{CLITIC}(?P<x>كل\s+(?P<unit>{counted})|(?P<adverb>{_alternation(SET_ADVERBS)})){END}")),
-        (
-            "weekday",
-            re.compile(rf"{CLITIC}(?P<x>(?:يوم\s+)?(?P<weekday>{weekday})(?:\s+(?P<rel>{relative}))?){END}"),
-        ),
-        (
-            "time",
-            re.compile(
-                rf"{CLITIC}(?P<x>الساعه\s+(?P<hour>{DIGITS}{{1,2}})(?:[:.](?P<minute>{DIGITS}{{2}}))?"
-                rf"(?:\s+(?P<daypart>{_alternation(DAY_PARTS)}))?){END}"
-            ),
-        ),
-        ("day_word", re.compile(rf"{CLITIC}(?P<x>{_alternation(DAY_WORDS)}){END}")),
-        ("present", re.compile(rf"{CLITIC}(?P<x>{_alternation(PRESENT_WORDS)}){END}")),
-    ]
+    """(kind, compiled pattern) of every rule, in rank order."""
+    fragments = _fragments()
+    return [(rule.kind, re.compile(rule.pattern.format(**fragments))) for rule in RULES]
 
 
 def _is_gated(pattern: re.Pattern[str]) -> bool:
@@ -335,106 +315,188 @@ def _int(text: str | None) -> int | None:
     return number_words().get(text)
 
 
-def _resolve(kind: str, match: re.Match[str], dct: dt.date | None) -> tuple[str, str, str | None, bool] | None:
-    """(type, value, mod, anchored on the DCT) of a match, or None when it is not a timex."""
+def _part_mod(groups: dict[str, str | None]) -> str | None:
+    return PERIOD_PARTS.get(groups.get("part") or "")
+
+
+def _rel(groups: dict[str, str | None]) -> int | None:
+    return RELATIVE_WORDS.get(groups.get("rel") or "")
+
+
+def _date(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
     groups = match.groupdict()
-    part_mod = PERIOD_PARTS.get(groups.get("part") or "")
-    rel = RELATIVE_WORDS.get(groups.get("rel") or "")
-    if kind == "date":
-        month, day = month_numbers()[groups["month"]], int(groups["day"])
-        if not 1 <= day <= 31:
-            return None
-        if groups.get("year"):
-            year, anchored = int(groups["year"]), False
-        else:
-            year, anchored = _nearest_year(month, day, dct, rel), True
-        prefix = f"{year:04d}" if year else "XXXX"
-        return "DATE", f"{prefix}-{month:02d}-{day:02d}", part_mod, anchored
-    if kind == "hijri":
-        month = hijri_numbers()[groups["month"]]
-        year = int(groups["year"]) if groups.get("year") else (gregorian_to_hijri_year(dct) if dct else None)
-        if year is None:
-            return None
-        if groups.get("day"):
-            date = hijri_to_gregorian(year, month, int(groups["day"]))
-            return "DATE", date.isoformat(), None, not groups.get("year")
-        first = hijri_to_gregorian(year, month, 1)
-        return "DATE", f"{first.year:04d}-{first.month:02d}", None, not groups.get("year")
-    if kind == "month":
-        month = month_numbers()[groups["month"]]
-        if groups.get("year"):
-            return "DATE", f"{int(groups['year']):04d}-{month:02d}", part_mod, False
-        year = _nearest_year(month, 15, dct, rel)
-        return "DATE", (f"{year:04d}" if year else "XXXX") + f"-{month:02d}", part_mod, True
-    if kind == "period":
-        unit = PERIOD_NOUNS[groups["noun"]]
-        if dct is None:
-            return "DATE", {-1: "PAST_REF", 1: "FUTURE_REF"}.get(rel or 0, "PRESENT_REF"), part_mod, True
-        step = rel or 0
-        if unit == "Y":
-            return "DATE", f"{dct.year + step:04d}", part_mod, True
-        if unit == "M":
-            year, month = _shift_months(dct, step)
-            return "DATE", f"{year:04d}-{month:02d}", part_mod, True
-        week = (dct + dt.timedelta(weeks=step)).isocalendar()
-        return "DATE", f"{week[0]:04d}-W{week[1]:02d}", part_mod, True
-    if kind in ("year", "bare_year"):
-        return "DATE", f"{int(groups['year']):04d}", part_mod, False
-    if kind == "ago":
-        unit, fixed = time_units()[groups["unit"]]
-        amount = _int(groups.get("amount")) or fixed
-        if amount is None or dct is None or unit not in ("D", "W", "M", "Y"):
-            return "DATE", "PAST_REF", None, True
-        if unit in ("D", "W"):
-            date = dct - dt.timedelta(days=amount * (7 if unit == "W" else 1))
-            return "DATE", date.isoformat(), None, True
-        year, month = _shift_months(dct, -amount * (12 if unit == "Y" else 1))
-        return "DATE", f"{year:04d}" if unit == "Y" else f"{year:04d}-{month:02d}", None, True
-    if kind == "duration":
-        if groups.get("dual"):
-            unit, amount = time_units()[groups["dual"]]
-        else:
-            unit, _ = time_units()[groups["unit"]]
-            amount = _int(groups.get("amount"))
-        if amount is None:
-            return None
-        mod = MODS.get(groups.get("mod") or "")
-        return "DURATION", duration_value(amount, unit), mod, False
-    if kind == "set":
-        if groups.get("adverb"):
-            return "SET", SET_ADVERBS[groups["adverb"]], None, False
+    month, day = month_numbers()[groups["month"]], int(groups["day"])
+    if not 1 <= day <= 31:
+        return None
+    if groups.get("year"):
+        year, anchored = int(groups["year"]), False
+    else:
+        year, anchored = _nearest_year(month, day, dct, _rel(groups)), True
+    prefix = f"{year:04d}" if year else "XXXX"
+    return "DATE", f"{prefix}-{month:02d}-{day:02d}", _part_mod(groups), anchored
+
+
+def _hijri(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    month = hijri_numbers()[groups["month"]]
+    year = int(groups["year"]) if groups.get("year") else (gregorian_to_hijri_year(dct) if dct else None)
+    if year is None:
+        return None
+    if groups.get("day"):
+        date = hijri_to_gregorian(year, month, int(groups["day"]))
+        return "DATE", date.isoformat(), None, not groups.get("year")
+    first = hijri_to_gregorian(year, month, 1)
+    return "DATE", f"{first.year:04d}-{first.month:02d}", None, not groups.get("year")
+
+
+def _month(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    month = month_numbers()[groups["month"]]
+    if groups.get("year"):
+        return "DATE", f"{int(groups['year']):04d}-{month:02d}", _part_mod(groups), False
+    year = _nearest_year(month, 15, dct, _rel(groups))
+    return "DATE", (f"{year:04d}" if year else "XXXX") + f"-{month:02d}", _part_mod(groups), True
+
+
+def _period(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    unit, rel, part_mod = PERIOD_NOUNS[groups["noun"]], _rel(groups), _part_mod(groups)
+    if dct is None:
+        return "DATE", {-1: "PAST_REF", 1: "FUTURE_REF"}.get(rel or 0, "PRESENT_REF"), part_mod, True
+    step = rel or 0
+    if unit == "Y":
+        return "DATE", f"{dct.year + step:04d}", part_mod, True
+    if unit == "M":
+        year, month = _shift_months(dct, step)
+        return "DATE", f"{year:04d}-{month:02d}", part_mod, True
+    week = (dct + dt.timedelta(weeks=step)).isocalendar()
+    return "DATE", f"{week[0]:04d}-W{week[1]:02d}", part_mod, True
+
+
+def _year(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    return "DATE", f"{int(groups['year']):04d}", _part_mod(groups), False
+
+
+def _ago(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    unit, fixed = time_units()[groups["unit"]]
+    amount = _int(groups.get("amount")) or fixed
+    if amount is None or dct is None or unit not in ("D", "W", "M", "Y"):
+        return "DATE", "PAST_REF", None, True
+    if unit in ("D", "W"):
+        date = dct - dt.timedelta(days=amount * (7 if unit == "W" else 1))
+        return "DATE", date.isoformat(), None, True
+    year, month = _shift_months(dct, -amount * (12 if unit == "Y" else 1))
+    return "DATE", f"{year:04d}" if unit == "Y" else f"{year:04d}-{month:02d}", None, True
+
+
+def _duration(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    if groups.get("dual"):
+        unit, amount = time_units()[groups["dual"]]
+    else:
         unit, _ = time_units()[groups["unit"]]
-        return "SET", duration_value(1, unit), None, False
-    if kind == "weekday":
-        if groups["weekday"] == "الاثنين" and not groups.get("rel") and not match.group("x").startswith("يوم"):
-            return None  # also the numeral "two"
-        if dct is None:
-            return "DATE", "XXXX-WXX-" + str(WEEKDAYS[groups["weekday"]] + 1), None, True
-        target = WEEKDAYS[groups["weekday"]]
-        if rel == 1:
-            delta = (target - dct.weekday()) % 7 or 7
-        else:
-            delta = -((dct.weekday() - target) % 7)
-            if rel == -1 and delta == 0:
-                delta = -7
-        return "DATE", (dct + dt.timedelta(days=delta)).isoformat(), None, True
-    if kind == "time":
-        hour = int(groups["hour"])
-        if hour > 24:
-            return None
-        if groups.get("daypart") and DAY_PARTS[groups["daypart"]] == 12 and hour < 12:
-            hour += 12
-        minute = int(groups["minute"]) if groups.get("minute") else 0
-        prefix = dct.isoformat() if dct else "XXXX-XX-XX"
-        return "TIME", f"{prefix}T{hour:02d}:{minute:02d}", None, True
-    if kind == "day_word":
-        offset = DAY_WORDS[match.group("x")]
-        if dct is None:
-            return "DATE", "PRESENT_REF" if offset == 0 else ("PAST_REF" if offset < 0 else "FUTURE_REF"), None, True
-        return "DATE", (dct + dt.timedelta(days=offset)).isoformat(), None, True
-    if kind == "present":
-        return "DATE", "PRESENT_REF", None, True
-    raise ValueError(kind)
+        amount = _int(groups.get("amount"))
+    if amount is None:
+        return None
+    mod = MODS.get(groups.get("mod") or "")
+    return "DURATION", duration_value(amount, unit), mod, False
+
+
+def _set(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    if groups.get("adverb"):
+        return "SET", SET_ADVERBS[groups["adverb"]], None, False
+    unit, _ = time_units()[groups["unit"]]
+    return "SET", duration_value(1, unit), None, False
+
+
+def _weekday(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    rel = _rel(groups)
+    if groups["weekday"] == "الاثنين" and not groups.get("rel") and not match.group("x").startswith("يوم"):
+        return None  # also the numeral "two"
+    if dct is None:
+        return "DATE", "XXXX-WXX-" + str(WEEKDAYS[groups["weekday"]] + 1), None, True
+    target = WEEKDAYS[groups["weekday"]]
+    if rel == 1:
+        delta = (target - dct.weekday()) % 7 or 7
+    else:
+        delta = -((dct.weekday() - target) % 7)
+        if rel == -1 and delta == 0:
+            delta = -7
+    return "DATE", (dct + dt.timedelta(days=delta)).isoformat(), None, True
+
+
+def _time(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    groups = match.groupdict()
+    hour = int(groups["hour"])
+    if hour > 24:
+        return None
+    if groups.get("daypart") and DAY_PARTS[groups["daypart"]] == 12 and hour < 12:
+        hour += 12
+    minute = int(groups["minute"]) if groups.get("minute") else 0
+    prefix = dct.isoformat() if dct else "XXXX-XX-XX"
+    return "TIME", f"{prefix}T{hour:02d}:{minute:02d}", None, True
+
+
+def _day_word(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    offset = DAY_WORDS[match.group("x")]
+    if dct is None:
+        return "DATE", "PRESENT_REF" if offset == 0 else ("PAST_REF" if offset < 0 else "FUTURE_REF"), None, True
+    return "DATE", (dct + dt.timedelta(days=offset)).isoformat(), None, True
+
+
+def _present(match: re.Match[str], dct: dt.date | None) -> Resolved | None:
+    return "DATE", "PRESENT_REF", None, True
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "date",
+        r"{clitic}(?P<x>(?:(?P<part>{part})\s+)?(?:(?P<day1>{day})\s*(?:-|–|و|الي|حتي)\s*)?(?P<day>{day})\s+"
+        r"(?:من\s+)?(?:شهر\s+)?(?P<month>{month}){dual}(?:\s+(?:عام\s+|سنه\s+)?{year})?"
+        r"(?:\s+(?P<rel>{relative}))?){end}",
+        _date,
+    ),
+    Rule(
+        "hijri",
+        r"{clitic}(?P<x>(?:(?P<day>{day})\s+)?(?:شهر\s+)?(?P<month>{hijri})"
+        r"(?:\s+(?P<year>{digits}{{3,4}}){hijri_suffix})?){end}",
+        _hijri,
+    ),
+    Rule(
+        "month",
+        r"{clitic}(?P<x>(?:(?P<part>{part})\s+)?(?:شهر\s+)?(?P<month>{month}){dual}"
+        r"(?:\s+(?:(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|(?P<rel>{relative})))?){end}",
+        _month,
+    ),
+    Rule(
+        "period", r"{clitic}(?P<x>(?:(?P<part>{part})\s+)?(?P<noun>{period_noun})\s+(?P<rel>{relative})){end}", _period
+    ),
+    Rule("year", r"{clitic}(?P<x>(?:(?P<part>{part})\s+)?(?:(?:ال)?عام|(?:ال)?سنه)\s+{year}){end}", _year),
+    Rule("bare_year", r"(?<![\d/.-])(?P<x>(?P<year>(?:19|20)\d\d))(?![\d/.-]\d)", _year),
+    Rule(
+        "ago", r"{clitic}(?P<x>(?:قبل|منذ)\s+(?:(?P<amount>{amount})\s+)?(?P<unit>{counted}|{dual_units})){end}", _ago
+    ),
+    Rule(
+        "duration",
+        r"{clitic}(?P<x>(?:(?P<mod>{mod})\s+)?(?:(?P<amount>{amount})\s+(?P<unit>{counted})|(?P<dual>{dual_units}))){end}",
+        _duration,
+    ),
+    Rule("set", r"{clitic}(?P<x>كل\s+(?P<unit>{counted})|(?P<adverb>{set_adverb})){end}", _set),
+    Rule("weekday", r"{clitic}(?P<x>(?:يوم\s+)?(?P<weekday>{weekday})(?:\s+(?P<rel>{relative}))?){end}", _weekday),
+    Rule(
+        "time",
+        r"{clitic}(?P<x>الساعه\s+(?P<hour>{digits}{{1,2}})(?:[:.](?P<minute>{digits}{{2}}))?"
+        r"(?:\s+(?P<daypart>{day_part}))?){end}",
+        _time,
+    ),
+    Rule("day_word", r"{clitic}(?P<x>{day_word}){end}", _day_word),
+    Rule("present", r"{clitic}(?P<x>{present_word}){end}", _present),
+)
+RESOLVERS = {rule.kind: rule.resolve for rule in RULES}
 
 
 def duration_value(amount: int, unit: str) -> str:
@@ -461,7 +523,7 @@ def find_timex(text: str, dct_value: str | None) -> list[Found]:
     for key_start, negative_end, _rank, kind, match in sorted(candidates):
         if key_start < taken_until:
             continue
-        resolved = _resolve(kind, match, dct)
+        resolved = RESOLVERS[kind](match, dct)
         if resolved is None:
             continue
         timex_type, value, mod, anchored = resolved
