@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.files import write_atomically
+from khabar.commands.options import add_corpus
+from khabar.commands.output import emit
 from khabar.guidelines import read_documents
 from khabar.guidelines_prompt import checked_prompt
 
@@ -27,18 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--guidelines", type=Path, default=Path("guidelines"), help="guidelines folder (default: guidelines)"
     )
-    parser.add_argument(
-        "--corpus", type=Path, default=Path("corpus"), help="corpus whose documents must not leak (default: corpus)"
-    )
+    add_corpus(parser, help="corpus whose documents must not leak (default: corpus)")
     parser.add_argument("--out", type=Path, default=None, help="output file (default: standard output)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    prompt = checked_prompt(args.guidelines, read_documents(args.corpus))
-    if args.out is None:
-        sys.stdout.write(prompt)
-    else:
-        write_atomically(args.out, prompt)
-        print(args.out)
+    emit(checked_prompt(args.guidelines, read_documents(args.corpus)), args.out)
+    if args.out is not None:
+        print(args.out, file=sys.stderr)
     return 0
