@@ -122,3 +122,23 @@ def approximate_randomization_p(
         count += int((np.abs(deltas) >= observed - 1e-12).sum())
         done += block
     return (count + 1) / (n + 1)
+
+
+def paired_difference_interval(
+    counts_a: np.ndarray,
+    counts_b: np.ndarray,
+    statistic: Callable[[np.ndarray], np.ndarray],
+    bootstrap: Bootstrap,
+    level: float = 0.95,
+) -> tuple[float, float] | None:
+    """Percentile interval of statistic(A) − statistic(B) over paired resamples.
+
+    A and B are per-unit count tables of the same units (e.g. one system on the clean and
+    on a perturbed corpus): each resample draws the same units for both, so the interval
+    is that of the difference itself, narrower than the two scores' intervals side by side.
+    None when the tables do not have the same units or no resample defines both scores.
+    """
+    if bootstrap.n == 0 or counts_a.shape[0] != counts_b.shape[0] or counts_a.shape[0] == 0:
+        return None
+    deltas = statistic(bootstrap.resample(counts_a)) - statistic(bootstrap.resample(counts_b))
+    return percentile_interval(deltas, level)

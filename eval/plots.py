@@ -1,4 +1,4 @@
-"""Figures of benchmark results: PNG files drawn with matplotlib's Agg backend.
+"""Figures of benchmark results, for a paper: PNG (300 dpi), PDF and SVG, drawn with Agg.
 
 - `per_label_figure`: F1 per label of one layer, one bar per system, 95% CI error bars;
 - `headline_figure`: the headline F1 of every layer, one bar per system, with CIs;
@@ -12,7 +12,12 @@ perturbation names): matplotlib draws Arabic letters unshaped and left to right,
 only Arabic-capable font on a stock Debian image (DejaVu Sans) covers the letters but
 not the shaping, so Arabic would be illegible without `arabic-reshaper` + `python-bidi`.
 Scores are in percent; an undefined F1 (no gold and no prediction) gets no bar and an
-`n/a` mark instead of a misleading zero; a zero F1 is marked `0`.
+`n/a` mark instead of a misleading zero; a zero F1 is marked `0`. Both marks are placed a
+few points above the zero line (an offset in points, not in data units), in grey italics,
+so they cannot be read as a value. Layout is matplotlib's constrained layout (no
+`tight_layout` warnings), the legend sits outside the axes (it never covers a bar), and
+files are cut to their drawn extent (`bbox_inches="tight"`), so no label is clipped. Files carry no timestamp:
+the same figure gives the same bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +32,13 @@ from khabar.files import write_file
 
 Interval = tuple[float | None, float | None, float | None]  # f1, low, high (fractions)
 FONT = "DejaVu Sans"
+FORMATS = ("png", "pdf", "svg")
+DPI = 300  # PNG resolution
+# No creation date or software tag, so that a figure's bytes depend on the figure only.
+_METADATA = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Producer": None}, "svg": {"Date": None}}
+# The smallest y range of a drop figure, in points: near-zero drops must not fill the plot.
+MIN_DROP_RANGE = 5.0
+MARK_STYLE = {"fontsize": 7, "color": "#555555", "fontstyle": "italic"}
 # Colour-blind-safe qualitative palette (Okabe & Ito), one colour per system in order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -39,8 +51,17 @@ def _pyplot():
     matplotlib.use("Agg")  # files only: never a display
     import matplotlib.pyplot as plt  # deferred: after choosing the backend, as above
 
-    plt.rcParams.update({"font.family": FONT, "svg.fonttype": "none", "figure.dpi": 100})
+    plt.rcParams.update(
+        {"font.family": FONT, "svg.fonttype": "none", "svg.hashsalt": "khabar", "figure.dpi": 100, "savefig.dpi": DPI}
+    )
     return plt
+
+
+def _mark(ax: Any, x: float, text: str, **style: Any) -> None:
+    """A note at the zero line of bar `x` (offset in points, so it is no data value)."""
+    ax.annotate(
+        text, (x, 0), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", **{**MARK_STYLE, **style}
+    )
 
 
 def label_scores(metric: Any) -> dict[str, Interval]:
@@ -74,11 +95,11 @@ def _grouped_bars(
             x = position - 0.4 + width * (index + 0.5)
             f1, low, high = scores[system].get(group, (None, None, None))
             if f1 is None:
-                ax.text(x, 1, "n/a", ha="center", va="bottom", fontsize=7, rotation=90, color="#555555")
+                _mark(ax, x, "n/a", rotation=90)
                 continue
             ax.bar(x, f1 * scale, width * 0.92, color=colour, label=system)
             if f1 == 0:  # a zero-height bar is invisible: say it is zero, not missing
-                ax.text(x, 1, "0", ha="center", va="bottom", fontsize=7, color=colour)
+                _mark(ax, x, "0")
             if low is not None and high is not None:
                 ax.errorbar(
                     x,
@@ -95,8 +116,16 @@ def _grouped_bars(
     ax.set_axisbelow(True)
     handles, names = ax.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))
-    if unique:
-        ax.legend(unique.values(), unique.keys(), frameon=False, fontsize=8, loc="upper right")
+    if unique:  # outside the axes, right of them: it never covers a bar
+        ax.legend(unique.values(), unique.keys(), frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+
+
+def _slanted_ticks(ax: Any, degrees: float) -> None:
+    """Tick labels slanted and anchored at their end, so long names neither overlap nor clip."""
+    for label in ax.get_xticklabels():
+        label.set_rotation(degrees)
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
 
 
 def per_label_figure(scores: Mapping[str, Mapping[str, Interval]], *, title: str) -> Any:
@@ -104,14 +133,13 @@ def per_label_figure(scores: Mapping[str, Mapping[str, Interval]], *, title: str
     plt = _pyplot()
     labels = sorted({label for system in scores.values() for label in system})
     width = min(14.0, max(6.0, 0.9 * len(labels) * max(len(scores), 1) ** 0.5 + 2))
-    figure, ax = plt.subplots(figsize=(width, 4.2))
+    figure, ax = plt.subplots(figsize=(width, 4.2), layout="constrained")
     _grouped_bars(ax, labels, scores)
     if len(labels) > 8:
-        ax.tick_params(axis="x", labelrotation=35)
+        _slanted_ticks(ax, 35)
     ax.set_ylim(0, 105)
     ax.set_ylabel("F1 (%) with 95% CI")
     ax.set_title(title, fontsize=11)
-    figure.tight_layout()
     return figure
 
 
@@ -119,52 +147,68 @@ def headline_figure(scores: Mapping[str, Mapping[str, Interval]], *, title: str 
     """The headline F1 of each layer (x) for every system (bars)."""
     plt = _pyplot()
     layers = [layer for layer in ("entities", "timex", "events", "quotes") if any(layer in s for s in scores.values())]
-    figure, ax = plt.subplots(figsize=(7.0, 4.2))
+    figure, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
     _grouped_bars(ax, layers, scores)
     ax.set_ylim(0, 105)
     ax.set_ylabel("F1 (%) with 95% CI")
     ax.set_title(title, fontsize=11)
-    figure.tight_layout()
     return figure
 
 
-def robustness_figure(drops: Mapping[str, Mapping[str, float | None]], *, title: str) -> Any:
-    """Drop in headline F1 (points, clean minus variant) per perturbation (x) and system (bars)."""
+def robustness_figure(drops: Mapping[str, Mapping[str, Interval]], *, title: str) -> Any:
+    """Drop in headline F1 (points, clean minus variant) per perturbation (x) and system
+    (bars), each `(drop, low, high)` with the 95% paired-bootstrap interval of the drop."""
     plt = _pyplot()
     perturbations = list(dict.fromkeys(name for system in drops.values() for name in system))
-    scores = {
-        system: {name: (None if drop is None else drop, None, None) for name, drop in values.items()}
-        for system, values in drops.items()
-    }
-    figure, ax = plt.subplots(figsize=(max(6.5, 1.1 * len(perturbations) + 2), 4.2))
-    _grouped_bars(ax, perturbations, scores, percent=False)
+    figure, ax = plt.subplots(figsize=(max(6.5, 1.1 * len(perturbations) + 2), 4.2), layout="constrained")
+    _grouped_bars(ax, perturbations, drops, percent=False)
     ax.axhline(0, color="#222222", linewidth=0.8)
-    ax.set_ylabel("drop in headline F1 (points)")
+    values = [v for system in drops.values() for cell in system.values() for v in cell if v is not None]
+    low, high = min([0.0, *values]), max([0.0, *values])
+    margin = max(MIN_DROP_RANGE - (high - low), 0) / 2 + 0.08 * max(high - low, MIN_DROP_RANGE)
+    ax.set_ylim(low - margin, high + margin)
+    ax.set_ylabel("drop in headline F1 (points), 95% CI")
     ax.set_title(title, fontsize=11)
-    ax.tick_params(axis="x", labelrotation=20)
-    figure.tight_layout()
+    _slanted_ticks(ax, 20)
     return figure
 
 
-def png(figure: Any) -> bytes:
-    """`figure` as PNG bytes (no timestamp or software tag), and release it."""
+def render(figure: Any, fmt: str = "png", *, close: bool = True) -> bytes:
+    """`figure` as `fmt` bytes (PNG at 300 dpi), cut to what is drawn (no label clipped), and
+    release it unless `close` is false."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}")
     plt = _pyplot()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(figure)
+    figure.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA[fmt], bbox_inches="tight", pad_inches=0.05)
+    if close:
+        plt.close(figure)
     return buffer.getvalue()
 
 
+def png(figure: Any) -> bytes:
+    """`figure` as PNG bytes at 300 dpi, and release it."""
+    return render(figure, "png")
+
+
 def save(figure: Any, path: Path) -> Path:
-    """Write `figure` as PNG through the one write path, and release it."""
-    return write_file(path, png(figure), make_folders=True)
+    """Write `figure` in the format of the path's suffix through the one write path, and release it."""
+    return write_file(path, render(figure, path.suffix.lstrip(".") or "png"), make_folders=True)
 
 
-def benchmark_plots(results: Mapping[str, Any], out: Path) -> dict[Path, bytes]:
-    """PNG files for harness results of several systems: the headline figure and one
-    per-label figure per layer (of the layer's headline metric, or its first labelled one).
-    Returned as path → bytes, for the caller to write as one set."""
-    written = {out / "headline.png": png(headline_figure({s: headline_scores(r) for s, r in results.items()}))}
+def _files(figure: Any, stem: Path, formats: tuple[str, ...]) -> dict[Path, bytes]:
+    """`figure` in each format, as path → bytes; released after the last."""
+    return {
+        stem.with_name(f"{stem.name}.{fmt}"): render(figure, fmt, close=index == len(formats) - 1)
+        for index, fmt in enumerate(formats)
+    }
+
+
+def benchmark_plots(results: Mapping[str, Any], out: Path, formats: tuple[str, ...] = ("png",)) -> dict[Path, bytes]:
+    """Figures for harness results of several systems, in each of `formats`: the headline
+    figure and one per-label figure per layer (of the layer's headline metric, or its first
+    labelled one). Returned as path → bytes, for the caller to write as one set."""
+    written = _files(headline_figure({s: headline_scores(r) for s, r in results.items()}), out / "headline", formats)
     layers = list(dict.fromkeys(layer for result in results.values() for layer in result.layers))
     for layer in layers:
         per_system: dict[str, dict[str, Interval]] = {}
@@ -181,16 +225,16 @@ def benchmark_plots(results: Mapping[str, Any], out: Path) -> dict[Path, bytes]:
             per_system[system] = label_scores(layer_result.metrics[name])
         if per_system:
             figure = per_label_figure(per_system, title=f"{layer}: F1 per label ({metric_name})")
-            written[out / f"{layer}-per-label.png"] = png(figure)
+            written.update(_files(figure, out / f"{layer}-per-label", formats))
     return written
 
 
-def robustness_plots(data: Mapping[str, Any], out: Path) -> dict[Path, bytes]:
-    """One PNG per layer of a `khabar.eval.robustness.robustness` table: each system's drop
-    (path → bytes)."""
+def robustness_plots(data: Mapping[str, Any], out: Path, formats: tuple[str, ...] = ("png",)) -> dict[Path, bytes]:
+    """One figure per layer (in each of `formats`) of a `khabar.eval.robustness.robustness`
+    table: each system's drop with its interval (path → bytes)."""
     layers = list(dict.fromkeys(layer for system in data["systems"].values() for layer in system))
     written = {}
     for layer in layers:
         figure = robustness_figure(drops_in_points(data, layer), title=f"{layer}: drop in headline F1 per perturbation")
-        written[out / f"robustness-{layer}.png"] = png(figure)
+        written.update(_files(figure, out / f"robustness-{layer}", formats))
     return written

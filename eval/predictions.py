@@ -191,10 +191,18 @@ def write_predictions(
     unaligned: tuple[Unaligned, ...] = (),
 ) -> None:
     """One JSON line per document, in the annotation shape, written whole or not at all."""
-    lines = [
+    write_file(path, predictions_jsonl(documents, layers, unaligned))
+
+
+def predictions_jsonl(
+    documents: list[Document],
+    layers: frozenset[str] | tuple[str, ...] = LAYERS,
+    unaligned: tuple[Unaligned, ...] = (),
+) -> str:
+    """The JSONL text of predictions: one line per document, in the annotation shape."""
+    return "".join(
         json.dumps(prediction_record(document, layers, unaligned), ensure_ascii=False) + "\n" for document in documents
-    ]
-    write_file(path, "".join(lines))
+    )
 
 
 # --- document level ----------------------------------------------------------------------

@@ -13,8 +13,10 @@ Decisions:
   baseline is scored by cross-validation over the documents it is given, so on a variant
   its folds are trained on the perturbed text too: its drop measures the method's
   sensitivity to the variant, not that of a model trained on clean text.
-- The drop is a point difference with no interval of its own; the F1 intervals of the
-  clean run and of the variant are reported beside it.
+- The drop has its own 95% interval (`drop_ci`): a paired bootstrap over the units, the
+  same resamples for the clean run and the variant (micro F1 of the headline metric's
+  counts, as `compare` tests it). None when the variant's units differ from the clean
+  ones or bootstrapping is off.
 - Only the layers a baseline predicts are scored for it.
 """
 
@@ -23,6 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 from khabar import __version__
+from khabar.eval.bootstrap import Bootstrap, paired_difference_interval
+from khabar.eval.significance import micro_f1
 from khabar.perturb import PERTURBATIONS
 
 CLEAN = "clean"
@@ -32,6 +36,17 @@ def _headline(result: Any, layer: str) -> dict[str, Any]:
     headline = result.headline[layer]
     ci = [headline.low, headline.high] if headline.low is not None else None
     return {"metric": headline.name, "f1": headline.f1, "ci": ci}
+
+
+def _drop_interval(clean: Any, variant: Any, layer: str, bootstrap: int, seed: int) -> list[float] | None:
+    """95% paired-bootstrap interval of clean minus variant headline micro F1 (fractions)."""
+    metric = clean.layers[layer].headline_metric
+    if layer not in variant.tables or metric not in variant.tables[layer]:
+        return None
+    counts_clean = clean.tables[layer][metric].counts.sum(axis=1)  # (units, 3): labels summed
+    counts_variant = variant.tables[layer][metric].counts.sum(axis=1)
+    interval = paired_difference_interval(counts_clean, counts_variant, micro_f1, Bootstrap(bootstrap, seed))
+    return None if interval is None else [interval[0], interval[1]]
 
 
 def robustness_table(
@@ -49,7 +64,9 @@ def robustness_table(
             for name in names:
                 variant = _headline(scored[name][system], layer)
                 drop = None if clean["f1"] is None or variant["f1"] is None else clean["f1"] - variant["f1"]
-                row["variants"][name] = {"f1": variant["f1"], "ci": variant["ci"], "drop": drop}
+                variant_result = scored[name][system]
+                drop_ci = None if drop is None else _drop_interval(clean_result, variant_result, layer, bootstrap, seed)
+                row["variants"][name] = {"f1": variant["f1"], "ci": variant["ci"], "drop": drop, "drop_ci": drop_ci}
             table[system][layer] = row
     return {
         "khabar_version": __version__,
@@ -61,15 +78,21 @@ def robustness_table(
     }
 
 
-def drops_in_points(data: dict[str, Any], layer: str) -> dict[str, dict[str, float | None]]:
-    """`{system: {perturbation: drop in F1 points}}` of one layer, for `plots.robustness_figure`."""
-    drops: dict[str, dict[str, float | None]] = {}
+def drops_in_points(
+    data: dict[str, Any], layer: str
+) -> dict[str, dict[str, tuple[float | None, float | None, float | None]]]:
+    """`{system: {perturbation: (drop, low, high)}}` in F1 points of one layer, for `plots.robustness_figure`."""
+
+    def points(value: float | None) -> float | None:
+        return None if value is None else 100 * value
+
+    drops: dict[str, dict[str, tuple[float | None, float | None, float | None]]] = {}
     for system, layers in data["systems"].items():
         if layer in layers:
-            drops[system] = {
-                name: None if cell["drop"] is None else 100 * cell["drop"]
-                for name, cell in layers[layer]["variants"].items()
-            }
+            drops[system] = {}
+            for name, cell in layers[layer]["variants"].items():
+                low, high = cell.get("drop_ci") or (None, None)
+                drops[system][name] = (points(cell["drop"]), points(low), points(high))
     return drops
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from khabar import __version__, guard
 from khabar.errors import Interrupted, KhabarError
+from khabar.extras import missing_extra
 
 COMMAND_MODULES: tuple[str, ...] = (
     "validate",
@@ -112,6 +113,13 @@ def _run(argv: list[str] | None) -> int:
         except KhabarError as error:
             print(f"Error: {error}", file=sys.stderr)
             return error.exit_code
+        except ModuleNotFoundError as error:
+            # Optional dependencies are imported where they are used: name the extra that installs one.
+            missing = missing_extra(error, args.command)
+            if missing is None:
+                raise
+            print(f"Error: {missing}", file=sys.stderr)
+            return missing.exit_code
         except BrokenPipeError:
             return 0
         except KeyboardInterrupt:

@@ -25,7 +25,8 @@ def corpus(tmp_path):
 def test_predict_writes_one_line_per_document_that_evaluate_reads(tmp_path, capsys):
     out = tmp_path / "pred.jsonl"
     assert main(["predict", "--baseline", "rules", "--corpus", str(corpus(tmp_path)), "--out", str(out)]) == 0
-    assert capsys.readouterr().out == f"rules: 2 documents → {out}\n"
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", f"rules: 2 documents → {out}\n")
     lines = out.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["doc-a", "doc-b"]
     assert json.loads(lines[1])["timex"][0]["value"] == "2025-12-02"

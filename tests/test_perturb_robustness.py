@@ -27,7 +27,7 @@ DATA = {
 
 
 def test_drops_in_points():
-    assert drops_in_points(DATA, "entities") == {"rules": {"tatweel": 25.0, "hamza": None}}
+    assert drops_in_points(DATA, "entities") == {"rules": {"tatweel": (25.0, None, None), "hamza": (None, None, None)}}
     assert drops_in_points(DATA, "timex") == {}
 
 

@@ -37,7 +37,11 @@ def test_headline_and_robustness_figures(tmp_path):
     headline = headline_figure({"rules": {"entities": (0.4, 0.3, 0.5), "timex": (0.7, 0.6, 0.8)}})
     assert [tick.get_text() for tick in headline.axes[0].get_xticklabels()] == ["entities", "timex"]
     drops = robustness_figure(
-        {"rules": {"tatweel": 12.5, "hamza": -1.0}, "crf": {"tatweel": 3.0, "hamza": None}}, title="entities"
+        {
+            "rules": {"tatweel": (12.5, 8.0, 15.0), "hamza": (-1.0, None, None)},
+            "crf": {"tatweel": (3.0, 1.0, 4.0), "hamza": (None, None, None)},
+        },
+        title="entities",
     )
     heights = sorted(round(patch.get_height(), 6) for patch in drops.axes[0].patches)
     assert heights == [-1.0, 3.0, 12.5]

@@ -50,10 +50,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--plot",
         type=Path,
         metavar="DIR",
-        help="also write PNG figures to DIR: headline F1 per layer and F1 per label with 95%% intervals, "
-        "per system (and the drops, with --robustness)",
+        help="also write figures to DIR: headline F1 per layer and F1 per label with 95 percent intervals, "
+        "per system (and the drops with their intervals, with --robustness)",
+    )
+    parser.add_argument(
+        "--plot-format",
+        type=plot_formats,
+        default=("png",),
+        metavar="FORMATS",
+        help="comma-separated figure formats: png (300 dpi), pdf, svg (default: png)",
     )
     parser.set_defaults(run=run, output_options=("out", "plot", "write_reference", "readme"))
+
+
+def plot_formats(value: str) -> tuple[str, ...]:
+    """argparse type of `--plot-format png,pdf,svg`: known formats, each once, in the order given."""
+    # Deferred for start-up time, like every khabar.eval import of the command modules.
+    from khabar.eval.plots import FORMATS
+
+    names = tuple(dict.fromkeys(name.strip().lower() for name in value.split(",") if name.strip()))
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"expected formats from {', '.join(FORMATS)}, not {value!r}")
+    return names
 
 
 def parse_systems(value: str | None) -> list[str] | None:
@@ -101,7 +120,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"wrote the leaderboard of {readme}", file=sys.stderr)
     extra = ""
     data, written = benchmark_extras(
-        gold, systems, bootstrap=args.bootstrap, seed=args.seed, with_robustness=args.robustness, plot=args.plot
+        gold,
+        systems,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        with_robustness=args.robustness,
+        plot=args.plot,
+        plot_formats=args.plot_format,
     )
     if data is not None:
         report["robustness"] = data

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Exit 0 when built, 1 when the annotations have problems, 2 on usage or input errors."
         ),
     )
-    add_corpus(parser)
+    add_corpus(parser, installed=False)  # build writes into the corpus: never the installed one
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the corpus folder)")
     parser.add_argument(
         "--allow-collisions",

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--reference", type=Path, default=DEFAULT_REFERENCE, help="reference scores (default: baselines/scores.json)"
     )
-    add_corpus(parser, help="gold corpus")
+    add_corpus(parser, help="gold corpus (default: corpus)")
     parser.add_argument(
         "--min-tolerance", type=min_tolerance, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.files import write_file
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 from khabar.strictjson import read_json
 
 GOLD_MODEL_VERSION = "gold"
@@ -62,7 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _task_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("corpus", nargs="?", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    parser.add_argument(
+        "corpus", nargs="?", type=Path, default=default_corpus(), help=f"corpus folder {DEFAULT_CORPUS_HELP}"
+    )
     parser.add_argument("--predictions", metavar="BASELINE", help="pre-annotate with this baseline's predictions")
     parser.add_argument(
         "--with-gold",

@@ -16,6 +16,7 @@ from khabar.formats.readers import FORMATS as INPUT_FORMATS
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.limits import MAX_RESAMPLES, MAX_TRIALS, bounded_count
 from khabar.perturb import DEFAULT_SEED, PERTURBATIONS
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 if TYPE_CHECKING:
     from khabar.eval.settings import ScoringSettings
@@ -55,9 +56,20 @@ def trials(value: str) -> int:
     return _bounded(value, MAX_TRIALS, "trials")
 
 
-def add_corpus(parser: argparse.ArgumentParser, help: str = "corpus folder (default: corpus)") -> None:
-    """`--corpus DIR` (default `corpus`); `--gold` is the same option under its older name."""
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=help)
+def add_corpus(
+    parser: argparse.ArgumentParser, help: str = "corpus folder (default: corpus)", *, installed: bool = True
+) -> None:
+    """`--corpus DIR`; `--gold` is the same option under its older name.
+
+    Commands that read the gold default to `./corpus` when the current folder holds one,
+    else to the corpus installed with khabar (`installed`), so they work from any folder;
+    a command that writes into the corpus (`build`) passes `installed=False` and keeps `./corpus`.
+    """
+    if installed:
+        default, help = default_corpus(), help.replace("(default: corpus)", DEFAULT_CORPUS_HELP)
+    else:
+        default = DEFAULT_CORPUS
+    parser.add_argument("--corpus", type=Path, default=default, help=help)
     parser.add_argument("--gold", type=Path, dest="corpus", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -18,7 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, default=[Path("corpus")], help="corpus folders or annotation files"
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[default_corpus()],
+        help=f"corpus folders or annotation files {DEFAULT_CORPUS_HELP}",
     )
     parser.set_defaults(run=run)
 

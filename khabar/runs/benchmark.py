@@ -162,9 +162,10 @@ def benchmark_extras(
     seed: int,
     with_robustness: bool = False,
     plot: Path | None = None,
+    plot_formats: tuple[str, ...] = ("png",),
 ) -> tuple[dict[str, Any] | None, list[Path]]:
     """`khabar benchmark --robustness` and `--plot DIR`: the robustness report (None without
-    `with_robustness`) and the figures written under `plot`."""
+    `with_robustness`) and the figures written under `plot`, in each of `plot_formats`."""
     if not with_robustness and plot is None:
         return None, []
     names = systems if systems is not None else registry.available()
@@ -172,8 +173,8 @@ def benchmark_extras(
     data = robustness(gold, names, bootstrap=bootstrap, seed=seed, clean_results=clean) if with_robustness else None
     written: list[Path] = []
     if plot is not None:
-        figures = benchmark_plots(clean, plot)
+        figures = benchmark_plots(clean, plot, plot_formats)
         if data is not None:
-            figures.update(robustness_plots(data, plot))
+            figures.update(robustness_plots(data, plot, plot_formats))
         written = write_files(figures)  # all or nothing
     return data, written

@@ -9,7 +9,7 @@ from khabar.baselines import registry
 from khabar.baselines.protocol import Tagger
 from khabar.document import Document
 from khabar.errors import InputError
-from khabar.eval.predictions import write_predictions
+from khabar.eval.predictions import predictions_jsonl, write_predictions
 from khabar.store import load_corpus
 
 
@@ -24,14 +24,16 @@ def tagger_options(baseline: str, model: Path | None) -> dict[str, Any]:
 
 
 def predict_corpus(
-    baseline: str, corpus: Path, out: Path, *, model: Path | None = None
-) -> tuple[Tagger, list[Document]]:
+    baseline: str, corpus: Path, out: Path | None, *, model: Path | None = None
+) -> tuple[Tagger, list[Document], str | None]:
     """Run `baseline` over the documents of `corpus` and write its predictions to `out`
-    (nothing is written when the tagger fails)."""
+    (nothing is written when the tagger fails); without `out`, return their JSONL text."""
     tagger = registry.get(baseline, **tagger_options(baseline, model))
     gold = load_corpus(corpus)
     if not gold:
         raise InputError("no annotated documents", where=str(corpus))
     pred = tagger.predict(gold)
+    if out is None:
+        return tagger, pred, predictions_jsonl(pred, tagger.layers)
     write_predictions(out, pred, tagger.layers)
-    return tagger, pred
+    return tagger, pred, None
