@@ -9,6 +9,7 @@ the neighbours at distance 1 and 2. Features never look at gold labels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from khabar.baselines.arabic import key, stems
@@ -96,8 +97,13 @@ _EDGES = tuple(((f"{distance}:edge", "1"),) for distance in DISTANCES)
 
 def sentence_features(tokens: tuple[Token, ...] | list[Token]) -> list[dict[str, str]]:
     """One feature dict per token: its own features and its neighbours' at ±1 and ±2."""
-    prepared = [_prepared(token.text) for token in tokens]
-    count = len(tokens)
+    return word_sequence_features([token.text for token in tokens])
+
+
+def word_sequence_features(words: Sequence[str]) -> list[dict[str, str]]:
+    """`sentence_features` of a sentence given as its words (what a worker process receives)."""
+    prepared = [_prepared(word) for word in words]
+    count = len(words)
     rows: list[dict[str, str]] = []
     for index in range(count):
         row = dict(prepared[index][0])

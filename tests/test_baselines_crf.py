@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import sklearn_crfsuite
-
-from khabar.baselines.crf import CrfTagger, Unit, assign_folds, paragraph_extents
+from khabar.baselines.crf import (
+    FOLD_RULE,
+    K_FOLDS,
+    TRAINING,
+    TRAINING_RULE,
+    CrfTagger,
+    Unit,
+    fold_of,
+    paragraph_extents,
+    sentence_folds,
+)
 from khabar.baselines.rules import tag_document
 from khabar.document import DCT, Document
 from khabar.validate import check_annotation
@@ -33,13 +41,23 @@ def test_paragraphs_are_line_blocks():
     assert paragraph_extents("أ ب\n\nج د\nهـ") == [(0, 3), (5, 8), (9, 11)]
 
 
-def test_fold_assignment_is_seeded_and_balanced():
-    units = [Unit("d", i) for i in range(7)]
-    k, folds = assign_folds(units, seed=7)
-    assert k == 5
-    assert folds == assign_folds(list(reversed(units)), seed=7)[1]
-    assert sorted(list(folds.values()).count(f) for f in range(k)) == [1, 1, 1, 2, 2]
-    assert folds != assign_folds(units, seed=8)[1]
+def test_folds_are_seeded_and_spread():
+    units = [Unit(f"doc-{d}", i) for d in range(20) for i in range(10)]
+    folds = [fold_of(unit, seed=7) for unit in units]
+    assert set(folds) == set(range(K_FOLDS))
+    assert min(folds.count(f) for f in range(K_FOLDS)) >= len(units) / K_FOLDS / 2
+    assert folds != [fold_of(unit, seed=8) for unit in units]
+
+
+def test_adding_a_document_leaves_every_existing_paragraph_in_its_fold():
+    gold = gold_documents()
+    extra = tag_document(Document(id="doc-0", text="\n".join(PARAGRAPHS[1:3]), dct=DCT("2025-12-03", "test")))
+    before_views, before = sentence_folds(gold, seed=7)
+    after_views, after = sentence_folds([extra, *gold], seed=7)
+    after_by_sentence = {view.id: fold for view, fold in zip(after_views, after, strict=True)}
+    assert len(after) > len(before)
+    for view, fold in zip(before_views, before, strict=True):
+        assert after_by_sentence[view.id] == fold
 
 
 def test_every_fold_model_never_saw_the_paragraphs_it_predicts(monkeypatch):
@@ -47,37 +65,51 @@ def test_every_fold_model_never_saw_the_paragraphs_it_predicts(monkeypatch):
 
     seen: dict[object, set] = {}  # keyed by the model itself, kept alive
     tagged: dict[object, set] = {}
-    original_fit, original_tag = sklearn_crfsuite.CRF.fit, crf.tag_sentences
+    original_fit, original_tag = crf.fit_model, crf.tag_sentences
 
-    def words(sequence):
-        return tuple(row["w"] for row in sequence)
+    def fit_model(words, tags):
+        words = [tuple(sentence) for sentence in words]
+        model = original_fit(words, tags)
+        seen[model] = set(words)
+        return model
 
-    def fit(self, X, y, *args, **kwargs):
-        seen.setdefault(self, set()).update(words(x) for x in X)
-        return original_fit(self, X, y, *args, **kwargs)
-
-    def tag_sentences(models, X):
+    def tag_sentences(models, words):
         for model in models.values():
-            tagged.setdefault(model, set()).update(words(x) for x in X)
-        return original_tag(models, X)
+            tagged.setdefault(model, set()).update(tuple(sentence) for sentence in words)
+        return original_tag(models, words)
 
-    monkeypatch.setattr(sklearn_crfsuite.CRF, "fit", fit)
+    monkeypatch.setattr(crf, "fit_model", fit_model)
     monkeypatch.setattr(crf, "tag_sentences", tag_sentences)
-    tagger = CrfTagger(seed=7)
+    tagger = CrfTagger(seed=7, n_jobs=1)  # in this process, where the patches apply
     gold = gold_documents()
     pred = tagger.predict(gold)
 
-    assert len(seen) == 5 * 4  # k folds × one model per layer
+    _, folds = sentence_folds(gold, seed=7)
+    assert len(seen) == len(set(folds)) * 4  # one model per layer for each fold that holds sentences
     for model, sentences in tagged.items():
         assert sentences and not sentences & seen[model]
     # Every sentence of the corpus was tagged once per layer, by some model.
     all_tagged = [s for sentences in tagged.values() for s in sentences]
     assert len(all_tagged) == len(set(all_tagged)) * 4
-    signature = tagger.signature()
-    assert signature["k"] == 5 and signature["seed"] == 7
-    assert [len(folds) for folds in signature["folds"].values()] == [4, 3]
     for document in pred:
         assert check_annotation(document.to_json(), document.text) == []
+
+
+def test_the_signature_states_the_rules_whatever_the_corpus_size():
+    tagger = CrfTagger(seed=7)
+    tagger.predict(gold_documents())
+    signature = tagger.signature()
+    assert signature["k"] == K_FOLDS and signature["seed"] == 7
+    assert signature["folds"] == FOLD_RULE and signature["training"] == TRAINING_RULE
+    assert f"at most {TRAINING['max_iterations']} iterations" in signature["training"]
+
+
+def test_parallel_training_predicts_what_one_process_does():
+    gold = gold_documents()
+    one = CrfTagger(seed=7, n_jobs=1).predict(gold)
+    two = CrfTagger(seed=7, n_jobs=2).predict(gold)
+    assert [document.to_json() for document in two] == [document.to_json() for document in one]
+    assert sum(len(document.entities) for document in one) > 0
 
 
 def test_crf_learns_from_other_folds():
@@ -97,8 +129,9 @@ def test_shared_item_sequences_tag_as_crf_predict_does():
     from khabar.views import token_view
 
     views = [view for document in gold_documents() for view in token_view(document)[0]]
-    features = [sentence_features(view.tokens) for view in views]
-    models = fit_models(features[:6], views[:6])
-    tags = tag_sentences(models, features[6:])
+    words = [[token.text for token in view.tokens] for view in views]
+    models = fit_models(words[:6], views[:6])
+    tags = tag_sentences(models, words[6:])
+    features = [sentence_features(view.tokens) for view in views[6:]]
     for layer, model in models.items():
-        assert tags[layer] == [list(sequence) for sequence in model.predict(features[6:])]
+        assert tags[layer] == [list(sequence) for sequence in model.predict(features)]
