@@ -12,6 +12,13 @@ Two shapes, one per file (decided by the first line's id):
   published tokens. Chunks become spans covering whole tokens (conlleval reading); the
   tags themselves are kept for seqeval.
 
+A document line is checked by the code that checks annotation files
+(`khabar.validate.check_prediction`: the same schema and semantic checks, one wording per
+fault); this reader adds only what is specific to predictions: the line's id must be a gold
+document's, top-level keys are those of a document line, an entity type of another tag set
+gets a hint, items without ids get default ids, and spans a reader could not align
+(`unaligned`) are read.
+
 Unknown top-level keys are errors (with a did-you-mean), never ignored: a typo such as
 `entites` would otherwise score as "nothing predicted". A document line may carry `id`,
 the four layers and the annotation metadata keys (`METADATA_KEYS`); a sentence line `id`,
@@ -36,20 +43,14 @@ from khabar.eval.chunks import parse_tag
 from khabar.files import write_file
 from khabar.inventories import (
     ENTITY_TYPES,
-    EVENT_REALIS,
-    EVENT_ROLES,
-    EVENT_TYPES,
     LAYERS,
-    QUOTE_KINDS,
     TAG_COLUMNS,
     TAGSET_PROJECTIONS,
-    TIMEX_MODS,
-    TIMEX_TYPES,
     layer_labels,
     tagset_hint,
 )
 from khabar.strictjson import json_lines
-from khabar.timeml import is_timeml_value
+from khabar.validate import check_prediction, default_id
 from khabar.views import SentenceView, tags_to_spans, token_view
 
 LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
@@ -98,28 +99,6 @@ class _Line:
         return InputError(message, where=str(self.path), pointer=location)
 
 
-SPAN_KEYS = frozenset({"start", "end", "text"})
-# The keys of each kind of predicted item. `score` (a system's confidence) is the one
-# extension point: allowed on the items of the layers and on event arguments, never read.
-ITEM_KEYS: dict[str, frozenset[str]] = {
-    "entities": frozenset({"id", "type", "score", *SPAN_KEYS}),
-    "timex": frozenset({"id", "type", "value", "mod", "anchor", "score", *SPAN_KEYS}),
-    "events": frozenset({"id", "type", "trigger", "arguments", "realis", "score"}),
-    "argument": frozenset({"role", "ref", "score", *SPAN_KEYS}),
-    "quotes": frozenset({"id", "kind", "content", "cue", "speaker", "score"}),
-    "speaker": frozenset({"ref", *SPAN_KEYS}),
-    "unaligned": frozenset({"layer", "type", "text", "at"}),
-    "span": SPAN_KEYS,
-}
-
-
-def unknown_key_message(key: str, allowed: frozenset[str]) -> str:
-    """`unknown field 'x'`, with the closest allowed key when there is one."""
-    message = f"unknown field {key!r}"
-    close = difflib.get_close_matches(key, sorted(allowed), n=1)
-    return message + (f" (did you mean {close[0]!r}?)" if close else "")
-
-
 def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], shape: str, slash: str) -> None:
     """Reject a top-level key this shape does not know, suggesting the closest known one."""
     other = SENTENCE_KEYS if shape == "document" else DOCUMENT_KEYS
@@ -130,7 +109,10 @@ def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], sh
             other_shape = "sentence" if shape == "document" else "document"
             message = f"{key!r} belongs to {other_shape}-level lines; this file is {shape}-level (by its first id)"
         else:
-            message = unknown_key_message(key, allowed)
+            message = f"unknown field {key!r}"
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
         raise line.error(message, f"{slash}{key}")
 
 
@@ -249,7 +231,7 @@ class _DocumentReader:
         items = []
         for index, item in enumerate(self._list(record, "unaligned")):
             pointer = f"/unaligned/{index}"
-            item = self._object(item, pointer, "unaligned")
+            item = self._object(item, pointer)
             layer = self._string(item, "layer", pointer, set(LAYERS))
             allowed = self.entity_labels if layer == "entities" else set(layer_labels(layer))
             label = self._string(item, "type", pointer, allowed)
@@ -260,34 +242,18 @@ class _DocumentReader:
             items.append(Unaligned(self.gold.id, layer, label, text, at, f"line {self.line.number}"))
         return items
 
-    def identifier(self, item: dict, pointer: str, default: str) -> str:
-        """The item's id (a string, unique within the line), or `default` when it has none."""
-        if "id" in item and not isinstance(item["id"], str):
-            raise self.fail(f"id must be a string, not {item['id']!r}", f"{pointer}/id")
-        identifier = item.get("id", default)
-        if identifier in self.ids:
-            raise self.fail(f"duplicate id {identifier!r} (first at {self.ids[identifier]})", f"{pointer}/id")
-        self.ids[identifier] = pointer
-        return identifier
-
     def fail(self, message: str, pointer: str) -> InputError:
         return self.line.error(message, pointer)
 
-    def _list(self, record: dict, key: str, pointer: str = "") -> list:
+    def _list(self, record: dict, key: str) -> list:
         value = record.get(key, [])
         if not isinstance(value, list):
-            raise self.fail("must be a list", f"{pointer}/{key}")
+            raise self.fail("must be a list", f"/{key}")
         return value
 
-    def _object(self, value: Any, pointer: str, kind: str = "span") -> dict:
+    def _object(self, value: Any, pointer: str) -> dict:
         if not isinstance(value, dict):
             raise self.fail("must be an object", pointer)
-        allowed = ITEM_KEYS[kind]
-        for key in value:
-            if key not in allowed:
-                raise self.fail(unknown_key_message(key, allowed), f"{pointer}/{key}")
-        if "score" in value and (not isinstance(value["score"], int | float) or isinstance(value["score"], bool)):
-            raise self.fail("score must be a number", f"{pointer}/score")
         return value
 
     def _string(self, item: dict, key: str, pointer: str, allowed: set[str] | None = None) -> str:
@@ -298,132 +264,86 @@ class _DocumentReader:
             raise self.fail(f"{key} must be a string", f"{pointer}/{key}")
         if allowed is not None and value not in allowed:
             hint = tagset_hint(value, self.tagset) if key == "type" else ""
-            raise self.fail(f"unknown {key} {value!r}" + (f" ({hint})" if hint else ""), f"{pointer}/{key}")
+            raise self.fail(f"unknown type {value!r}" + (f" ({hint})" if hint else ""), f"{pointer}/{key}")
         return value
 
-    def span(self, item: dict, pointer: str) -> Span:
-        for key in ("start", "end"):
-            if key not in item:
-                raise self.fail(f"missing {key}", pointer)
-            if not isinstance(item[key], int) or isinstance(item[key], bool):
-                raise self.fail(f"{key} must be an integer", f"{pointer}/{key}")
-        start, end = item["start"], item["end"]
-        if not 0 <= start <= len(self.text):
-            raise self.fail(f"start {start} out of range 0..{len(self.text)}", f"{pointer}/start")
-        if not 0 <= end <= len(self.text):
-            raise self.fail(f"end {end} out of range 0..{len(self.text)}", f"{pointer}/end")
-        if start >= end:
-            raise self.fail(f"start {start} >= end {end}", f"{pointer}/end")
-        covered = self.text[start:end]
-        if "text" in item and item["text"] != covered:
-            raise self.fail(f"text {item['text']!r} does not match the gold text {covered!r}", f"{pointer}/text")
-        return Span(start, end, covered)
+    def check(self, record: dict) -> None:
+        """The checks every annotation gets (`khabar.validate.check_prediction`), with one
+        wording per fault; the first problem is the error, with a tag set hint for an
+        entity type of another tag set."""
+        document = {key: value for key, value in record.items() if key != "unaligned"}
+        problems = check_prediction(document, self.text, entity_types=tuple(sorted(self.entity_labels)))
+        if not problems:
+            return
+        pointer, message = problems[0]
+        if message.startswith("unknown entity type ") and pointer.endswith("/type"):
+            hint = tagset_hint(document_value(document, pointer), self.tagset)
+            message += f" ({hint})" if hint else ""
+        raise self.fail(message, pointer)
 
     def read(self, record: dict) -> Document:
-        if "text_sha256" in record and record["text_sha256"] != self.gold.text_sha256:
-            raise self.fail("text_sha256 is not the gold text's hash (predicted on another text?)", "/text_sha256")
-        entities = []
-        for index, item in enumerate(self._list(record, "entities")):
-            pointer = f"/entities/{index}"
-            item = self._object(item, pointer, "entities")
-            span = self.span(item, pointer)
-            label = self._string(item, "type", pointer, self.entity_labels)
-            entities.append(
-                Entity(self.identifier(item, pointer, f"T{index + 1}"), span.start, span.end, label, span.text)
+        self.check(record)
+        text = self.text
+
+        def span(item: dict) -> Span:
+            return Span(item["start"], item["end"], text[item["start"] : item["end"]])
+
+        def reference(item: dict) -> dict[str, Any]:
+            return {"ref": item["ref"]} if "ref" in item else {"span": span(item)}
+
+        entities = tuple(
+            Entity(
+                item.get("id", default_id("entities", index)), item["start"], item["end"], item["type"], span(item).text
             )
+            for index, item in enumerate(record.get("entities", []))
+        )
         timexes = []
-        for index, item in enumerate(self._list(record, "timex")):
-            pointer = f"/timex/{index}"
-            item = self._object(item, pointer, "timex")
-            span = self.span(item, pointer)
-            label = self._string(item, "type", pointer, set(TIMEX_TYPES))
-            # No value (absent or null) is an extent-only prediction; a value given must be TIMEX3.
-            value = self._string(item, "value", pointer) if item.get("value") is not None else ""
-            if item.get("value") is None:
-                self.valueless = True
-            elif not is_timeml_value(value):
-                raise self.fail(f"invalid TIMEX3 value {value!r}", f"{pointer}/value")
-            mod, anchor = item.get("mod"), item.get("anchor")
-            if mod is not None and mod not in TIMEX_MODS:
-                raise self.fail(f"unknown mod {mod!r}; expected one of {', '.join(TIMEX_MODS)}", f"{pointer}/mod")
-            if anchor is not None and not isinstance(anchor, str):
-                raise self.fail(f"anchor must be a string (a timex id or DCT), not {anchor!r}", f"{pointer}/anchor")
+        for index, item in enumerate(record.get("timex", [])):
+            # No value (absent or null) is an extent-only prediction.
+            self.valueless = self.valueless or item.get("value") is None
             timexes.append(
                 Timex(
-                    self.identifier(item, pointer, f"X{index + 1}"),
-                    span.start,
-                    span.end,
-                    label,
-                    value,
-                    span.text,
-                    mod=mod,
-                    anchor=anchor,
+                    item.get("id", default_id("timex", index)),
+                    item["start"],
+                    item["end"],
+                    item["type"],
+                    item.get("value") or "",
+                    span(item).text,
+                    mod=item.get("mod"),
+                    anchor=item.get("anchor"),
                 )
             )
-        timex_ids = {timex.id for timex in timexes}
-        for index, timex in enumerate(timexes):
-            if timex.anchor is not None and timex.anchor != "DCT" and timex.anchor not in timex_ids:
-                raise self.fail(
-                    f"anchor {timex.anchor!r} is neither DCT nor a predicted timex id", f"/timex/{index}/anchor"
-                )
-        mentions = {entity.id for entity in entities} | timex_ids
-        entity_ids = {entity.id for entity in entities}
-        events = []
-        for index, item in enumerate(self._list(record, "events")):
-            pointer = f"/events/{index}"
-            item = self._object(item, pointer, "events")
-            label = self._string(item, "type", pointer, set(EVENT_TYPES))
-            trigger = self.span(self._object(item.get("trigger"), f"{pointer}/trigger"), f"{pointer}/trigger")
-            arguments = []
-            for position, argument in enumerate(self._list(item, "arguments", pointer)):
-                argument_pointer = f"{pointer}/arguments/{position}"
-                argument = self._object(argument, argument_pointer, "argument")
-                role = self._string(argument, "role", argument_pointer, set(EVENT_ROLES))
-                arguments.append(self._reference(argument, argument_pointer, mentions, Argument, role))
-            realis = item.get("realis")
-            if realis is not None and realis not in EVENT_REALIS:
-                raise self.fail(f"unknown realis {realis!r}", f"{pointer}/realis")
-            events.append(
-                Event(self.identifier(item, pointer, f"E{index + 1}"), label, trigger, tuple(arguments), realis)
+        events = tuple(
+            Event(
+                item.get("id", default_id("events", index)),
+                item["type"],
+                span(item["trigger"]),
+                tuple(Argument(argument["role"], **reference(argument)) for argument in item.get("arguments") or []),
+                item.get("realis"),
             )
-        quotes = []
-        for index, item in enumerate(self._list(record, "quotes")):
-            pointer = f"/quotes/{index}"
-            item = self._object(item, pointer, "quotes")
-            kind = self._string(item, "kind", pointer, set(QUOTE_KINDS))
-            content = self.span(self._object(item.get("content"), f"{pointer}/content"), f"{pointer}/content")
-            cue = None
-            if item.get("cue") is not None:
-                cue = self.span(self._object(item["cue"], f"{pointer}/cue"), f"{pointer}/cue")
-            speaker = None
-            if item.get("speaker") is not None:
-                speaker_item = self._object(item["speaker"], f"{pointer}/speaker", "speaker")
-                speaker = self._reference(speaker_item, f"{pointer}/speaker", entity_ids, Speaker)
-            quotes.append(Quote(self.identifier(item, pointer, f"Q{index + 1}"), kind, content, cue, speaker))
+            for index, item in enumerate(record.get("events", []))
+        )
+        quotes = tuple(
+            Quote(
+                item.get("id", default_id("quotes", index)),
+                item["kind"],
+                span(item["content"]),
+                span(item["cue"]) if item.get("cue") is not None else None,
+                Speaker(**reference(item["speaker"])) if item.get("speaker") is not None else None,
+            )
+            for index, item in enumerate(record.get("quotes", []))
+        )
         return Document(
-            id=self.gold.id,
-            text=self.text,
-            entities=tuple(entities),
-            timex=tuple(timexes),
-            events=tuple(events),
-            quotes=tuple(quotes),
+            id=self.gold.id, text=text, entities=entities, timex=tuple(timexes), events=events, quotes=quotes
         )
 
-    def _reference(self, item: dict, pointer: str, known: set[str], kind: type, *args: str):
-        # The rule of khabar.validate: a ref or a span (start/end/text), never both.
-        noun = "an argument" if kind is Argument else "a speaker"
-        has_span = any(key in item for key in SPAN_KEYS)
-        if "ref" in item and has_span:
-            raise self.fail(f"{noun} needs either a ref or start/end/text, not both", pointer)
-        if "ref" not in item and not has_span:
-            raise self.fail(f"{noun} needs a ref or start/end/text", pointer)
-        if "ref" in item:
-            if not isinstance(item["ref"], str):
-                raise self.fail(f"ref must be a string (an id), not {type(item['ref']).__name__}", f"{pointer}/ref")
-            if item["ref"] not in known:
-                raise self.fail(f"ref {item['ref']!r} names no predicted mention", f"{pointer}/ref")
-            return kind(*args, ref=item["ref"])
-        return kind(*args, span=self.span(item, pointer))
+
+def document_value(document: dict, pointer: str) -> Any:
+    """The value at a JSON pointer of `document` (one the validator named, so it exists)."""
+    value: Any = document
+    for part in pointer.strip("/").split("/"):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
 
 
 # --- sentence level ----------------------------------------------------------------------

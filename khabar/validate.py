@@ -3,6 +3,12 @@
 `check_files` collects every problem of every file (one `Problem` each, sorted) and the
 documents that passed; nothing here raises on bad input except `check_file`, which
 raises `ValidationError` holding all problems of one file.
+
+`check_prediction` runs the same checks, with one wording per fault, over a predicted
+document (a line of a prediction file): the schema of `build_schema(prediction=True)`
+(ids and span texts optional, a timex value optional), every span against the text, ids,
+refs (which must name a predicted mention) and TimeML values. Predicted spans of one layer
+may cross; gold spans may not.
 """
 
 from __future__ import annotations
@@ -20,13 +26,15 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from khabar import guard
 from khabar.document import Document, sha256_text
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
-from khabar.inventories import LAYERS, REF_TARGETS
+from khabar.inventories import ENTITY_TYPES, LAYERS, REF_TARGETS
 from khabar.paths import text_path_for
 from khabar.schema import build_schema
 from khabar.strictjson import loads, read_bytes
 from khabar.timeml import is_timeml_value
 
 LAYER_NOUNS = {"entities": "entity", "timex": "timex", "events": "event", "quotes": "quote"}
+ENTITY_LABELS = tuple(ENTITY_TYPES)
+DEFAULT_ID_PREFIXES = {"entities": "T", "timex": "X", "events": "E", "quotes": "Q"}
 FIELD_NOUNS = {"type": "type", "kind": "kind", "role": "role", "mod": "mod", "realis": "realis"}
 
 
@@ -44,8 +52,8 @@ _StrictValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pat
 
 
 @cache
-def _validator() -> Draft202012Validator:
-    return _StrictValidator(build_schema())
+def _validator(prediction: bool = False, entity_types: tuple[str, ...] = ENTITY_LABELS) -> Draft202012Validator:
+    return _StrictValidator(build_schema(prediction=prediction, entity_types=entity_types))
 
 
 def _pointer(parts: Iterable[Any]) -> str:
@@ -69,7 +77,9 @@ def _schema_message(error: SchemaError) -> tuple[str, str]:
         noun = f"{LAYER_NOUNS.get(layer, layer)} {FIELD_NOUNS.get(field, field)}".strip()
         return pointer, f"unknown {noun} {error.instance!r}"
     if error.validator == "type":
-        return pointer, f"expected {error.validator_value}, got {type(error.instance).__name__}"
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return pointer, f"expected {expected}, got {type(error.instance).__name__}"
     if error.validator == "minimum":
         return pointer, f"must be >= {error.validator_value}, got {error.instance!r}"
     if error.validator == "pattern":
@@ -109,7 +119,7 @@ def _spans_of(items: Items) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"/timex/{index}", item
     for index, event in items["events"]:
         yield f"/events/{index}/trigger", event["trigger"]
-        for position, argument in enumerate(event["arguments"]):
+        for position, argument in enumerate(event.get("arguments") or []):
             if "start" in argument or "end" in argument or "text" in argument:
                 yield f"/events/{index}/arguments/{position}", argument
     for index, quote in items["quotes"]:
@@ -119,11 +129,12 @@ def _spans_of(items: Items) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield f"/quotes/{index}/{part}", item
 
 
-def _check_span(pointer: str, span: dict[str, Any], text: str) -> list[tuple[str, str]]:
+def _check_span(pointer: str, span: dict[str, Any], text: str, *, text_required: bool = True) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    if not all(key in span for key in ("start", "end", "text")):
-        missing = [key for key in ("start", "end", "text") if key not in span]
-        return [(pointer, f"a span needs start, end and text; missing {', '.join(missing)}")]
+    needed = ("start", "end", "text") if text_required else ("start", "end")
+    if not all(key in span for key in needed):
+        missing = [key for key in needed if key not in span]
+        return [(pointer, f"a span needs {', '.join(needed[:-1])} and {needed[-1]}; missing {', '.join(missing)}")]
     start, end = span["start"], span["end"]
     # JSON Schema counts 3.0 as an integer; an offset must be an int to slice the text.
     for key, offset in (("start", start), ("end", end)):
@@ -134,7 +145,7 @@ def _check_span(pointer: str, span: dict[str, Any], text: str) -> list[tuple[str
     if end > len(text):
         return [(f"{pointer}/end", f"end {end} is beyond the text (length {len(text)})")]
     actual = text[start:end]
-    if span["text"] != actual:
+    if "text" in span and span["text"] != actual:
         found.append((f"{pointer}/text", f"{span['text']!r} does not equal the text at [{start}, {end}) {actual!r}"))
     return found
 
@@ -161,11 +172,17 @@ def _check_crossing(items: Items) -> list[tuple[str, str]]:
     return found
 
 
-def _check_ids(data: dict[str, Any]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+def default_id(layer: str, index: int) -> str:
+    """The id of a predicted item written without one: T1, X1, E1, Q1 … by position."""
+    return f"{DEFAULT_ID_PREFIXES[layer]}{index + 1}"
+
+
+def _check_ids(data: dict[str, Any], *, default_ids: bool = False) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """Ids are unique across the document; returns problems and id → layer.
 
     Every item with a string id counts, malformed or not: a ref to an item whose only
-    fault is, say, an unknown type still resolves, so it is not reported twice.
+    fault is, say, an unknown type still resolves, so it is not reported twice. With
+    `default_ids` (predictions) an item without an id has its `default_id`.
     """
     found: list[tuple[str, str]] = []
     first_seen: dict[str, str] = {}
@@ -173,6 +190,8 @@ def _check_ids(data: dict[str, Any]) -> tuple[list[tuple[str, str]], dict[str, s
     for layer in LAYERS:
         value = data.get(layer)
         for index, item in enumerate(value if isinstance(value, list) else []):
+            if default_ids and isinstance(item, dict) and "id" not in item:
+                item = {**item, "id": default_id(layer, index)}
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue
             identifier, pointer = item["id"], f"/{layer}/{index}/id"
@@ -184,12 +203,16 @@ def _check_ids(data: dict[str, Any]) -> tuple[list[tuple[str, str]], dict[str, s
     return found, layer_of
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
+
+
 def _check_ref(pointer: str, ref: str, allowed: tuple[str, ...], layer_of: dict[str, str]) -> list[tuple[str, str]]:
     wanted = " or ".join(LAYER_NOUNS[layer] for layer in allowed)
     if ref not in layer_of:
-        return [(pointer, f"{ref!r} does not resolve to an {wanted} id")]
+        return [(pointer, f"{ref!r} does not resolve to {_article(wanted)} {wanted} id")]
     if layer_of[ref] not in allowed:
-        return [(pointer, f"{ref!r} is a {LAYER_NOUNS[layer_of[ref]]} id; expected an {wanted} id")]
+        return [(pointer, f"{ref!r} is a {LAYER_NOUNS[layer_of[ref]]} id; expected {_article(wanted)} {wanted} id")]
     return []
 
 
@@ -210,7 +233,7 @@ def _check_ref_or_span(
 def _check_refs(items: Items, layer_of: dict[str, str]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for index, event in items["events"]:
-        for position, argument in enumerate(event["arguments"]):
+        for position, argument in enumerate(event.get("arguments") or []):
             pointer = f"/events/{index}/arguments/{position}"
             found += _check_ref_or_span(pointer, argument, "an argument", REF_TARGETS["event_argument"], layer_of)
     for index, quote in items["quotes"]:
@@ -228,7 +251,7 @@ def _check_refs(items: Items, layer_of: dict[str, str]) -> list[tuple[str, str]]
 def _check_values(data: dict[str, Any], items: Items, schema_paths: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for index, timex in items["timex"]:
-        if not is_timeml_value(timex["value"]):
+        if timex.get("value") is not None and not is_timeml_value(timex["value"]):
             found.append((f"/timex/{index}/value", f"{timex['value']!r} is not a TimeML value"))
     dct = data.get("dct")
     dct_well_formed = not any(path[:1] == ("dct",) for path in schema_paths)
@@ -248,7 +271,24 @@ def check_annotation(data: Any, text: str, *, stem: str | None = None) -> list[t
     Schema errors and semantic problems come together: the semantic checks (offsets,
     ids, refs, TimeML values, crossing spans) run over the items without schema errors.
     """
-    errors = list(_validator().iter_errors(data))
+    return _check_document(data, text, stem=stem)
+
+
+def check_prediction(data: Any, text: str, *, entity_types: tuple[str, ...] = ENTITY_LABELS) -> list[tuple[str, str]]:
+    """Every problem of one predicted document against the gold text, as (pointer, message):
+    the checks of `check_annotation` for a prediction (see the module docstring)."""
+    return _check_document(data, text, prediction=True, entity_types=entity_types)
+
+
+def _check_document(
+    data: Any,
+    text: str,
+    *,
+    stem: str | None = None,
+    prediction: bool = False,
+    entity_types: tuple[str, ...] = ENTITY_LABELS,
+) -> list[tuple[str, str]]:
+    errors = list(_validator(prediction, entity_types).iter_errors(data))
     found: list[tuple[str, str]] = [_schema_message(error) for error in errors]
     if not isinstance(data, dict):
         return found
@@ -261,13 +301,13 @@ def check_annotation(data: Any, text: str, *, stem: str | None = None) -> list[t
         found.append(("/text_sha256", f"does not match the text (its sha256 is {sha256_text(text)})"))
     span_problems: list[tuple[str, str]] = []
     for pointer, span in _spans_of(items):
-        span_problems += _check_span(pointer, span, text)
+        span_problems += _check_span(pointer, span, text, text_required=not prediction)
     found += span_problems
-    id_problems, layer_of = _check_ids(data)
+    id_problems, layer_of = _check_ids(data, default_ids=prediction)
     found += id_problems
     found += _check_refs(items, layer_of)
     found += _check_values(data, items, schema_paths)
-    if not span_problems:
+    if not span_problems and not prediction:  # predicted spans may cross
         found += _check_crossing(items)
     return found
 

@@ -103,21 +103,24 @@ BAD = [
     (tag_line("O", 1), "line 1: ner_tags: 1 tags for 18 tokens"),
     (tag_line("S-PER"), "line 1: ner_tags/17: invalid tag 'S-PER' (expected O, B-LABEL or I-LABEL)"),
     (tag_line("B-CITY"), "line 1: ner_tags/17: unknown type 'CITY' in tag 'B-CITY'"),
-    (doc_line(entities=[{"start": 5, "end": 500, **GPE}]), "line 1: /entities/0/end: end 500 out of range 0..{n}"),
-    (doc_line(entities=[{"start": 5, "end": 5, **GPE}]), "line 1: /entities/0/end: start 5 >= end 5"),
+    (
+        doc_line(entities=[{"start": 5, "end": 500, **GPE}]),
+        "line 1: /entities/0/end: end 500 is beyond the text (length {n})",
+    ),
+    (doc_line(entities=[{"start": 5, "end": 5, **GPE}]), "line 1: /entities/0: start 5 must be less than end 5"),
     (
         doc_line(entities=[{"start": 0, "end": 3, "text": "xyz", **GPE}]),
-        "line 1: /entities/0/text: text 'xyz' does not match the gold text 'قال'",
+        "line 1: /entities/0/text: 'xyz' does not equal the text at [0, 3) 'قال'",
     ),
     (
         doc_line(quotes=[{"kind": "said", "content": {"start": 0, "end": 3}}]),
-        "line 1: /quotes/0/kind: unknown kind 'said'",
+        "line 1: /quotes/0/kind: unknown quote kind 'said'",
     ),
     (b'{"id": "doc-0001-s000"}\n{"id": "doc-0001-s099"}', "line 2: id: unknown sentence id 'doc-0001-s099'"),
     (b'{"id": "doc-0001-s000"}\n{"id": "doc-0001-s000"}', "line 2: id: duplicate id 'doc-0001-s000' (first on line 1)"),
     (
         b'{"id": "doc-0001", "timex": [{"start": 0, "end": 3, "type": "DAY", "value": "X"}]}',
-        "line 1: /timex/0/type: unknown type 'DAY'",
+        "line 1: /timex/0/type: unknown timex type 'DAY'",
     ),
     (b"", "empty file (no predictions)"),
 ]

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from khabar.errors import InputError
 from khabar.eval import evaluate
 from khabar.eval.predictions import load_predictions, read_predictions, write_predictions
-from khabar.inventories import TIMEX_MODS
 from khabar.views import token_view
 from tests.eval_helpers import TEXT, document, entity
 from tests.strategies import documents
@@ -78,19 +77,22 @@ def test_clitic_attached_tokens_match_gold_character_spans(tmp_path):
 BAD_DOCUMENT_LINES = [
     (
         {"entities": [{"start": 28, "end": 9999, "type": "GPE"}]},
-        "line 1: /entities/0/end: end 9999 out of range 0..{n}",
+        "line 1: /entities/0/end: end 9999 is beyond the text (length {n})",
     ),
-    ({"entities": [{"start": -1, "end": 3, "type": "GPE"}]}, "line 1: /entities/0/start: start -1 out of range 0..{n}"),
-    ({"entities": [{"start": 34, "end": 28, "type": "GPE"}]}, "line 1: /entities/0/end: start 34 >= end 28"),
-    ({"entities": [{"start": 28, "end": 28, "type": "GPE"}]}, "line 1: /entities/0/end: start 28 >= end 28"),
-    ({"entities": [{"start": 28, "end": 34, "type": "CITY"}]}, "line 1: /entities/0/type: unknown type 'CITY'"),
-    ({"timex": [{"start": 28, "end": 34, "type": "DAY", "value": "X"}]}, "line 1: /timex/0/type: unknown type 'DAY'"),
+    ({"entities": [{"start": -1, "end": 3, "type": "GPE"}]}, "line 1: /entities/0/start: must be >= 0, got -1"),
+    ({"entities": [{"start": 34, "end": 28, "type": "GPE"}]}, "line 1: /entities/0: start 34 must be less than end 28"),
+    ({"entities": [{"start": 28, "end": 28, "type": "GPE"}]}, "line 1: /entities/0: start 28 must be less than end 28"),
+    ({"entities": [{"start": 28, "end": 34, "type": "CITY"}]}, "line 1: /entities/0/type: unknown entity type 'CITY'"),
+    (
+        {"timex": [{"start": 28, "end": 34, "type": "DAY", "value": "X"}]},
+        "line 1: /timex/0/type: unknown timex type 'DAY'",
+    ),
     (
         {"entities": [{"start": 28, "end": 34, "type": "GPE", "text": "الرياضي"}]},
-        "line 1: /entities/0/text: text 'الرياضي' does not match the gold text 'الرياض'",
+        "line 1: /entities/0/text: 'الرياضي' does not equal the text at [28, 34) 'الرياض'",
     ),
-    ({"entities": [{"end": 34, "type": "GPE"}]}, "line 1: /entities/0: missing start"),
-    ({"entities": {"start": 1}}, "line 1: /entities: must be a list"),
+    ({"entities": [{"end": 34, "type": "GPE"}]}, "line 1: /entities/0: missing field 'start'"),
+    ({"entities": {"start": 1}}, "line 1: /entities: expected array, got dict"),
     (
         {
             "events": [
@@ -101,11 +103,11 @@ BAD_DOCUMENT_LINES = [
                 }
             ]
         },
-        "line 1: /events/0/arguments/0/ref: ref 'T9' names no predicted mention",
+        "line 1: /events/0/arguments/0/ref: 'T9' does not resolve to an entity or timex id",
     ),
     (
         {"text_sha256": "0" * 64},
-        "line 1: /text_sha256: text_sha256 is not the gold text's hash (predicted on another text?)",
+        "line 1: /text_sha256: does not match the text (its sha256 is {sha})",
     ),
 ]
 
@@ -115,7 +117,7 @@ def test_bad_document_lines_name_file_line_and_field(tmp_path, fields, expected)
     path = write_lines(tmp_path, [{"id": "doc-0001", **fields}])
     with pytest.raises(InputError) as error:
         read_predictions(path, [GOLD])
-    assert str(error.value) == f"{path}:" + expected.format(n=len(TEXT))
+    assert str(error.value) == f"{path}:" + expected.format(n=len(TEXT), sha=GOLD.text_sha256)
     assert error.value.exit_code == 2
 
 
@@ -169,7 +171,7 @@ def test_bad_files_name_file_line_and_field(tmp_path):
 
 def test_wojood_labels_are_accepted_with_that_tag_set(tmp_path):
     path = write_lines(tmp_path, [{"id": "doc-0001", "entities": [{"start": 28, "end": 34, "type": "PERS"}]}])
-    with pytest.raises(InputError, match="unknown type 'PERS'"):
+    with pytest.raises(InputError, match="unknown entity type 'PERS'"):
         read_predictions(path, [GOLD])
     (pred,) = read_predictions(path, [GOLD], tagset="wojood")
     assert pred.entities[0].type == "PERS"
@@ -192,23 +194,23 @@ SPAN = {"start": 28, "end": 34}
         ({"colour": 1}, "line 1: /colour: unknown field 'colour'"),
         (
             {"timex": [{**SPAN, "type": "DATE", "value": "2025", "mod": "ROUGHLY"}]},
-            "line 1: /timex/0/mod: unknown mod 'ROUGHLY'; expected one of " + ", ".join(TIMEX_MODS),
+            "line 1: /timex/0/mod: unknown timex mod 'ROUGHLY'",
         ),
         (
             {"timex": [{**SPAN, "type": "DATE", "value": "2025", "anchor": 3}]},
-            "line 1: /timex/0/anchor: anchor must be a string (a timex id or DCT), not 3",
+            "line 1: /timex/0/anchor: expected string or null, got int",
         ),
         (
             {"timex": [{**SPAN, "type": "DATE", "value": "2025", "anchor": "X9"}]},
-            "line 1: /timex/0/anchor: anchor 'X9' is neither DCT nor a predicted timex id",
+            "line 1: /timex/0/anchor: 'X9' does not resolve to a timex id",
         ),
-        ({"entities": [{**SPAN, "type": "PER", "id": 7}]}, "line 1: /entities/0/id: id must be a string, not 7"),
+        ({"entities": [{**SPAN, "type": "PER", "id": 7}]}, "line 1: /entities/0/id: expected string, got int"),
         (
             {
                 "entities": [{**SPAN, "type": "PER", "id": "A"}],
                 "timex": [{**SPAN, "type": "DATE", "value": "2025", "id": "A"}],
             },
-            "line 1: /timex/0/id: duplicate id 'A' (first at /entities/0)",
+            "line 1: /timex/0/id: duplicate id 'A' (first at /entities/0/id)",
         ),
         (
             {

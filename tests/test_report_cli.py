@@ -51,9 +51,9 @@ def test_predictions_on_the_clean_text_do_not_score_against_a_variant(gold, corp
     out = tmp_path / "report.html"
     arguments = [str(predictions), "--gold", str(corpus_dir), "--perturbation", "tatweel", "--bootstrap", "0"]
     assert main(["report", *arguments, "--out", str(out)]) == 2
+    variant = perturb_corpus(gold, "tatweel")[0]  # the text the predictions are checked against
     assert capsys.readouterr().err == (
-        f"Error: {predictions}:line 1: /text_sha256: text_sha256 is not the gold text's hash "
-        "(predicted on another text?)\n"
+        f"Error: {predictions}:line 1: /text_sha256: does not match the text (its sha256 is {variant.text_sha256})\n"
     )
     assert not out.exists()
 

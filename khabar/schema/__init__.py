@@ -3,6 +3,11 @@
 `annotation.schema.json` beside this module is the committed copy (for docs and for
 tools outside khabar); a test fails when it differs from `build_schema()`. Regenerate it
 with `python -m khabar.schema`.
+
+`build_schema(prediction=True)` is the same schema for a predicted document (a line of a
+prediction file): only `id` is required at the top, annotation ids and span texts may be
+left out, a timex may come without a value (extent only), optional fields may be null,
+and entity types are those of the tag set scored in.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from khabar.inventories import (
     EVENT_REALIS,
     EVENT_ROLES,
     EVENT_TYPES,
+    LAYERS,
     QUOTE_KINDS,
     TIMEX_MODS,
     TIMEX_TYPES,
@@ -33,14 +39,23 @@ def _span_properties() -> dict[str, Any]:
     }
 
 
-def _span(extra: dict[str, Any] | None = None, required: tuple[str, ...] = ()) -> dict[str, Any]:
+def _span(extra: dict[str, Any] | None = None, required: tuple[str, ...] = (), *, text: bool = True) -> dict[str, Any]:
+    """A span object; `text` says whether its text is required."""
     properties = {**(extra or {}), **_span_properties()}
     return {
         "type": "object",
         "properties": properties,
-        "required": [*required, "start", "end", "text"],
+        "required": [*required, "start", "end", *(("text",) if text else ())],
         "additionalProperties": False,
     }
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, or null (an optional field a prediction may write as null); the keyword
+    stays `enum` or `type`, so a fault keeps its one message."""
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], None]}
+    return {**schema, "type": [schema["type"], "null"]}
 
 
 def _optional_span(extra: dict[str, Any]) -> dict[str, Any]:
@@ -52,31 +67,42 @@ def _optional_span(extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_schema() -> dict[str, Any]:
+def build_schema(*, prediction: bool = False, entity_types: tuple[str, ...] = tuple(ENTITY_TYPES)) -> dict[str, Any]:
+    """The schema of an annotation, or with `prediction` of a predicted document whose entity
+    types are `entity_types`."""
     identifier = {"type": "string", "minLength": 1}
+    optional = _nullable if prediction else (lambda schema: schema)
+    ids = () if prediction else ("id",)
+    span_text = not prediction
+    header: dict[str, Any] = {
+        "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+        "text_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "language": {"type": "string", "minLength": 2},
+        "dct": {
+            "type": "object",
+            "properties": {"value": {"type": "string"}, "provenance": {"type": "string", "minLength": 1}},
+            "required": ["value", "provenance"],
+            "additionalProperties": False,
+        },
+        "source": {"type": "object", "additionalProperties": {"type": "string"}},
+    }
+    if prediction:  # a predicted document's header is the gold's: its hash is compared, the rest ignored
+        header = {"id": header["id"], "text_sha256": {"type": "string"}}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "khabar standoff annotation",
         "description": "One document's annotation; offsets are code points into documents/<id>.txt, end exclusive.",
         "type": "object",
-        "required": ["id", "text_sha256", "language", "entities", "timex", "events", "quotes"],
+        "required": ["id"] if prediction else ["id", "text_sha256", "language", *LAYERS],
         "properties": {
-            "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
-            "text_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            "language": {"type": "string", "minLength": 2},
-            "dct": {
-                "type": "object",
-                "properties": {"value": {"type": "string"}, "provenance": {"type": "string", "minLength": 1}},
-                "required": ["value", "provenance"],
-                "additionalProperties": False,
-            },
-            "source": {"type": "object", "additionalProperties": {"type": "string"}},
+            **header,
             "entities": {
                 "type": "array",
                 "items": _span(
-                    {"id": identifier, "type": {"enum": list(ENTITY_TYPES)}},
-                    required=("id", "type"),
+                    {"id": identifier, "type": {"enum": list(entity_types)}},
+                    required=(*ids, "type"),
+                    text=span_text,
                 ),
             },
             "timex": {
@@ -85,22 +111,23 @@ def build_schema() -> dict[str, Any]:
                     {
                         "id": identifier,
                         "type": {"enum": list(TIMEX_TYPES)},
-                        "value": {"type": "string"},
-                        "mod": {"enum": list(TIMEX_MODS)},
-                        "anchor": identifier,
+                        "value": optional({"type": "string"}),
+                        "mod": optional({"enum": list(TIMEX_MODS)}),
+                        "anchor": optional(identifier),
                     },
-                    required=("id", "type", "value"),
+                    required=(*ids, "type") if prediction else ("id", "type", "value"),
+                    text=span_text,
                 ),
             },
             "events": {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["id", "type", "trigger", "arguments"],
+                    "required": [*ids, "type", "trigger", *(() if prediction else ("arguments",))],
                     "properties": {
                         "id": identifier,
                         "type": {"enum": list(EVENT_TYPES)},
-                        "trigger": _span(),
+                        "trigger": _span(text=span_text),
                         "arguments": {
                             "type": "array",
                             "items": {
@@ -108,7 +135,7 @@ def build_schema() -> dict[str, Any]:
                                 "required": ["role"],
                             },
                         },
-                        "realis": {"enum": list(EVENT_REALIS)},
+                        "realis": optional({"enum": list(EVENT_REALIS)}),
                     },
                     "additionalProperties": False,
                 },
@@ -117,13 +144,13 @@ def build_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["id", "kind", "content"],
+                    "required": [*ids, "kind", "content"],
                     "properties": {
                         "id": identifier,
                         "kind": {"enum": list(QUOTE_KINDS)},
-                        "content": _span(),
-                        "cue": _span(),
-                        "speaker": _optional_span({"ref": identifier}),
+                        "content": _span(text=span_text),
+                        "cue": optional(_span(text=span_text)),
+                        "speaker": optional(_optional_span({"ref": identifier})),
                     },
                     "additionalProperties": False,
                 },
