@@ -407,37 +407,40 @@ def _argument(line: dict) -> dict:
 PRED_CASES = {
     "ref a list (argument)": (
         lambda line: _argument(line).update(ref=["T1"]),
-        "/events/0/arguments/0/ref: ref must be a string (an id), not list",
+        "/events/0/arguments/0/ref: expected string, got list",
     ),
     "ref an object (speaker)": (
         lambda line: line["quotes"][0]["speaker"].update(ref={"id": "T1"}),
-        "/quotes/0/speaker/ref: ref must be a string (an id), not dict",
+        "/quotes/0/speaker/ref: expected string, got dict",
     ),
     "argumnets": (
         lambda line: line["events"][0].update(argumnets=line["events"][0].pop("arguments")),
-        "/events/0/argumnets: unknown field 'argumnets' (did you mean 'arguments'?)",
+        "/events/0/argumnets: unexpected field 'argumnets' (did you mean 'arguments'?)",
     ),
     "speakr": (
         lambda line: line["quotes"][0].update(speakr=line["quotes"][0].pop("speaker")),
-        "/quotes/0/speakr: unknown field 'speakr' (did you mean 'speaker'?)",
+        "/quotes/0/speakr: unexpected field 'speakr' (did you mean 'speaker'?)",
     ),
     "realsi": (
         lambda line: line["events"][0].update(realsi="actual"),
-        "/events/0/realsi: unknown field 'realsi' (did you mean 'realis'?)",
+        "/events/0/realsi: unexpected field 'realsi' (did you mean 'realis'?)",
     ),
     "mode": (
         lambda line: line["timex"][0].update(mode="APPROX"),
-        "/timex/0/mode: unknown field 'mode' (did you mean 'mod'?)",
+        "/timex/0/mode: unexpected field 'mode' (did you mean 'mod'?)",
     ),
     "arguments not a list": (
         lambda line: line["events"][0].update(arguments={"role": "Place"}),
-        "/events/0/arguments: must be a list",
+        "/events/0/arguments: expected array, got dict",
     ),
     "unknown role": (
         lambda line: _argument(line).update(role="Victm"),
-        "/events/0/arguments/0/role: unknown role 'Victm'",
+        "/events/0/arguments/0/role: unknown event role 'Victm'",
     ),
-    "unknown quote kind": (lambda line: line["quotes"][0].update(kind="said"), "/quotes/0/kind: unknown kind 'said'"),
+    "unknown quote kind": (
+        lambda line: line["quotes"][0].update(kind="said"),
+        "/quotes/0/kind: unknown quote kind 'said'",
+    ),
     "empty speaker": (
         lambda line: line["quotes"][0].update(speaker={}),
         "/quotes/0/speaker: a speaker needs a ref or start/end/text",
