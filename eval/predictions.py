@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,10 +117,11 @@ def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], sh
         raise line.error(message, f"{slash}{key}")
 
 
-def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
+def _checked(numbered: Iterable[tuple[int, Any]], where: Path) -> list[tuple[_Line, dict[str, Any]]]:
+    """Numbered records, each a JSON object with a string `id`; at least one."""
     records = []
-    for number, record in json_lines(path):
-        line = _Line(path, number)
+    for number, record in numbered:
+        line = _Line(where, number)
         if not isinstance(record, dict):
             raise line.error("not a JSON object")
         if "id" not in record:
@@ -128,13 +130,15 @@ def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
             raise line.error("id must be a string", "id")
         records.append((line, record))
     if not records:
-        raise InputError("empty file (no predictions)", where=str(path))
+        raise InputError("empty file (no predictions)", where=str(where))
     return records
 
 
-def load_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "khabar") -> Predictions:
-    """Parse a prediction file against the gold documents (for ids, texts and tokens)."""
-    records = _records(path)
+def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
+    return _checked(json_lines(path), path)
+
+
+def _parse(records: list[tuple[_Line, dict[str, Any]]], gold_docs: list[Document], tagset: str) -> Predictions:
     gold_by_id = {document.id: document for document in gold_docs}
     first_id = records[0][1]["id"]
     if first_id in gold_by_id:
@@ -143,6 +147,28 @@ def load_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "kh
     if first_id in views:
         return _sentence_predictions(records, gold_docs, views, tagset)
     raise records[0][0].error(f"unknown document or sentence id {first_id!r}", "id")
+
+
+def load_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "khabar") -> Predictions:
+    """Parse a prediction file against the gold documents (for ids, texts and tokens)."""
+    return _parse(_records(path), gold_docs, tagset)
+
+
+def predictions_from_records(
+    records: Iterable[dict[str, Any]],
+    gold_docs: list[Document],
+    *,
+    tagset: str = "khabar",
+    where: str = "<predictions>",
+) -> Predictions:
+    """Predictions built in memory, checked exactly as a prediction file's lines are.
+
+    `records` are what the lines of a JSONL prediction file would hold: one per document
+    in the annotation shape (`{"id": "doc-0001", "entities": [...]}`) or one per sentence
+    with tag columns (`{"id": "doc-0001-s003", "ner_tags": [...]}`). A bad record raises
+    `InputError` naming `where`, the record's number (from 1, as "line N") and the field.
+    """
+    return _parse(_checked(enumerate(records, start=1), Path(where)), gold_docs, tagset)
 
 
 def read_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "khabar") -> list[Document]:

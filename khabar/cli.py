@@ -33,6 +33,7 @@ from khabar.errors import Interrupted, KhabarError
 from khabar.extras import missing_extra
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "add",
     "validate",
     "build",
     "export",
@@ -41,6 +42,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evaluate",
     "compare",
     "agree",
+    "adjudicate",
+    "promote",
     "benchmark",
     "check",
     "ls",

@@ -324,8 +324,29 @@ def _read_text(path: Path, label: str) -> tuple[str | None, str | None]:
         return None, f"{label} is not UTF-8: invalid byte 0x{raw[error.start]:02x} at offset {error.start}"
 
 
-def check_path(annotation_path: Path, text_path: Path | None = None) -> tuple[Document | None, list[Problem]]:
-    """Validate one annotation file; returns the document (when valid) and its problems."""
+REQUIRED_HEADER = ("dct", "source", "guidelines_version")
+"""Header fields the guidelines require of every annotation file of a corpus (guidelines/README.md,
+"Extending the corpus"): the schema keeps them optional because predictions have no header."""
+
+
+def header_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The required header fields `data` lacks (`dct` with provenance, a non-empty `source`, `guidelines_version`)."""
+    found = []
+    if data.get("dct") is None:
+        found.append(("/dct", "required: the document creation time {value, provenance} (guidelines TMX-2)"))
+    if not data.get("source"):
+        found.append(("/source", "required: where the text comes from (e.g. name, url)"))
+    if not isinstance(data.get("guidelines_version"), str) or not data["guidelines_version"].strip():
+        found.append(("/guidelines_version", "required: the guidelines version the annotation follows"))
+    return found
+
+
+def check_path(
+    annotation_path: Path, text_path: Path | None = None, *, require_header: bool = False
+) -> tuple[Document | None, list[Problem]]:
+    """Validate one annotation file; returns the document (when valid) and its problems.
+
+    `require_header` adds the header fields a corpus annotation must have (`REQUIRED_HEADER`)."""
     where = str(annotation_path)
     if not annotation_path.is_file():
         return None, [Problem(where, "", "annotation file not found", "missing-file")]
@@ -341,6 +362,8 @@ def check_path(annotation_path: Path, text_path: Path | None = None) -> tuple[Do
     if text is None:
         return None, [Problem(where, "", text_problem or "", "text")]
     found = check_annotation(data, text, stem=annotation_path.stem)
+    if require_header and isinstance(data, dict):
+        found += header_problems(data)
     problems = [Problem(where, pointer, message) for pointer, message in found]
     if problems:
         return None, sorted(problems)
@@ -366,12 +389,12 @@ def check_file(annotation_path: Path, text_path: Path | None = None) -> Document
     return document
 
 
-def check_files(paths: Iterable[Path]) -> tuple[list[Document], list[Problem]]:
+def check_files(paths: Iterable[Path], *, require_header: bool = False) -> tuple[list[Document], list[Problem]]:
     """Validate many annotation files; every problem of every file, sorted."""
     documents: list[Document] = []
     problems: list[Problem] = []
     for path in paths:
-        document, found = check_path(path)
+        document, found = check_path(path, require_header=require_header)
         problems += found
         if document is not None:
             documents.append(document)

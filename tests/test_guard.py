@@ -103,9 +103,14 @@ def test_ls_import_into_the_gold_corpus_is_refused(project, capsys):
     export = project / "export.json"
     export.write_text(json.dumps(exported(tasks), ensure_ascii=False), encoding="utf-8")
     corpus = project / "corpus"
-    out = corpus / "annotations" / "doc-0001.json"
-    reason = f"it is part of the gold corpus {corpus} (documents/, annotations/, data/ and the card)"
-    _refused(capsys, ["ls", "import", str(export), "--out", str(corpus)], out, reason, project)
+    before = snapshot(project)
+    for out in (corpus, corpus / "annotations"):
+        capsys.readouterr()
+        assert main(["ls", "import", str(export), "--out", str(out), "--corpus", str(corpus)]) == 2
+        hint = f"write passes to {corpus / 'annotations' / 'passes'}/<annotator>/; `khabar promote` makes one gold"
+        reason = "it is the gold corpus's own folder"
+        assert capsys.readouterr().err == f"Error: {out}: refusing to write a pass here: {reason} ({hint})\n"
+        assert snapshot(project) == before
 
 
 def test_build_writes_the_data_and_the_card_of_its_corpus(project, capsys):

@@ -13,7 +13,8 @@ import pytest
 from khabar.cli import main
 from khabar.document import Entity
 from khabar.labelstudio.tasks import render_signature
-from khabar.store import load_corpus, save_document
+from khabar.runs.annotate import load_pass
+from khabar.store import save_document
 from tests.test_labelstudio_roundtrip import exported, hand_made
 
 
@@ -94,12 +95,38 @@ def test_import_writes_validated_annotations(corpus: Path, tmp_path: Path, capsy
     tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
     (tmp_path / "export.json").write_text(json.dumps(exported(tasks), ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
-    out = tmp_path / "pulled"
-    assert main(["ls", "import", str(tmp_path / "export.json"), "--out", str(out)]) == 0
-    assert capsys.readouterr().err == f"wrote 2 annotation file(s) to {out / 'annotations'}\n"
-    pulled = {document.id: document for document in load_corpus(out)}
-    assert pulled["doc-9100"] == hand_made()
+    out = corpus / "annotations" / "passes" / "annotator-9"
+    argv = ["ls", "import", str(tmp_path / "export.json"), "--out", str(out), "--corpus", str(corpus)]
+    assert main([*argv, "--guidelines-version", "9.9"]) == 0
+    assert capsys.readouterr().err == f"wrote 2 annotation file(s) to the pass {out}\n"
+    pulled = {document.id: document for document in load_pass(out, corpus, require_header=False)}
+    assert dataclasses.replace(pulled["doc-9100"], metadata={}) == dataclasses.replace(hand_made(), metadata={})
     assert pulled["doc-9200"].text == "نص جديد بلا تعليق 😀" and pulled["doc-9200"].entities == ()
+    # The pass carries its own identity, never the gold's header.
+    assert pulled["doc-9100"].metadata == {
+        "guidelines_version": "9.9",
+        "pass": {"annotator": "annotator-9", "label_studio_user": 1, "imported_from": str(tmp_path / "export.json")},
+    }
+
+
+@pytest.mark.parametrize("inside", [".", "annotations", "documents", "annotations/passes", "annotations/x"])
+def test_import_into_the_gold_is_refused_and_writes_nothing(corpus: Path, tmp_path: Path, capsys, inside) -> None:
+    from tests.fixture_corpus import snapshot
+
+    assert main(["ls", "tasks", str(corpus), "--with-gold", "--out", str(tmp_path / "tasks.json")]) == 0
+    tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    (tmp_path / "export.json").write_text(json.dumps(exported(tasks), ensure_ascii=False), encoding="utf-8")
+    before = snapshot(corpus)
+    capsys.readouterr()
+    out = corpus / inside
+    assert main(["ls", "import", str(tmp_path / "export.json"), "--out", str(out), "--corpus", str(corpus)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {out}: refusing to write a pass here: it is ")
+    assert err.endswith(
+        "write passes to " + str(corpus / "annotations" / "passes") + "/<annotator>/; "
+        "`khabar promote` makes one gold)\n"
+    )
+    assert snapshot(corpus) == before
 
 
 def test_import_of_bad_json_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
@@ -136,21 +163,25 @@ def test_import_reports_trims_on_stderr(corpus: Path, tmp_path: Path, capsys) ->
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
-    assert main(["ls", "import", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = tmp_path / "out"
+    assert main(["ls", "import", str(path), "--out", str(out), "--corpus", str(corpus)]) == 0
     entity: Entity = hand_made().entities[0]
     assert capsys.readouterr().err.splitlines()[0] == (
         f"trimmed: {path}:/0/annotations/0/result/0: entity region T1 trimmed from "
         f"[{entity.start}, {entity.end + 1}) to [{entity.start}, {entity.end})"
     )
-    assert load_corpus(tmp_path / "out")[0] == hand_made()
+    assert load_pass(out, corpus, require_header=False)[0].entities == hand_made().entities
 
 
 def test_seed_annotation_file_comes_back_byte_identical(corpus_dir: Path, tmp_path: Path, capsys) -> None:
     assert main(["ls", "tasks", str(corpus_dir), "--with-gold", "--out", str(tmp_path / "tasks.json")]) == 0
     tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
     (tmp_path / "export.json").write_text(json.dumps(exported(tasks), ensure_ascii=False), encoding="utf-8")
-    assert main(["ls", "import", str(tmp_path / "export.json"), "--out", str(tmp_path / "pulled")]) == 0
+    argv = ["ls", "import", str(tmp_path / "export.json"), "--out", str(tmp_path / "pulled")]
+    assert main([*argv, "--corpus", str(corpus_dir)]) == 0
     for path in sorted((corpus_dir / "annotations").glob("*.json")):
-        assert (tmp_path / "pulled" / "annotations" / path.name).read_bytes() == path.read_bytes()
-        text = corpus_dir / "documents" / f"{path.stem}.txt"
-        assert (tmp_path / "pulled" / "documents" / text.name).read_bytes() == text.read_bytes()
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        pulled = json.loads((tmp_path / "pulled" / path.name).read_text(encoding="utf-8"))
+        for key in ("id", "text_sha256", "language", "dct", "source", "entities", "timex", "events", "quotes"):
+            assert json.dumps(pulled.get(key), ensure_ascii=False) == json.dumps(gold.get(key), ensure_ascii=False)
+        assert "annotators" not in pulled and pulled["pass"]["annotator"] == "pulled"

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from khabar.cli import main
-from khabar.commands.ls import write_import
 from khabar.errors import KhabarError
 from khabar.labelstudio.annotations import export_to_documents
 from khabar.labelstudio.tasks import document_to_task
+from khabar.runs.annotate import import_pass
+from khabar.store import save_document
 from tests.test_labelstudio_roundtrip import exported, hand_made
 
 
@@ -80,13 +81,18 @@ def test_random_type_substitutions_never_raise_and_write_nothing_on_problems(tmp
     result = export_to_documents(export, where="export.json")
     for problem in result.problems:
         assert problem.where == "export.json" and (problem.pointer.startswith("/") or problem.pointer == "")
-    out = tmp_path_factory.mktemp("out")
+    corpus = tmp_path_factory.mktemp("corpus")
+    save_document(hand_made(), corpus)
+    out = corpus / "annotations" / "passes" / "p"
     try:
-        write_import(export, "export.json", out, None, True)
+        imported = import_pass(export, "export.json", out, corpus, annotator=None, trim=True, guidelines_version="2")
     except KhabarError:
         assert _files(out) == []
     else:
-        assert not result.problems
+        if imported.problems:
+            assert _files(out) == []
+        else:
+            assert not result.problems and len(_files(out)) == len(imported.documents)
 
 
 def _reachable(export: Any, place: tuple) -> bool:

@@ -17,7 +17,7 @@ import shutil
 import socket
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from khabar.labelstudio.annotations import export_to_documents
 from khabar.labelstudio.config import label_config
 from khabar.labelstudio.corpus import corpus_documents
 from khabar.labelstudio.tasks import document_to_task, render_signature
+from khabar.runs.annotate import load_pass
 from khabar.store import load_corpus, save_document
 from tests.strategies import documents
 from tests.test_labelstudio_roundtrip import hand_made, without_repeated_arguments
@@ -169,16 +170,18 @@ def test_push_annotate_pull_is_identity_and_the_token_never_shows(
 
     out, export = tmp_path / "pulled", tmp_path / "export.json"
     pull = ["ls", "pull", "--url", label_studio.url, "--project", "round-trip", "--out", str(out)]
-    assert main([*pull, "--export", str(export)]) == 0
+    assert main([*pull, "--export", str(export), "--corpus", str(corpus)]) == 0
     pulled = capsys.readouterr()
     elapsed = time.monotonic() - started
-    assert pulled.err == f"wrote {len(sent)} annotation file(s) to {out / 'annotations'}\n"
+    assert pulled.err == f"wrote {len(sent)} annotation file(s) to the pass {out}\n"
 
     expected = {document.id: document for document in sent}
     expected["doc-9200"] = Document(
         id="doc-9200", text=new_text, entities=(Entity("Zq3x_8LkP0", start, start + 4, "GPE", "دمشق"),)
     )
-    assert load_corpus(out) == sorted(expected.values(), key=lambda document: document.id)
+    # The layers come back as sent; the header is the pass's own (metadata), the document facts the corpus's.
+    got = [replace(document, metadata={}) for document in load_pass(out, corpus, require_header=False)]
+    assert got == [replace(expected[key], metadata={}) for key in sorted(expected)]
 
     for captured in (pushed.out, pushed.err, pulled.out, pulled.err, caplog.text):
         assert label_studio.token not in captured
@@ -221,3 +224,76 @@ def test_generated_documents_survive_the_server(label_studio: Running, batch: li
     assert result.problems == []
     by_id = {document.id: document for document in result.documents}
     assert by_id == {document.id: without_repeated_arguments(document) for document in batch}
+
+
+def test_blind_push_annotate_pull_into_a_pass_and_a_refused_pull_into_the_gold(
+    label_studio: Running, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from tests.fixture_corpus import snapshot
+    from tests.generated_documents import fixture_document
+
+    monkeypatch.setenv(client.TOKEN_ENV_VAR, label_studio.token)
+    assert server.server_environment(tmp_path, 1, label_studio.credentials)["LATEST_VERSION_CHECK"] == "false"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    gold = fixture_document(2)
+    save_document(gold, corpus)  # a gold-annotated document, pushed blind
+    push = ["ls", "push", str(corpus), "--url", label_studio.url, "--project", "blind", "--blind", "--overlap", "2"]
+    assert main(push) == 0
+    capsys.readouterr()
+    session = client.Session(label_studio.url)
+    project = client.find_project(session, "blind")
+    assert project.maximum_annotations == 2
+    tasks = {task.data["doc_id"]: task for task in session.sdk.tasks.list(project=project.id)}
+    assert sorted(tasks) == ["doc-0001", "doc-0002"]
+    for task in tasks.values():
+        # Blind: the text and its header, no gold ids, roles, annotators or pre-annotations.
+        header = task.data["khabar"]
+        assert set(header) == {"id", "text_sha256", "language", "dct", "source", "arguments"}
+        assert header["arguments"] == {} and list(session.sdk.predictions.list(task=task.id)) == []
+    assert tasks["doc-0002"].data["khabar"]["dct"] == gold.dct.to_json()
+
+    # Who am I: the id --annotator takes.
+    assert main(["ls", "whoami", "--url", label_studio.url]) == 0
+    user_id = session.sdk.users.whoami().id
+    assert capsys.readouterr().out.startswith(f"id {user_id} (")
+
+    # The annotator marks the person in doc-0002 through the API.
+    person = gold.entities[0]
+    region = {
+        "id": "p1",
+        "from_name": "entity",
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": person.start, "end": person.end, "text": person.text, "labels": ["PER"]},
+    }
+    session.sdk.annotations.create(id=tasks["doc-0002"].id, result=[region], lead_time=3.0)
+
+    before = snapshot(corpus / "annotations", corpus / "documents")
+    pull = ["ls", "pull", "--url", label_studio.url, "--project", "blind", "--corpus", str(corpus)]
+    gold_folder = corpus / "annotations"
+    assert main([*pull, "--out", str(gold_folder), "--annotator", str(user_id)]) == 2
+    assert capsys.readouterr().err.startswith(f"Error: {gold_folder}: refusing to write a pass here")
+    assert snapshot(corpus / "annotations", corpus / "documents") == before
+
+    out = corpus / "annotations" / "passes" / "annotator-blind"
+    assert main([*pull, "--out", str(out), "--annotator", str(user_id)]) == 0
+    assert "wrote 1 annotation file(s) to the pass" in capsys.readouterr().err
+    (pulled,) = load_corpus(out)
+    assert pulled.id == "doc-0002" and pulled.entities == (Entity("p1", person.start, person.end, "PER", person.text),)
+    assert pulled.dct == gold.dct and pulled.source == gold.source
+    assert "annotators" not in pulled.metadata
+    assert pulled.metadata["pass"]["annotator"] == "annotator-blind"
+    assert pulled.metadata["pass"]["label_studio_user"] == user_id
+    # The gold never changed: only the pass folder is new.
+    after = snapshot(corpus / "annotations", corpus / "documents")
+    assert {key: value for key, value in after.items() if "/passes/annotator-blind" not in key} == before
+
+    # A header changed after the push reaches Label Studio with --update (annotations stay).
+    save_document(replace(gold, source={**gold.source, "url": "https://example.org/fixture"}), corpus)
+    assert main([*push, "--update"]) == 0
+    assert capsys.readouterr().err.endswith("imported 0 task(s); 2 already there (1 refreshed)\n")
+    task = session.sdk.tasks.get(tasks["doc-0002"].id)
+    assert task.data["khabar"]["source"]["url"] == "https://example.org/fixture"
+    assert len(list(session.sdk.annotations.list(id=task.id))) == 1

@@ -61,7 +61,15 @@ COMMANDS: dict[str, Callable[[Path, Path], list[str]]] = {
     "predict": lambda tmp, out: ["predict", "--baseline", "rules", "--corpus", str(_corpus(tmp)), "--out", str(out)],
     "ls config": lambda tmp, out: ["ls", "config", "--out", str(out)],
     "ls tasks": lambda tmp, out: ["ls", "tasks", str(_corpus(tmp)), "--out", str(out)],
-    "ls import": lambda tmp, out: ["ls", "import", str(_export(tmp)), "--out", str(out)],
+    "ls import": lambda tmp, out: [
+        "ls",
+        "import",
+        str(_export(tmp)),
+        "--out",
+        str(out),
+        "--corpus",
+        str(tmp / "ls-corpus"),
+    ],
 }
 # Commands whose --out is a folder rather than a file.
 FOLDER_TARGETS = {"build", "perturb", "ls import"}

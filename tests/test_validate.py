@@ -25,6 +25,7 @@ def _base() -> dict[str, Any]:
         "language": "ar",
         "dct": {"value": "2025-12", "provenance": "test"},
         "source": {"origin": "test"},
+        "guidelines_version": "2.1",
         "entities": [
             {"id": "T1", "start": 6, "end": 32, "type": "ORG", "text": "القيادة المركزية الأميركية"},
             {"id": "T2", "start": 23, "end": 32, "type": "NORP", "text": "الأميركية"},
@@ -320,3 +321,18 @@ def test_random_values_anywhere_give_problems_never_an_exception(substitutions: 
     assert all(isinstance(pointer, str) and isinstance(message, str) for pointer, message in found)
     if not found:
         Document.from_json(data, TEXT)  # what validates must load
+
+
+def test_validate_requires_the_header_the_guidelines_require(tmp_path, capsys):
+    data = _base()
+    del data["dct"], data["guidelines_version"]
+    data["source"] = {}
+    _write(tmp_path, data)
+    code, lines = _validate(capsys, tmp_path)
+    where = tmp_path / "annotations" / "doc-9001.json"
+    assert code == 1
+    assert lines == [
+        f"{where}:/dct: required: the document creation time {{value, provenance}} (guidelines TMX-2)",
+        f"{where}:/guidelines_version: required: the guidelines version the annotation follows",
+        f"{where}:/source: required: where the text comes from (e.g. name, url)",
+    ]

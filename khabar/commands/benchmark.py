@@ -37,8 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--readme",
         type=Path,
-        help="with --write-reference, also rewrite the leaderboard block of this file (default: README.md "
-        "when the reference is the default one)",
+        help="with --write-reference, also rewrite the leaderboard block of this file (default: README.md, "
+        "when it exists and the reference is the default one)",
     )
     parser.add_argument(
         "--robustness",
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
     if args.write_reference is not None:
         readme = args.readme
-        if readme is None and args.write_reference == DEFAULT_REFERENCE:
+        if readme is None and args.write_reference == DEFAULT_REFERENCE and README.is_file():
             readme = README
         write_reference(report, args.write_reference, readme)
         print(f"wrote {args.write_reference}", file=sys.stderr)

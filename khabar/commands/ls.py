@@ -1,12 +1,15 @@
 """`khabar ls`: move documents and annotations in and out of Label Studio without loss.
 
     khabar ls config [--out corpus/labelstudio/config.xml]
-    khabar ls tasks [CORPUS] [--predictions BASELINE] [--with-gold] [--out tasks.json]
-    khabar ls import EXPORT.json --out DIR [--annotator ID] [--no-trim]
-    khabar ls push [CORPUS] --url URL [--project TITLE] [--predictions BASELINE] [--with-gold]
-    khabar ls pull --url URL --out DIR [--project TITLE] [--export FILE] [--annotator ID] [--no-trim]
+    khabar ls tasks [CORPUS] [--predictions BASELINE] [--with-gold | --blind] [--pass DIR …] [--out tasks.json]
+    khabar ls import EXPORT.json --out PASS [--corpus CORPUS] [--annotator ID] [--no-trim]
+    khabar ls push [CORPUS] --url URL [--project TITLE] [--predictions BASELINE] [--with-gold | --blind]
+                   [--pass DIR …] [--update] [--overlap N]
+    khabar ls pull --url URL --out PASS [--project TITLE] [--export FILE] [--annotator ID] [--no-trim]
 
-The API token is read from LABEL_STUDIO_API_KEY and never printed.
+import and pull write a pass folder (`corpus/annotations/passes/<annotator>/`), never the
+gold: a folder inside the gold annotations is refused. The API token is read from
+LABEL_STUDIO_API_KEY and never printed.
 """
 
 from __future__ import annotations
@@ -48,18 +51,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imports = actions.add_parser("import", help="a Label Studio JSON export → validated annotation files")
     imports.add_argument("export", type=Path, help="the JSON export (a list of tasks)")
     _import_options(imports)
-    imports.set_defaults(run=run_import)
+    # The pass folder is checked by the pass writer (never the gold; under annotations/passes/ of an
+    # input corpus is allowed), so it is not one of the outputs the CLI refuses inside an input.
+    imports.set_defaults(run=run_import, output_options=())
 
     push = actions.add_parser("push", help="create or update the project and import the tasks it lacks")
     _task_options(push)
     _server_options(push)
+    push.add_argument(
+        "--update",
+        action="store_true",
+        help="also refresh the data (text header: DCT, source) of tasks already in the project",
+    )
+    push.add_argument(
+        "--overlap",
+        type=int,
+        metavar="N",
+        help="double annotation: every task is annotated by N annotators (maximum_annotations, 100%% overlap)",
+    )
     push.set_defaults(run=run_push)
+
+    whoami = actions.add_parser("whoami", help="the Label Studio user of the token: its id is your --annotator")
+    _server_options(whoami)
+    whoami.set_defaults(run=run_whoami)
 
     pull = actions.add_parser("pull", help="export the project's annotations into annotation files")
     _server_options(pull)
     _import_options(pull)
     pull.add_argument("--export", type=Path, help="also keep the raw JSON export in this file")
-    pull.set_defaults(run=run_pull, output_options=("out", "export"))
+    pull.set_defaults(run=run_pull, output_options=("export",))
 
 
 def _task_options(parser: argparse.ArgumentParser) -> None:
@@ -67,10 +87,27 @@ def _task_options(parser: argparse.ArgumentParser) -> None:
         "corpus", nargs="?", type=Path, default=default_corpus(), help=f"corpus folder {DEFAULT_CORPUS_HELP}"
     )
     parser.add_argument("--predictions", metavar="BASELINE", help="pre-annotate with this baseline's predictions")
-    parser.add_argument(
+    gold = parser.add_mutually_exclusive_group()
+    gold.add_argument(
         "--with-gold",
         action="store_true",
         help=f"also pre-annotate with the gold annotation (model version '{GOLD_MODEL_VERSION}')",
+    )
+    gold.add_argument(
+        "--blind",
+        action="store_true",
+        help="for a blind pass: the tasks carry the text and its header (DCT, source) only — no gold ids, "
+        "roles, annotators or annotations",
+    )
+    parser.add_argument(
+        "--pass",
+        dest="passes",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also pre-annotate with this pass folder's annotations (model version 'pass:NAME'; repeatable, "
+        "e.g. the adjudication pass and the two passes it merges)",
     )
 
 
@@ -81,9 +118,28 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
 
 def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--out", type=Path, required=True, help="corpus folder to write annotations/ (and documents/) to"
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PASS",
+        help="the pass folder to write <id>.json files to, e.g. corpus/annotations/passes/<annotator> "
+        "(a folder of the gold is refused)",
     )
-    parser.add_argument("--annotator", type=int, help="import this annotator's annotations (a user id)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path("corpus"),
+        help="the corpus whose texts the pass annotates (default: corpus)",
+    )
+    parser.add_argument(
+        "--annotator",
+        type=int,
+        help="import this annotator's annotations (a Label Studio user id; `khabar ls whoami` prints yours)",
+    )
+    parser.add_argument("--guidelines", type=Path, default=Path("guidelines"), help="guidelines folder")
+    parser.add_argument(
+        "--guidelines-version", help="the guidelines version of the pass (default: the one in GUIDELINES/README.md)"
+    )
     parser.add_argument("--no-trim", action="store_true", help="keep whitespace at span edges")
 
 
@@ -105,18 +161,27 @@ def run_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_tasks(corpus: Path, baseline: str | None, with_gold: bool) -> list[dict[str, Any]]:
+def build_tasks(
+    corpus: Path, baseline: str | None, with_gold: bool, *, blind: bool = False, passes: list[Path] | None = None
+) -> list[dict[str, Any]]:
     """Tasks for every document of `corpus`, predictions checked against the config."""
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.labelstudio.check import check_task
     from khabar.labelstudio.corpus import corpus_documents, without_annotations
     from khabar.labelstudio.tasks import document_to_task, render_signature
+    from khabar.runs.annotate import load_pass
 
     documents = corpus_documents(corpus)
+    if blind:
+        documents = [without_annotations(document, header_only=True) for document in documents]
     predicted: dict[str, list[tuple[str, Any]]] = {document.id: [] for document in documents}
     if with_gold:
         for document in documents:
             predicted[document.id].append((GOLD_MODEL_VERSION, document))
+    for folder in passes or []:
+        for document in load_pass(folder, corpus, require_header=False):
+            if document.id in predicted:
+                predicted[document.id].append((f"pass:{folder.name}", document))
     if baseline is not None:
         try:
             # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
@@ -147,7 +212,7 @@ def build_tasks(corpus: Path, baseline: str | None, with_gold: bool) -> list[dic
 
 
 def run_tasks(args: argparse.Namespace) -> int:
-    tasks = build_tasks(args.corpus, args.predictions, args.with_gold)
+    tasks = build_tasks(args.corpus, args.predictions, args.with_gold, blind=args.blind, passes=args.passes)
     text = json.dumps(tasks, ensure_ascii=False, indent=2) + "\n"
     if args.out is None:
         sys.stdout.write(text)
@@ -161,44 +226,37 @@ def _read_export(path: Path) -> Any:
     return read_json(path)
 
 
-def write_import(
-    export: Any, where: str, out: Path, annotator: int | None, trim: bool, also: dict[Path, str] | None = None
-) -> int:
-    """Convert an export and write its documents under `out`, with the files of `also`, as one
-    set: nothing is written on any problem."""
+def write_import(export: Any, where: str, args: argparse.Namespace, also: dict[Path, str] | None = None) -> int:
+    """Convert an export into the pass folder `args.out`, with the files of `also` in the same
+    set; nothing is written on any problem."""
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.files import write_files
-    from khabar.labelstudio.annotations import MALFORMED, export_to_documents
-    from khabar.store import document_files
+    from khabar.labelstudio.annotations import MALFORMED
+    from khabar.runs.annotate import current_guidelines_version, import_pass
 
-    result = export_to_documents(export, where=where, trim=trim, annotator=annotator)
+    version = args.guidelines_version or current_guidelines_version(args.guidelines)
+    result = import_pass(
+        export,
+        where,
+        args.out,
+        args.corpus,
+        annotator=args.annotator,
+        trim=not args.no_trim,
+        guidelines_version=version,
+        also=also,
+    )
     _report(result.notes)
-    problems = list(result.problems)
-    for document in result.documents:
-        text_path = out / "documents" / f"{document.id}.txt"
-        try:
-            if text_path.exists() and text_path.read_bytes() != document.text.encode("utf-8"):
-                problems.append(Problem(str(text_path), "", "differs from the text in Label Studio", "text"))
-        except OSError as error:
-            raise InputError(f"cannot read: {error.strerror}", where=str(text_path)) from None
-    if problems:
-        if len(problems) > 1:  # the error line names only the first
-            _report(sorted(problems))
-        malformed = any(problem.code == MALFORMED for problem in problems)
-        raise (MalformedInput if malformed else ValidationError)(problems)
-    if out.exists() and not out.is_dir():
-        raise InputError("cannot write: not a folder", where=str(out))
-    files: dict[Path, str] = dict(also or {})
-    for document in result.documents:
-        files.update(document_files(document, out))
-    write_files(files)
-    print(f"wrote {len(result.documents)} annotation file(s) to {out / 'annotations'}", file=sys.stderr)
+    if result.problems:
+        if len(result.problems) > 1:  # the error line names only the first
+            _report(result.problems)
+        malformed = any(problem.code == MALFORMED for problem in result.problems)
+        raise (MalformedInput if malformed else ValidationError)(result.problems)
+    print(f"wrote {len(result.documents)} annotation file(s) to the pass {args.out}", file=sys.stderr)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     export = _read_export(args.export)
-    return write_import(export, str(args.export), args.out, args.annotator, not args.no_trim)
+    return write_import(export, str(args.export), args)
 
 
 def run_push(args: argparse.Namespace) -> int:
@@ -206,12 +264,17 @@ def run_push(args: argparse.Namespace) -> int:
     from khabar.labelstudio.client import Session, push
     from khabar.labelstudio.config import label_config
 
-    tasks = build_tasks(args.corpus, args.predictions, args.with_gold)
+    if args.overlap is not None and args.overlap < 1:
+        raise InputError("--overlap must be 1 or more")
+    tasks = build_tasks(args.corpus, args.predictions, args.with_gold, blind=args.blind, passes=args.passes)
     session = Session(args.url)
-    report = push(session, tasks, label_config(), title=args.project)
+    report = push(session, tasks, label_config(), title=args.project, update=args.update, overlap=args.overlap)
     action = "created" if report.created else "updated"
     print(f"project {args.project!r} (id {report.project_id}) {action} at {session.url}", file=sys.stderr)
-    print(f"imported {len(report.imported)} task(s); {len(report.already_there)} already there", file=sys.stderr)
+    there = f"{len(report.already_there)} already there"
+    if args.update:
+        there += f" ({len(report.refreshed)} refreshed)"
+    print(f"imported {len(report.imported)} task(s); {there}", file=sys.stderr)
     return 0
 
 
@@ -223,7 +286,16 @@ def run_pull(args: argparse.Namespace) -> int:
     project_id, export = pull(session, title=args.project)
     where = f"{session.url} project {project_id}"
     also = {}
-    if args.export is not None:  # kept with the import, all or nothing
+    if args.export is not None:  # kept with the pass, all or nothing
         also[args.export] = json.dumps(export, ensure_ascii=False, indent=2) + "\n"
         where = str(args.export)
-    return write_import(export, where, args.out, args.annotator, not args.no_trim, also)
+    return write_import(export, where, args, also)
+
+
+def run_whoami(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.labelstudio.client import Session, whoami
+
+    user = whoami(Session(args.url))
+    print(f"id {user['id']} ({user['email'] or user['username']}): pull your pass with --annotator {user['id']}")
+    return 0

@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check annotation files against the schema and their texts",
         description=(
             "Check annotation files: schema, offsets, span texts, types, unique ids, refs, "
-            "crossing spans, TimeML values and text hashes. Prints every problem as "
+            "crossing spans, TimeML values, text hashes and the required header (dct with provenance, source, "
+            "guidelines_version). Prints every problem as "
             "PATH:JSON-POINTER: message, sorted. Exit 0 when none, 1 when any, 2 on usage errors."
         ),
     )

@@ -455,6 +455,17 @@ class ImportResult:
     documents: list[Document]
     problems: list[Problem]
     notes: list[Problem]
+    # Per document id: who made the imported annotation and when (Label Studio's fields).
+    origins: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def annotation_origin(annotation: dict[str, Any]) -> dict[str, Any]:
+    """The Label Studio user (id) and the time of an exported annotation."""
+    origin = {"label_studio_user": _annotator(annotation)}
+    when = annotation.get("updated_at") or annotation.get("created_at")
+    if when:
+        origin["annotated_at"] = when
+    return origin
 
 
 def export_to_documents(
@@ -471,6 +482,7 @@ def export_to_documents(
     problems: list[Problem] = []
     notes: list[Problem] = []
     seen: dict[str, str] = {}
+    origins: dict[str, dict[str, Any]] = {}
     for index, task in enumerate(export):
         pointer = f"/{index}"
         malformed = structure_problems(task, pointer)
@@ -521,4 +533,5 @@ def export_to_documents(
             continue
         seen[conversion.document.id] = pointer
         documents.append(conversion.document)
-    return ImportResult(documents, sorted(problems), sorted(notes))
+        origins[conversion.document.id] = annotation_origin(annotation)
+    return ImportResult(documents, sorted(problems), sorted(notes), origins)

@@ -72,16 +72,24 @@ def find_project(session: Session, title: str) -> Any | None:
     return min(matching, key=lambda project: project.id) if matching else None
 
 
-def existing_doc_ids(session: Session, project_id: int) -> set[str]:
-    def collect() -> set[str]:
-        ids = set()
+def existing_doc_ids(session: Session, project_id: int) -> dict[str, int]:
+    """The project's tasks by document id."""
+
+    def collect() -> dict[str, int]:
+        ids = {}
         for task in session.sdk.tasks.list(project=project_id, fields="task_only", page_size=100):
             data = task.data or {}
             if "doc_id" in data:
-                ids.add(str(data["doc_id"]))
+                ids.setdefault(str(data["doc_id"]), task.id)
         return ids
 
     return session.call("listing tasks", collect)
+
+
+def whoami(session: Session) -> dict[str, Any]:
+    """The user the token belongs to: its id (what `--annotator` takes), email and username."""
+    user = session.call("asking who the token belongs to", session.sdk.users.whoami)
+    return {"id": user.id, "email": getattr(user, "email", None), "username": getattr(user, "username", None)}
 
 
 @dataclass
@@ -90,10 +98,24 @@ class PushReport:
     created: bool
     imported: list[str] = field(default_factory=list)
     already_there: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)
 
 
-def push(session: Session, tasks: list[dict[str, Any]], label_config: str, title: str = DEFAULT_PROJECT) -> PushReport:
-    """Create or update the project, then import the tasks it lacks (with their predictions) in one call."""
+def push(
+    session: Session,
+    tasks: list[dict[str, Any]],
+    label_config: str,
+    title: str = DEFAULT_PROJECT,
+    *,
+    update: bool = False,
+    overlap: int | None = None,
+) -> PushReport:
+    """Create or update the project, then import the tasks it lacks (with their predictions) in one call.
+
+    `update` also replaces the data of tasks already there whose data changed (a header
+    added after the first push reaches Label Studio); their annotations stay. `overlap`
+    sets double (or n-fold) annotation: every task goes to `overlap` annotators.
+    """
     project = find_project(session, title)
     created = project is None
     if project is None:
@@ -105,12 +127,28 @@ def push(session: Session, tasks: list[dict[str, Any]], label_config: str, title
             description="khabar: Arabic news entities, events, dates and quotes",
         )
     elif project.label_config != label_config:
-        update = session.sdk.projects.update
-        session.call("updating the labeling config", update, id=project.id, label_config=label_config)
+        update_project = session.sdk.projects.update
+        session.call("updating the labeling config", update_project, id=project.id, label_config=label_config)
+    if overlap is not None:
+        session.call(
+            "setting the overlap",
+            session.sdk.projects.update,
+            id=project.id,
+            maximum_annotations=overlap,
+            overlap_cohort_percentage=100,
+        )
     present = existing_doc_ids(session, project.id)
     new = [task for task in tasks if str(task["data"]["doc_id"]) not in present]
     report = PushReport(project.id, created)
     report.already_there = sorted(str(task["data"]["doc_id"]) for task in tasks if task not in new)
+    if update:
+        for task in tasks:
+            doc_id = str(task["data"]["doc_id"])
+            if doc_id in present:
+                stored = session.call("reading a task", session.sdk.tasks.get, present[doc_id])
+                if (stored.data or {}) != task["data"]:
+                    session.call("updating a task", session.sdk.tasks.update, present[doc_id], data=task["data"])
+                    report.refreshed.append(doc_id)
     if new:
         session.call("importing tasks", session.sdk.projects.import_tasks, id=project.id, request=new)
         report.imported = [str(task["data"]["doc_id"]) for task in new]

@@ -32,13 +32,16 @@ def corpus_documents(corpus: Path) -> list[Document]:
     return documents
 
 
-def without_annotations(document: Document) -> Document:
-    """The text and header only: what a baseline is given to predict from."""
+def without_annotations(document: Document, *, header_only: bool = False) -> Document:
+    """The text and header only: what a baseline is given to predict from.
+
+    `header_only` also leaves out the further metadata (annotators, guidelines version):
+    what a blind pass may see is the text and the facts about it (DCT, source)."""
     return Document(
         id=document.id,
         text=document.text,
         dct=document.dct,
         source=document.source,
         language=document.language,
-        metadata=document.metadata,
+        metadata={} if header_only else document.metadata,
     )

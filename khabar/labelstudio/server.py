@@ -83,6 +83,8 @@ def server_environment(data_dir: Path, port: int, credentials: Credentials) -> d
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
         "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
         "COLLECT_ANALYTICS": "false",
+        # No call out to the package index for a newer version at start (it also delays the start).
+        "LATEST_VERSION_CHECK": "false",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }

@@ -68,8 +68,16 @@ def score(
     against `gold` and score it under `settings`; `strict_coverage` makes a document or
     sentence without predictions an error."""
     loaded = load_any(path, gold, input_format=input_format, tagset=settings.tagset, normalize=settings.normalize)
-    predictions = loaded.predictions
-    result = evaluate(
+    return Scored(
+        loaded.predictions, score_predictions(loaded.predictions, gold, settings, strict_coverage), loaded.notes
+    )
+
+
+def score_predictions(
+    predictions: Predictions, gold: list[Document], settings: ScoringSettings, strict_coverage: bool = False
+) -> EvaluationResult:
+    """Score predictions already read (from a file or built in memory) against `gold`."""
+    return evaluate(
         gold,
         predictions.documents,
         settings,
@@ -80,7 +88,6 @@ def score(
         strict_coverage=strict_coverage,
         valueless_timex=predictions.valueless_timex,
     )
-    return Scored(predictions, result, loaded.notes)
 
 
 def write_report(report: str, out: Path) -> None:
