@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from khabar.document import Document
+from khabar.document import DCT, Document
 from khabar.runs.build import build_corpus
 from khabar.store import save_documents
 from tests.corpus_samples import mixed_script_sample
@@ -43,7 +43,16 @@ def fixture_documents(count: int = 3) -> list[Document]:
     base = [first_fixture(), mixed_script_sample()]
     documents = []
     for index in range(count):
-        documents.append(replace(base[index % 2], id=f"doc-{index + 1:04d}"))
+        document = base[index % 2]
+        documents.append(
+            replace(
+                document,
+                id=f"doc-{index + 1:04d}",
+                dct=DCT("2025-12", "test fixture: made up"),
+                source={"origin": "test fixture (made-up sentences, not news)"},
+                metadata={**document.metadata, "guidelines_version": "2.0"},
+            )
+        )
     return documents
 
 

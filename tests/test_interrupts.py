@@ -89,7 +89,8 @@ def test_ls_import_interrupted_mid_write_leaves_nothing(tmp_path, big_corpus):
     (out / "annotations").mkdir(parents=True)
     (out / "annotations" / "doc-0001.json").write_text("an earlier import\n", encoding="utf-8")
     before = snapshot(tmp_path)
-    code, _, err = _interrupt_while_writing(["ls", "import", str(export), "--out", str(out)], out, signal.SIGTERM)
+    argv = ["ls", "import", str(export), "--out", str(out), "--corpus", str(big_corpus)]
+    code, _, err = _interrupt_while_writing(argv, out, signal.SIGTERM)
     assert (code, err) == (143, "interrupted; nothing written\n")
     assert snapshot(tmp_path) == before
 

@@ -225,7 +225,15 @@ def _write_export(project: Path, export: Any, raw: str = "") -> Path:
 
 
 def _import(project: Path) -> list[str]:
-    return ["ls", "import", str(project / "export.json"), "--out", str(project / "pulled")]
+    return [
+        "ls",
+        "import",
+        str(project / "export.json"),
+        "--out",
+        str(project / "pulled"),
+        "--corpus",
+        str(project / "corpus"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -289,16 +297,16 @@ def test_ls_import_on_a_full_disk_writes_nothing(project, capsys, monkeypatch):
     calls = {"n": 0}
     original = files._write_all
 
-    def full_at_the_fourth_file(handle, data):
+    def full_at_the_second_file(handle, data):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == 2:
             raise OSError(errno.ENOSPC, "No space left on device")
         original(handle, data)
 
-    monkeypatch.setattr(files, "_write_all", full_at_the_fourth_file)
+    monkeypatch.setattr(files, "_write_all", full_at_the_second_file)
     line = one_line(capsys, _import(project), project)
     assert line.startswith("Error: ") and line.endswith(": cannot write: No space left on device")
-    assert calls["n"] == 4
+    assert calls["n"] == 2
 
 
 # --- full disk for every --out -----------------------------------------------------------
