@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The `khabar` command: a thin layer over the library.
 
 Each subcommand lives in `khabar.commands.<name>` with `register(subparsers)` and a
@@ -56,6 +57,21 @@ COMMAND_MODULES: tuple[str, ...] = (
 OUTPUT_OPTIONS = ("out", "plot", "write_reference")
 
 
+def command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of subcommand `name`, so that its errors show its own usage."""
+    actions = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return actions[0].choices[name] if actions and name in actions[0].choices else parser
+
+
+def complete(parser: argparse.ArgumentParser) -> None:
+    """Shell completion when argcomplete is installed and the shell asks for it (a no-op otherwise)."""
+    try:
+        import argcomplete  # optional: only completion needs it
+    except ModuleNotFoundError:
+        return
+    argcomplete.autocomplete(parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="khabar",
@@ -103,10 +119,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        complete(parser)
+        args, unknown = parser.parse_known_args(argv)
     except (KeyboardInterrupt, Interrupted) as interrupt:  # while starting up: nothing written yet
         print("interrupted; nothing written", file=sys.stderr)
         return 128 + getattr(interrupt, "signum", signal.SIGINT)
+    if unknown:  # reported by the subcommand's parser, with its usage (exit 2)
+        command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     inputs, outputs = split_paths(args)
     with guard.guarded(inputs) as run_guard:
         try:

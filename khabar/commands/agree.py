@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="inter-annotator agreement between two annotation folders",
         description=(
             "Agreement between two annotations of the same documents: span F1 per layer and label (with "
-            "95%% bootstrap intervals), quote cues, timex value and quote speaker agreement, Cohen's kappa on "
+            "95% bootstrap intervals), quote cues, timex value and quote speaker agreement, Cohen's kappa on "
             "the token view, then every disagreement (layer, offsets, text, each side's label or value)."
         ),
     )

@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score predictions (JSONL) against the gold annotation",
         description=(
             "Score predictions against the gold annotation: seqeval (strict IOB2 and conlleval) on the token "
-            "view, span, timex, event and quote metrics on character offsets, each F1 with a 95%% bootstrap "
+            "view, span, timex, event and quote metrics on character offsets, each F1 with a 95% bootstrap "
             "interval and a signature. PRED is JSONL, one document per line in the annotation shape, or one "
             "sentence per line with IOB2 tags. Exit 2 on bad input, with no output written."
         ),

@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Score predictions as `khabar evaluate` does and write one HTML file (no script, no network, "
             "inline CSS): every document right to left with gold and predicted spans per layer, styled as "
             "correct, wrong type, wrong boundary, wrong boundary and type, missed or spurious; the per-label "
-            "table with 95%% intervals; the confusion matrix of labels; the signature. Exit 2 on bad input, "
+            "table with 95% intervals; the confusion matrix of labels; the signature. Exit 2 on bad input, "
             "with no file written."
         ),
     )

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands.options import add_format
 from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
 
@@ -27,17 +28,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[default_corpus()],
         help=f"corpus folders or annotation files {DEFAULT_CORPUS_HELP}",
     )
+    add_format(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.runs.validate import validate_paths
+    from khabar.runs.validate import render_problems, validate_paths
     from khabar.validate import problems_error
 
     files, documents, problems = validate_paths(args.paths)
-    for problem in problems:
-        print(problem)
+    sys.stdout.write(render_problems(problems, files, documents, args.format))
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} file(s)", file=sys.stderr)
         return problems_error(problems).exit_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from khabar.document import Document
@@ -32,3 +33,24 @@ def validate_paths(paths: list[Path]) -> tuple[list[Path], list[Document], list[
         raise KhabarError(f"no annotation files in {', '.join(map(str, paths))}")
     documents, problems = check_files(files, require_header=True)
     return files, documents, problems
+
+
+def render_problems(problems: list[Problem], files: list[Path], documents: list[Document], fmt: str) -> str:
+    """The problems as `khabar validate` prints them: one `PATH:POINTER: message` line each
+    (table), a Markdown table, or JSON with the counts (stable key order)."""
+    if fmt == "json":
+        data = {
+            "files": len(files),
+            "documents": len(documents),
+            "problems": [
+                {"where": p.where, "pointer": p.pointer, "message": p.message, "code": p.code} for p in problems
+            ],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        if not problems:
+            return f"No problems in {len(files)} file(s).\n"
+        escaped = [problem.message.replace("|", "\\|") for problem in problems]
+        rows = [f"| `{p.where}` | `{p.pointer}` | {message} |" for p, message in zip(problems, escaped, strict=True)]
+        return "| file | pointer | problem |\n| --- | --- | --- |\n" + "\n".join(rows) + "\n"
+    return "".join(f"{problem}\n" for problem in problems)
