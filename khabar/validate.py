@@ -370,9 +370,9 @@ def check_path(
     return Document.from_json(data, text), []
 
 
-# Problems of a file that cannot be read as an annotation at all (missing, empty, not
-# UTF-8, not strict JSON, no text): input errors (exit 2), where a model problem exits 1.
-UNREADABLE = frozenset({"missing-file", "empty", "json", "text"})
+# Problems of a file that cannot be read as JSON at all (empty, not UTF-8, not strict JSON):
+# input errors (exit 2), where a model problem — a missing text included — exits 1.
+UNREADABLE = frozenset({"empty", "json"})
 
 
 def problems_error(problems: list[Problem]) -> ValidationError:

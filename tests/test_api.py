@@ -115,7 +115,7 @@ def test_validate_files_lists_what_the_cli_prints(tmp_path, corpus_dir, capsys) 
     broken = tmp_path / "doc.json"
     broken.write_text('{"id": "doc"}', encoding="utf-8")
     problems = khabar.validate_files([broken])
-    assert main(["validate", str(broken)]) == 2  # its text is missing: a file that cannot be read
+    assert main(["validate", str(broken)]) == 1
     assert capsys.readouterr().out == "".join(f"{problem}\n" for problem in problems)
 
 

@@ -201,12 +201,12 @@ def test_unreadable_files(
 def test_missing_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, _base(), text=False)
     text_path = tmp_path / "documents" / "doc-9001.txt"
-    assert _validate(capsys, tmp_path) == (2, [f"{path}: text file not found: {text_path}"])
+    assert _validate(capsys, tmp_path) == (1, [f"{path}: text file not found: {text_path}"])
 
 
 def test_non_utf8_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, _base(), text=b"abc\xfe")
-    assert _validate(capsys, tmp_path) == (2, [f"{path}: text file is not UTF-8: invalid byte 0xfe at offset 3"])
+    assert _validate(capsys, tmp_path) == (1, [f"{path}: text file is not UTF-8: invalid byte 0xfe at offset 3"])
 
 
 def test_all_problems_are_collected_and_sorted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

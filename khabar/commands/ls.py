@@ -286,6 +286,8 @@ def run_pull(args: argparse.Namespace) -> int:
     project_id, export = pull(session, title=args.project)
     where = f"{session.url} project {project_id}"
     also = {}
+    if args.export is not None and args.export.is_dir():  # before the import is converted
+        raise InputError("cannot write: Is a directory", where=str(args.export))
     if args.export is not None:  # kept with the pass, all or nothing
         also[args.export] = json.dumps(export, ensure_ascii=False, indent=2) + "\n"
         where = str(args.export)
