@@ -26,6 +26,7 @@ regression but a reference to refresh.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,60 @@ class GateReport:
     @property
     def failed(self) -> bool:
         return bool(self.regressions)
+
+    def rows(self) -> list[tuple[str, Change]]:
+        """Every headline score with its verdict: regressed, improved or within tolerance."""
+        return [
+            *(("regressed", change) for change in self.regressions),
+            *(("improved", change) for change in self.improvements),
+            *(("within tolerance", change) for change in self.unchanged),
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "failed": self.failed,
+            "scores": [
+                {
+                    "verdict": verdict,
+                    "system": change.system,
+                    "layer": change.layer,
+                    "metric": change.metric,
+                    "reference": change.reference,
+                    "current": change.current,
+                    "tolerance": change.tolerance,
+                    "reason": change.reason,
+                }
+                for verdict, change in self.rows()
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def render_gate(report: GateReport, fmt: str) -> str:
+    """`khabar check`'s result: lines (table), a Markdown table of every score, or JSON."""
+    if fmt == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+
+        def show(value: float | None) -> str:
+            return "–" if value is None else f"{value * 100:.1f}"
+
+        lines = [
+            "| verdict | system | layer | metric | reference | current | tolerance |",
+            "|---|---|---|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {verdict} | {c.system} | {c.layer} | {c.metric} | {show(c.reference)} | {show(c.current)} | "
+            f"{c.tolerance * 100:.1f} |"
+            for verdict, c in report.rows()
+        ]
+        return "\n".join([*lines, *(f"\nnote: {note}" for note in report.notes)]) + "\n"
+    lines = [f"regressed: {change.describe()}" for change in report.regressions]
+    lines += [f"improved: {change.describe()}" for change in report.improvements]
+    if report.improvements:
+        lines.append(f"update the reference with: {UPDATE_COMMAND}")
+    lines += [f"note: {note}" for note in report.notes]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def tolerance(reference_entry: dict[str, Any], min_tolerance: float) -> float:

@@ -207,3 +207,26 @@ def test_a_news_paragraph_gives_a_valid_annotation():
         "events": True,
         "quotes": True,
     }
+
+
+def test_a_trigger_is_a_whole_word_never_letters_inside_one():
+    # Test fixture sentence (made up): `زار` is a trigger, the same letters inside `وزارة` are not.
+    text = "قالت وزارة الخارجية إن الوزير زار تونس وإن الوفد زارها أمس."
+    (pred,) = get("rules").predict([Document(id="doc-9001", text=text, dct=DCT("2025-12-01", "test"))])
+    triggers = [(event.trigger.text, event.trigger.start) for event in pred.events]
+    assert ("زار", text.index(" زار ") + 1) in triggers
+    assert ("زار", text.index("زارها")) in triggers  # a pronoun suffix is not part of the word's stem
+    assert all(not (text.index("وزارة") <= start < text.index("وزارة") + 5) for _, start in triggers)
+
+
+def test_timex_spans_never_end_in_whitespace_and_a_day_month_year_is_one_timex():
+    # Test fixture sentences (made up), both dual-month notations.
+    for text in (
+        "وصل الوفد في 14 أكتوبر/تشرين الأول 2025 ثم عاد.",
+        "وصل الوفد في 14 أكتوبر (تشرين الأول) 2025 ثم عاد.",
+    ):
+        (timex,) = timex_for(text, "2025-12-01")
+        assert (timex.value, timex.text.split()[-1]) == ("2025-10-14", "2025")
+    for text in ("اجتمعوا في 14 أكتوبر/تشرين الأول ثم عادوا.", "اجتمعوا في 3 مارس  ثم عادوا."):
+        for timex in timex_for(text, "2025-12-01"):
+            assert timex.text == timex.text.rstrip(), timex

@@ -73,3 +73,18 @@ def test_validate_prints_problems_in_every_format(tmp_path, capsys) -> None:
 def test_validate_json_of_a_clean_corpus(corpus_dir, capsys) -> None:
     assert main(["validate", str(corpus_dir), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["problems"] == []
+
+
+def test_check_prints_its_verdicts_in_every_format(capsys) -> None:
+    assert main(["check", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["failed"] is False and data["scores"]
+    assert {score["verdict"] for score in data["scores"]} <= {"regressed", "improved", "within tolerance"}
+    assert main(["check", "--format", "markdown"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("| verdict | system |") and len([line for line in lines if line.startswith("| ")]) == (
+        1 + len(data["scores"])
+    )
+    assert main(["check"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("ok: 0 regressed")

@@ -27,14 +27,20 @@ def trigger_lexicon() -> dict[str, str]:
 
 
 @lru_cache(maxsize=200_000)
-def _trigger_of(word_key: str) -> tuple[str, int, int] | None:
-    """(event type, key offset of the stem start, key length of the stem) of a word, or None."""
+def _trigger_of(word_key: str, taa_marbuta: bool = False) -> tuple[str, int, int] | None:
+    """(event type, key offset of the stem start, key length of the stem) of a word, or None.
+
+    The match is always the whole word after its proclitics, less a pronoun suffix; the
+    key folds ة into ه, so a word written with a final ة (`taa_marbuta`) has no pronoun
+    suffix ه to strip: `وزارة` is never و + `زار` + ه."""
     lexicon = trigger_lexicon()
     for stem, offset in stems(word_key):
         candidates = [(stem, 0)]
         if stem.startswith("ال") and len(stem) > 4:
             candidates.append((stem[2:], 0))
         for suffix in PRONOUN_SUFFIXES:
+            if taa_marbuta and suffix.endswith("ه"):
+                continue
             if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
                 candidates.append((stem[: -len(suffix)], len(suffix)))
         for candidate, cut in candidates:
@@ -43,10 +49,15 @@ def _trigger_of(word_key: str) -> tuple[str, int, int] | None:
     return None
 
 
+def _ends_in_taa_marbuta(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and letters[-1] == "ة"
+
+
 def find_triggers(words: list[WordToken]) -> list[tuple[int, int, str]]:
     triggers = []
     for word in words:
-        found = _trigger_of(word.key) if word.is_word else None
+        found = _trigger_of(word.key, _ends_in_taa_marbuta(word.token.text)) if word.is_word else None
         if found is None:
             continue
         label, offset, length = found

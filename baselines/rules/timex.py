@@ -193,7 +193,9 @@ def _fragments() -> dict[str, str]:
         "digits": DIGITS,
         "month": month,
         "hijri": f"(?:{_alternation(hijri_numbers())})",
-        "dual": rf"(?:\s*(?:/|\(|-)\s*{month}\s*\)?)?",
+        # The second month name; a closing parenthesis is taken with the space before it, never a
+        # bare trailing space (so the span ends on a letter and a year after it still attaches).
+        "dual": rf"(?:\s*(?:/|\(|-)\s*{month}(?:\s*\))?)?",
         "relative": f"(?:{_alternation(RELATIVE_WORDS)})",
         "part": f"(?:{_alternation(PERIOD_PARTS)})",
         "mod": f"(?:{_alternation(MODS)})",
@@ -528,6 +530,7 @@ def find_timex(text: str, dct_value: str | None) -> list[Found]:
             continue
         timex_type, value, mod, anchored = resolved
         start, end = raw(key_start), _raw_end(text, raw(-negative_end - 1) + 1)
+        end = _without_trailing_space(text, start, end)
         if kind == "date" and match.group("day1"):
             first_end = raw(match.end("day1") - 1) + 1
             first_value = value[:-2] + f"{int(match.group('day1')):02d}"
@@ -536,6 +539,13 @@ def find_timex(text: str, dct_value: str | None) -> list[Found]:
         found.append(Found(start, end, timex_type, value, mod, anchored))
         taken_until = -negative_end
     return found
+
+
+def _without_trailing_space(text: str, start: int, end: int) -> int:
+    """A span never ends in whitespace (guidelines GEN-1): a pattern's optional tail may leave one."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _raw_end(text: str, end: int) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.commands.options import add_corpus
+from khabar.commands.options import add_corpus, add_format
 from khabar.limits import tolerance
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
@@ -41,23 +41,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--min-tolerance", type=min_tolerance, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
     )
+    add_format(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.eval.gate import UPDATE_COMMAND
+    from khabar.eval.gate import render_gate
     from khabar.runs.check import check_reference
 
     report = check_reference(args.reference, args.corpus, min_tolerance=args.min_tolerance)
-    for change in report.regressions:
-        print(f"regressed: {change.describe()}")
-    for change in report.improvements:
-        print(f"improved: {change.describe()}")
-    if report.improvements:
-        print(f"update the reference with: {UPDATE_COMMAND}")
-    for note in report.notes:
-        print(f"note: {note}")
+    sys.stdout.write(render_gate(report, args.format))
     total = len(report.regressions) + len(report.improvements) + len(report.unchanged)
     verdict = "FAILED" if report.failed else "ok"
     summary = f"{verdict}: {len(report.regressions)} regressed, {len(report.improvements)} improved, "

@@ -136,9 +136,17 @@ def _per_region_textarea(name: str, placeholder: str, required: bool) -> list[st
     return [f"    <TextArea {attributes}/>"]
 
 
+GUIDELINES_POINTER = (
+    "Guidelines: guidelines/README.md (general rules, workflow) and one file per layer: entities.md, timex.md, "
+    "events.md, quotes.md. Hover a label for its one-line hint."
+)
+
+
 def label_config() -> str:
     """The labeling config XML (deterministic: the committed `config.xml` is compared to it)."""
     lines = ["<View>", f"  <Style>{_STYLE}  </Style>", '  <Header value="$doc_id"/>']
+    # Where the rules are: each label below carries its one-line hint (hover it); the full text is the guidelines.
+    lines.append(f'  <Header value={quoteattr(GUIDELINES_POINTER)} size="6"/>')
     lines.append('  <View className="khabar-rtl" style="direction: rtl; text-align: right;">')
     lines.append(f'    <Text name={quoteattr(TEXT)} value="$text" granularity="symbol"/>')
     lines.append("  </View>")
