@@ -12,6 +12,10 @@ import sys
 import pytest
 
 from khabar.cli import build_parser, main
+from khabar.perturb import PERTURBATIONS
+from khabar.runs.benchmark import robustness
+from khabar.store import load_corpus
+from tests.fixture_corpus import make_corpus
 
 
 def subparsers() -> dict[str, argparse.ArgumentParser]:
@@ -88,3 +92,10 @@ def test_check_prints_its_verdicts_in_every_format(capsys) -> None:
     assert main(["check"]) == 0
     captured = capsys.readouterr()
     assert captured.err.startswith("ok: 0 regressed")
+
+
+def test_robustness_reports_progress_once_per_variant(tmp_path) -> None:
+    documents = load_corpus(make_corpus(tmp_path / "corpus", count=2, built=False))
+    seen: list[str] = []
+    robustness(documents, ["rules"], bootstrap=0, progress=seen.append)
+    assert seen == list(PERTURBATIONS)

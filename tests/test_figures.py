@@ -90,6 +90,7 @@ def test_benchmark_writes_every_figure_in_three_formats_without_warnings(tmp_pat
     err = capfd.readouterr().err
     assert err.strip().splitlines()[-1].startswith("wrote "), err
     assert "Warning" not in err
+    assert "robustness:" not in err and "\r" not in err  # no progress bar when stderr is no terminal
     stems = {path.stem for path in out.iterdir()}
     assert {"headline", "entities-per-label", "robustness-entities"} <= stems
     for stem in stems:

@@ -48,7 +48,8 @@ def test_evaluate_works_from_a_folder_outside_the_repository(tmp_path: Path, mon
     assert main(["predict", "--baseline", "rules"]) == 0
     captured = capsys.readouterr()
     assert list(tmp_path.iterdir()) == []  # nothing written into the current folder
-    assert captured.err.startswith("rules: 1 document → standard output")
+    count = len(load_corpus(published_corpus()))
+    assert captured.err.startswith(f"rules: {count} document{'' if count == 1 else 's'} → standard output")
     records = [json.loads(line) for line in captured.out.splitlines()]
     assert [record["id"] for record in records] == [document.id for document in load_corpus(published_corpus())]
     (tmp_path / "pred.jsonl").write_text(captured.out, encoding="utf-8")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from khabar.baselines.leaderboard import dumps_report
@@ -72,6 +74,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run, output_options=("out", "plot", "write_reference", "readme"))
 
 
+@contextmanager
+def robustness_progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
+    """A progress bar on stderr over the perturbed variants, drawn only on a terminal."""
+    if not enabled:
+        yield None
+        return
+    # Deferred for start-up time; tqdm comes with the baselines extra that benchmark needs.
+    from tqdm import tqdm
+
+    from khabar.perturb import PERTURBATIONS  # deferred for start-up time, as above
+
+    with tqdm(total=len(PERTURBATIONS), desc="robustness", unit="variant", file=sys.stderr, disable=None) as bar:
+        yield lambda name: (bar.set_postfix_str(name), bar.update())
+
+
 def plot_formats(value: str) -> tuple[str, ...]:
     """argparse type of `--plot-format png,pdf,svg`: known formats, each once, in the order given."""
     # Deferred for start-up time, like every khabar.eval import of the command modules.
@@ -128,15 +145,17 @@ def run(args: argparse.Namespace) -> int:
         if readme is not None:
             print(f"wrote the leaderboard of {readme}", file=sys.stderr)
     extra = ""
-    data, written = benchmark_extras(
-        gold,
-        systems,
-        bootstrap=args.bootstrap,
-        seed=args.seed,
-        with_robustness=args.robustness,
-        plot=args.plot,
-        plot_formats=args.plot_format,
-    )
+    with robustness_progress(args.robustness) as progress:
+        data, written = benchmark_extras(
+            gold,
+            systems,
+            bootstrap=args.bootstrap,
+            seed=args.seed,
+            with_robustness=args.robustness,
+            plot=args.plot,
+            plot_formats=args.plot_format,
+            progress=progress,
+        )
     if data is not None:
         report["robustness"] = data
         if args.format != "json":  # JSON carries the table itself

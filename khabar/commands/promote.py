@@ -15,8 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "The one step that writes gold annotations from a pass: every file of PASS is validated (schema, "
             "offsets against the corpus texts, the required header) and, only when all are valid, written to "
             "CORPUS/annotations/ together with a line in CORPUS/annotations/promotions.jsonl (date, pass, each "
-            "document's file hash before and after, its layer counts). Then rebuild: `khabar build` and "
-            "`khabar benchmark --write-reference`."
+            "document's file hash before and after, its layer counts). Then refresh: `khabar benchmark "
+            "--write-reference` and `khabar build`."
         ),
     )
     parser.add_argument("pass_folder", type=Path, metavar="PASS", help="the pass folder to promote")
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{doc_id}: {promotion.state(doc_id)} ({counts})")
     print(
         f"promoted {len(promotion.documents)} document(s) from {args.pass_folder}; logged in {promotion.log}; "
-        "now run `khabar build` and `khabar benchmark --write-reference`",
+        "now run `khabar benchmark --write-reference` and `khabar build`",
         file=sys.stderr,
     )
     return 0

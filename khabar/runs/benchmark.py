@@ -13,7 +13,7 @@ settings plus the system's own).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -114,22 +114,25 @@ def robustness(
     seed: int = 7,
     perturbation_seed: int = DEFAULT_SEED,
     clean_results: dict[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Each baseline's headline F1 on the clean corpus and on every variant, with the drop
     (see `khabar.eval.robustness`).
 
     `clean_results` (`score_systems` of the same documents and settings) saves scoring the
-    clean corpus again when the caller has it already."""
+    clean corpus again when the caller has it already. `progress` is called with each
+    variant's name once it is scored (the command draws a progress bar from it)."""
     system_names = list(systems) if systems is not None else registry.available()
     names = list(perturbations) if perturbations is not None else list(PERTURBATIONS)
     unknown = [name for name in names if name not in PERTURBATIONS]
     if unknown:
         raise InputError(f"unknown perturbation {unknown[0]!r}", hint=f"choose from {', '.join(PERTURBATIONS)}")
-    variants = {name: perturb_corpus(documents, name, perturbation_seed) for name in names}
-    scored = {
-        variant: score_systems(corpus, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
-        for variant, corpus in variants.items()
-    }
+    scored = {}
+    for name in names:
+        corpus = perturb_corpus(documents, name, perturbation_seed)
+        scored[name] = score_systems(corpus, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
+        if progress is not None:
+            progress(name)
     if clean_results is None:
         clean_results = score_systems(documents, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
     scored[CLEAN] = clean_results
@@ -163,6 +166,7 @@ def benchmark_extras(
     with_robustness: bool = False,
     plot: Path | None = None,
     plot_formats: tuple[str, ...] = ("png",),
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, Any] | None, list[Path]]:
     """`khabar benchmark --robustness` and `--plot DIR`: the robustness report (None without
     `with_robustness`) and the figures written under `plot`, in each of `plot_formats`."""
@@ -170,7 +174,9 @@ def benchmark_extras(
         return None, []
     names = systems if systems is not None else registry.available()
     clean = score_systems(gold, names, bootstrap=bootstrap, seed=seed)
-    data = robustness(gold, names, bootstrap=bootstrap, seed=seed, clean_results=clean) if with_robustness else None
+    data = None
+    if with_robustness:
+        data = robustness(gold, names, bootstrap=bootstrap, seed=seed, clean_results=clean, progress=progress)
     written: list[Path] = []
     if plot is not None:
         figures = benchmark_plots(clean, plot, plot_formats)
