@@ -6,7 +6,7 @@ rest is behind extras so that a researcher who only scores does not pull Label S
 SDK (and opencv through it), matplotlib or the Hugging Face stack:
 
 - `baselines`: `predict`, `benchmark`, `check`, the rules, crf and dateparser baselines
-  (sklearn-crfsuite, dateparser, pycountry, babel);
+  (sklearn-crfsuite, joblib, dateparser, pycountry, babel);
 - `dataset`: `build`, `export` and the dataset card (datasets, huggingface-hub, pyarrow, pyyaml);
 - `plots`: `benchmark --plot` (matplotlib);
 - `annotate`: `ls`, the Label Studio loop (label-studio-sdk);
@@ -25,6 +25,7 @@ from khabar.errors import KhabarError
 MODULE_EXTRAS: dict[str, str] = {
     "sklearn_crfsuite": "baselines",
     "pycrfsuite": "baselines",
+    "joblib": "baselines",
     "dateparser": "baselines",
     "pycountry": "baselines",
     "babel": "baselines",

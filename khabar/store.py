@@ -21,8 +21,11 @@ def load_document(annotation_path: Path, text_path: Path | None = None) -> Docum
 
 
 def load_corpus(corpus: Path) -> list[Document]:
-    """Load and validate every document of a corpus folder, sorted by id."""
-    documents, problems = check_files(annotation_paths(corpus))
+    """Load and validate every document of a corpus folder, sorted by id.
+
+    A file found valid before, byte for byte under the same checking code, is not checked
+    again (`khabar.validcache`): the corpus is validated once per version, not per command."""
+    documents, problems = check_files(annotation_paths(corpus), cached=True)
     if problems:
         raise problems_error(problems)
     return sorted(documents, key=lambda document: document.id)

@@ -12,6 +12,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 TOKENIZER_VERSION = "ws-punct.2"
 
@@ -127,7 +128,21 @@ def _line_break_ends(text: str, tokens: list[Token]) -> set[int]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split `text` into sentences at line breaks and after sentence-final punctuation."""
+    """Split `text` into sentences at line breaks and after sentence-final punctuation.
+
+    Cached by text: one run scores, tags and views each document several times (per
+    layer, per system), and the sentences of a text never change.
+    """
+    return list(_sentences(text))
+
+
+SENTENCE_CACHE_SIZE = 8192
+"""Texts whose sentences are kept (least recently used first out): a run over a corpus
+of up to this many documents tokenizes each document once."""
+
+
+@lru_cache(maxsize=SENTENCE_CACHE_SIZE)
+def _sentences(text: str) -> tuple[Sentence, ...]:
     tokens = tokenize(text)
     sentences: list[Sentence] = []
     first = 0
@@ -135,4 +150,4 @@ def split_sentences(text: str) -> list[Sentence]:
         members = tuple(tokens[first : last + 1])
         sentences.append(Sentence(len(sentences), members[0].start, members[-1].end, members))
         first = last + 1
-    return sentences
+    return tuple(sentences)

@@ -14,7 +14,9 @@ may cross; gold spans may not.
 from __future__ import annotations
 
 import difflib
+import inspect
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -23,7 +25,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 
-from khabar import guard
+from khabar import guard, inventories, schema, strictjson, timeml, validcache
 from khabar.document import Document, sha256_text
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.inventories import ENTITY_TYPES, LAYERS, REF_TARGETS
@@ -160,15 +162,43 @@ def _layer_extents(items: Items) -> dict[str, list[tuple[str, int, int]]]:
     return extents
 
 
+def crossing_pairs(extents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Every pair `(later, earlier)` of list positions whose spans cross (share characters,
+    neither inside the other), sorted as a nested loop over the list would find them.
+
+    A sorted sweep: spans in order of start; the spans that started strictly before and
+    are still open are kept sorted by end, and the ones crossing the current span are those
+    ending strictly inside it — one binary search each, so the cost grows with the spans
+    and the crossings found, not with the square of the spans.
+    """
+    order = sorted(range(len(extents)), key=lambda position: extents[position][0])
+    open_ends: list[tuple[int, int]] = []  # (end, position) of spans started before the current start
+    pairs: list[tuple[int, int]] = []
+    group_start = 0
+    while group_start < len(order):
+        start = extents[order[group_start]][0]
+        group_end = group_start
+        while group_end < len(order) and extents[order[group_end]][0] == start:
+            group_end += 1
+        del open_ends[: bisect_right(open_ends, (start, len(extents)))]  # closed at or before start
+        for position in order[group_start:group_end]:
+            end = extents[position][1]
+            for _, other in open_ends[: bisect_left(open_ends, (end, -1))]:
+                pairs.append((max(position, other), min(position, other)))
+        for position in order[group_start:group_end]:
+            insort(open_ends, (extents[position][1], position))
+        group_start = group_end
+    return sorted(pairs)
+
+
 def _check_crossing(items: Items) -> list[tuple[str, str]]:
     """Spans of one layer must nest or be disjoint."""
     found: list[tuple[str, str]] = []
     for spans in _layer_extents(items).values():
-        for position, (pointer, start, end) in enumerate(spans):
-            for other_pointer, other_start, other_end in spans[:position]:
-                crosses = other_start < start < other_end < end or start < other_start < end < other_end
-                if crosses:
-                    found.append((pointer, f"[{start}, {end}) crosses {other_pointer} [{other_start}, {other_end})"))
+        for position, other in crossing_pairs([(start, end) for _, start, end in spans]):
+            pointer, start, end = spans[position]
+            other_pointer, other_start, other_end = spans[other]
+            found.append((pointer, f"[{start}, {end}) crosses {other_pointer} [{other_start}, {other_end})"))
     return found
 
 
@@ -341,12 +371,28 @@ def header_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def checking_code() -> tuple[Path, ...]:
+    """The files whose code decides what is valid: this module, those it checks with, the schema."""
+    modules = (
+        __file__,
+        inspect.getfile(Document),
+        schema.__file__,
+        inventories.__file__,
+        strictjson.__file__,
+        timeml.__file__,
+    )
+    return (*map(Path, modules), *sorted(Path(schema.__file__).parent.glob("*.json")))
+
+
 def check_path(
-    annotation_path: Path, text_path: Path | None = None, *, require_header: bool = False
+    annotation_path: Path, text_path: Path | None = None, *, require_header: bool = False, cached: bool = False
 ) -> tuple[Document | None, list[Problem]]:
     """Validate one annotation file; returns the document (when valid) and its problems.
 
-    `require_header` adds the header fields a corpus annotation must have (`REQUIRED_HEADER`)."""
+    `require_header` adds the header fields a corpus annotation must have (`REQUIRED_HEADER`).
+    With `cached`, a file whose exact bytes (with its text's, under this checking code and
+    these options) were found valid before is not checked again (see `khabar.validcache`);
+    the strict JSON reading still runs."""
     where = str(annotation_path)
     if not annotation_path.is_file():
         return None, [Problem(where, "", "annotation file not found", "missing-file")]
@@ -361,12 +407,18 @@ def check_path(
     text, text_problem = _read_text(text_path, "text file")
     if text is None:
         return None, [Problem(where, "", text_problem or "", "text")]
+    options = f"{annotation_path.stem}\0require_header={require_header}"
+    file_key = validcache.key(raw, text.encode("utf-8"), options, checking_code()) if cached else ""
+    if cached and validcache.is_known_valid(file_key):
+        return Document.from_json(data, text), []
     found = check_annotation(data, text, stem=annotation_path.stem)
     if require_header and isinstance(data, dict):
         found += header_problems(data)
     problems = [Problem(where, pointer, message) for pointer, message in found]
     if problems:
         return None, sorted(problems)
+    if cached:
+        validcache.record_valid(file_key)
     return Document.from_json(data, text), []
 
 
@@ -381,20 +433,22 @@ def problems_error(problems: list[Problem]) -> ValidationError:
     return (MalformedInput if unreadable else ValidationError)(problems)
 
 
-def check_file(annotation_path: Path, text_path: Path | None = None) -> Document:
+def check_file(annotation_path: Path, text_path: Path | None = None, *, cached: bool = False) -> Document:
     """The validated document of one annotation file; raises ValidationError otherwise."""
-    document, problems = check_path(annotation_path, text_path)
+    document, problems = check_path(annotation_path, text_path, cached=cached)
     if problems or document is None:
         raise problems_error(problems)
     return document
 
 
-def check_files(paths: Iterable[Path], *, require_header: bool = False) -> tuple[list[Document], list[Problem]]:
-    """Validate many annotation files; every problem of every file, sorted."""
+def check_files(
+    paths: Iterable[Path], *, require_header: bool = False, cached: bool = False
+) -> tuple[list[Document], list[Problem]]:
+    """Validate many annotation files; every problem of every file, sorted (options: see `check_path`)."""
     documents: list[Document] = []
     problems: list[Problem] = []
     for path in paths:
-        document, found = check_path(path, require_header=require_header)
+        document, found = check_path(path, require_header=require_header, cached=cached)
         problems += found
         if document is not None:
             documents.append(document)

@@ -9,6 +9,7 @@ never dropped silently.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from khabar.document import Document
@@ -48,22 +49,40 @@ def layer_spans(document: Document, layer: str) -> list[LabeledSpan]:
         spans = [LabeledSpan(q.content.start, q.content.end, q.kind, q.id) for q in document.quotes]
     else:
         raise ValueError(f"unknown layer {layer!r}")
-    return sorted(spans)
+    # The dataclass order, by a key tuple: the same order without a Python __lt__ per comparison.
+    return sorted(spans, key=lambda span: (span.start, span.end, span.label, span.id))
 
 
 def outermost(spans: list[LabeledSpan]) -> list[LabeledSpan]:
-    """Spans not strictly inside another span (identical extents: the first is kept)."""
+    """Spans not strictly inside another span (identical extents: the first is kept).
+
+    In order of start, every span kept so far starts at or before the current one, so the
+    current one lies inside one of them exactly when the furthest end kept reaches its end.
+    """
     ordered = sorted(spans, key=lambda span: (span.start, -span.end, span.label, span.id))
     kept: list[LabeledSpan] = []
+    furthest = -1
     for span in ordered:
-        if any(other.start <= span.start and span.end <= other.end for other in kept):
+        if furthest >= span.end:
             continue
         kept.append(span)
+        furthest = max(furthest, span.end)
     return kept
 
 
+def overlapping_range(starts: list[int], ends: list[int], start: int, end: int) -> range:
+    """Indices of the tokens that overlap `[start, end)`, given their sorted starts and ends.
+
+    Tokens are disjoint and in text order, so both lists are sorted and the overlapping
+    tokens are one run: from the first ending after `start` to the last starting before `end`.
+    """
+    return range(bisect_right(ends, start), bisect_left(starts, end))
+
+
 def overlapping_tokens(tokens: tuple[Token, ...] | list[Token], start: int, end: int) -> list[int]:
-    return [index for index, token in enumerate(tokens) if token.start < end and start < token.end]
+    """Indices of the tokens that share a character with `[start, end)`."""
+    starts, ends = [token.start for token in tokens], [token.end for token in tokens]
+    return list(overlapping_range(starts, ends, start, end))
 
 
 def spans_to_tags(
@@ -73,8 +92,11 @@ def spans_to_tags(
     tags = ["O"] * len(tokens)
     owner: list[LabeledSpan | None] = [None] * len(tokens)
     collisions: list[Collision] = []
+    if not spans:
+        return tags, collisions
+    starts, ends = [token.start for token in tokens], [token.end for token in tokens]
     for span in sorted(spans, key=lambda span: (span.start, -span.end)):
-        indices = overlapping_tokens(tokens, span.start, span.end)
+        indices = overlapping_range(starts, ends, span.start, span.end)
         taken = [owner[index] for index in indices if owner[index] is not None]
         if taken:
             collisions.append(Collision(span, taken[0]))
@@ -125,18 +147,29 @@ def sentence_id(doc_id: str, index: int) -> str:
     return f"{doc_id}-s{index:03d}"
 
 
+def spans_by_sentence(sentences: list[Sentence], spans: list[LabeledSpan]) -> list[list[LabeledSpan]]:
+    """For each sentence, the spans that overlap it, in the order of `spans` (by binary search
+    over the sentence extents, which are disjoint and in text order)."""
+    starts, ends = [sentence.start for sentence in sentences], [sentence.end for sentence in sentences]
+    buckets: list[list[LabeledSpan]] = [[] for _ in sentences]
+    for span in spans:
+        for index in overlapping_range(starts, ends, span.start, span.end):
+            buckets[index].append(span)
+    return buckets
+
+
 def token_view(
     document: Document, layers: tuple[str, ...] = ("entities", "timex", "events", "quotes")
 ) -> tuple[list[SentenceView], list[Collision]]:
     """The document's sentences with flat IOB2 tags per layer, and every collision."""
     sentences = split_sentences(document.text)
     collisions: list[Collision] = []
-    flat = {layer: outermost(layer_spans(document, layer)) for layer in layers}
+    by_sentence = {layer: spans_by_sentence(sentences, outermost(layer_spans(document, layer))) for layer in layers}
     views: list[SentenceView] = []
     for sentence in sentences:
         tags: dict[str, list[str]] = {}
         for layer in layers:
-            inside = [span for span in flat[layer] if span.start < sentence.end and sentence.start < span.end]
+            inside = by_sentence[layer][sentence.index]
             # A span across a sentence boundary is tagged in each sentence it touches.
             clipped = [
                 LabeledSpan(max(span.start, sentence.start), min(span.end, sentence.end), span.label, span.id)

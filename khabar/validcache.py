@@ -1,0 +1,73 @@
+"""A record of annotation files already found valid, so a corpus is fully validated once per version.
+
+Every check of `khabar.validate` is a pure function of the annotation's bytes, its text's
+bytes, its file name, the options of the check and the validating code. So the key of a file
+is the sha256 of all five — the code by the bytes of the modules that define the checks, the
+schema and the jsonschema version — and a file is skipped only when that exact key was recorded after a
+full check found no problem. Editing one byte of an annotation, its text or any checking
+module gives another key, and the full check runs again. Nothing is recorded for a file
+with problems.
+
+The record is an empty marker file per key in the user's cache folder (`KHABAR_CACHE_DIR`,
+else `$XDG_CACHE_HOME/khabar`, else `~/.cache/khabar`), never in a corpus or the repository,
+so it cannot be mistaken for data. It is only an optimization: a cache folder that cannot
+be read or written changes nothing but speed. `khabar validate` itself never consults it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from khabar import __version__
+
+
+def cache_folder() -> Path:
+    """Where the markers live: outside any corpus and the repository."""
+    configured = os.environ.get("KHABAR_CACHE_DIR")
+    if configured:
+        return Path(configured) / "valid"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "khabar" / "valid"
+
+
+@cache
+def checker_fingerprint(code: tuple[Path, ...]) -> bytes:
+    """The sha256 of the code that validates: khabar's and jsonschema's versions and the bytes
+    of every file in `code` (the checking modules and the schema)."""
+    digest = hashlib.sha256(f"khabar {__version__}\0jsonschema {version('jsonschema')}\0".encode())
+    for path in code:
+        data = path.read_bytes()
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.digest()
+
+
+def key(annotation: bytes, text: bytes, options: str, code: tuple[Path, ...]) -> str:
+    """The key of one annotation file with its text, under the checking code in `code` and the
+    check's `options` (the file name it must match, which checks are required)."""
+    digest = hashlib.sha256(checker_fingerprint(code))
+    for part in (options.encode(), annotation, text):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def is_known_valid(file_key: str) -> bool:
+    try:
+        return (cache_folder() / file_key).is_file()
+    except OSError:
+        return False
+
+
+def record_valid(file_key: str) -> None:
+    """Record a file found valid by the full check (an empty marker; best effort)."""
+    try:
+        folder = cache_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / file_key).touch()
+    except OSError:
+        pass  # an unwritable cache only costs the next run a full check
