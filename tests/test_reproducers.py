@@ -537,4 +537,4 @@ def test_option_limits_are_usage_errors(tmp_path, capsys, argv, expected):
 
 def test_an_empty_systems_list_is_refused(project, capsys):
     line = one_line(capsys, ["benchmark", "--corpus", str(project / "corpus"), "--systems", ""], project)
-    assert line == "Error: --systems names no baseline (choose from rules, crf, dateparser, hf)"
+    assert line == "Error: --systems names no baseline (choose from rules, crf, dateparser, heideltime, hf)"
