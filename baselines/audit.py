@@ -9,13 +9,13 @@ word of a hand-written list, and is in no general source, is a leak all the same
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from khabar.baselines.arabic import key
 from khabar.baselines.gazetteer import general_source_names, name_key
 from khabar.baselines.resources import HAND_WRITTEN, read_list
+from khabar.strictjson import read_json
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +50,6 @@ def gold_entity_texts(annotations: Path) -> list[str]:
     """The text of every entity mention in the annotation files of a folder (raw JSON)."""
     texts = []
     for path in sorted(annotations.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path)
         texts += [entity["text"] for entity in data.get("entities", [])]
     return texts

@@ -134,6 +134,9 @@ def check_shape(scores: Any, name: str) -> dict[str, dict[str, dict[str, Any]]]:
     """The `systems` mapping of a scores document, or an InputError naming what is wrong."""
     if not isinstance(scores, dict) or not isinstance(scores.get("systems"), dict):
         raise InputError("expected an object with a 'systems' mapping", where=name, pointer="/systems")
+    if not scores["systems"]:
+        # A gate over nothing would always pass.
+        raise InputError("names no system: nothing to check", where=name, pointer="/systems")
     for system, layers in scores["systems"].items():
         if not isinstance(layers, dict):
             raise InputError("expected a mapping of layers", where=name, pointer=f"/systems/{system}")

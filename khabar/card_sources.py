@@ -10,7 +10,6 @@ what was not measured rather than inventing it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from khabar.errors import InputError
+from khabar.strictjson import read_json
 
 _VERSION_LINE = re.compile(r"version\W{0,3}\s*v?(\d+(?:\.\d+)*[\w.-]*)", re.IGNORECASE)
 # A fenced `khabar agree A B` command, then prose, then the fenced table it printed (the
@@ -114,7 +114,7 @@ def reference_scores(scores_path: Path) -> tuple[ReferenceScore, ...]:
     if not scores_path.is_file():
         return ()
     try:
-        systems = json.loads(scores_path.read_text(encoding="utf-8"))["systems"]
+        systems = read_json(scores_path)["systems"]
         return tuple(
             ReferenceScore(
                 system, layer, score["metric"], float(score["f1"]), (float(score["ci"][0]), float(score["ci"][1]))

@@ -111,14 +111,26 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    complete(parser)
-    args, unknown = parser.parse_known_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
+    try:
+        return _run(argv)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        parser = build_parser()
+        complete(parser)
+        args, unknown = parser.parse_known_args(argv)
+    except (KeyboardInterrupt, Interrupted) as interrupt:  # while starting up: nothing written yet
+        print("interrupted; nothing written", file=sys.stderr)
+        return 128 + getattr(interrupt, "signum", signal.SIGINT)
     if unknown:  # reported by the subcommand's parser, with its usage (exit 2)
         command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     inputs, outputs = split_paths(args)
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     # A run makes millions of small objects that live until it ends (documents, spans, tokens,
     # tags); at the default threshold (700 allocations) the collector rescans them over and
     # over, a third of `report`'s time on a large corpus. Rarer collections change no result.
@@ -149,8 +161,6 @@ def main(argv: list[str] | None = None) -> int:
             return 128 + interrupt.signum
         finally:
             gc.set_threshold(*collection_thresholds)
-            if in_main_thread:
-                signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
             for message in run_guard.notes:
                 print(f"note: {message}", file=sys.stderr)
 

@@ -47,5 +47,6 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    DOCS_PATH.parent.mkdir(exist_ok=True)
-    DOCS_PATH.write_text(render(), encoding="utf-8")
+    from khabar.files import write_file
+
+    write_file(DOCS_PATH, render(), make_folders=True)

@@ -64,6 +64,14 @@ class ValidationError(KhabarError):
         super().__init__(first if len(self.problems) == 1 else f"{len(self.problems)} problems; first: {first}")
 
 
+class MalformedInput(ValidationError):
+    """An input whose structure is wrong (not a mapping or model problem): every problem
+    found, exit 2 like any other input error."""
+
+    code = "input"
+    exit_code = 2
+
+
 class StaleReferenceError(KhabarError):
     """Reference scores computed on another version of the corpus: not comparable, refresh them.
 

@@ -10,10 +10,9 @@ import json
 from pathlib import Path
 
 from khabar.document import Document
-from khabar.errors import ValidationError
 from khabar.files import write_files
 from khabar.paths import annotation_paths
-from khabar.validate import check_file, check_files
+from khabar.validate import check_file, check_files, problems_error
 
 
 def load_document(annotation_path: Path, text_path: Path | None = None) -> Document:
@@ -28,7 +27,7 @@ def load_corpus(corpus: Path) -> list[Document]:
     again (`khabar.validcache`): the corpus is validated once per version, not per command."""
     documents, problems = check_files(annotation_paths(corpus), cached=True)
     if problems:
-        raise ValidationError(problems)
+        raise problems_error(problems)
     return sorted(documents, key=lambda document: document.id)
 
 

@@ -18,6 +18,7 @@ one `InputError` naming the file, the line (JSONL) and the JSON pointer when
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,7 +60,7 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _digits(literal: str) -> int:
-    return sum(character.isdigit() for character in literal.split("e")[0].split("E")[0])
+    return sum(character.isdigit() for character in literal)
 
 
 def _integer(literal: str) -> int | _Number:
@@ -67,11 +68,16 @@ def _integer(literal: str) -> int | _Number:
 
 
 def _float(literal: str) -> float | _Number:
-    return _Number(literal) if _digits(literal) > MAX_DIGITS else float(literal)
+    if _digits(literal) > MAX_DIGITS:
+        return _Number(literal)
+    value = float(literal)
+    return value if math.isfinite(value) else _Number(literal)  # 1e999 would be read as infinity
 
 
 def _escape(part: str | int) -> str:
-    return str(part).replace("~", "~0").replace("/", "~1")
+    """A pointer token (RFC 6901), with a lone surrogate shown as `\\udXXX` so the pointer prints."""
+    token = str(part).replace("~", "~0").replace("/", "~1")
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", token)
 
 
 class JSONProblem(Exception):
@@ -85,10 +91,12 @@ class JSONProblem(Exception):
 
 def _check(value: Any, pointer: str, depth: int) -> None:
     """Walk a parsed value: depth, refused numbers, repeated keys, lone surrogates."""
-    if depth > MAX_DEPTH:
+    if depth > MAX_DEPTH and isinstance(value, dict | list):
         raise JSONProblem(f"nested deeper than {MAX_DEPTH} levels", pointer)
     if isinstance(value, _Number):
-        raise JSONProblem(f"a number with {_digits(value)} digits (at most {MAX_DIGITS})", pointer)
+        if _digits(value) > MAX_DIGITS:
+            raise JSONProblem(f"a number with {_digits(value)} digits (at most {MAX_DIGITS})", pointer)
+        raise JSONProblem(f"{value} is beyond the range of a number", pointer)
     if isinstance(value, str):
         found = _SURROGATE.search(value)
         if found:
@@ -108,6 +116,32 @@ def _check(value: Any, pointer: str, depth: int) -> None:
             _check(item, f"{pointer}/{index}", depth + 1)
 
 
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _too_deep_at(text: str) -> str:
+    """The JSON pointer of the first value nested deeper than `MAX_DEPTH` (a scan of the
+    brackets outside strings: `json` itself gave up with a `RecursionError`)."""
+    stack: list[list[Any]] = []  # per open container: [is_object, current key or index]
+    last_string = '""'
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token[0] == '"':
+            last_string = token
+        elif token in "[{":
+            if len(stack) >= MAX_DEPTH:
+                return "".join(f"/{_escape(position)}" for _, position in stack)
+            stack.append([token == "{", "" if token == "{" else 0])
+        elif token in "]}":
+            if stack:
+                stack.pop()
+        elif token == "," and stack and not stack[-1][0]:
+            stack[-1][1] += 1
+        elif token == ":" and stack:
+            stack[-1][1] = json.loads(last_string)
+    return ""
+
+
 def _constant(name: str) -> Any:
     raise JSONProblem(f"{name} is not a JSON number")
 
@@ -124,8 +158,8 @@ def parse(text: str, *, one_line: bool = False) -> Any:
         message = f"not JSON ({error.msg}, {where})" if one_line else f"not JSON: {error.msg} ({where})"
         raise JSONProblem(message) from None
     except RecursionError:
-        raise JSONProblem(f"nested deeper than {MAX_DEPTH} levels") from None
-    _check(value, "", 0)
+        raise JSONProblem(f"nested deeper than {MAX_DEPTH} levels", _too_deep_at(text)) from None
+    _check(value, "", 1)
     return value
 
 

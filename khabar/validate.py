@@ -13,19 +13,21 @@ may cross; gold spans may not.
 
 from __future__ import annotations
 
+import difflib
 import inspect
+import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from khabar import guard, inventories, schema, strictjson, timeml, validcache
 from khabar.document import Document, sha256_text
-from khabar.errors import InputError, Problem, ValidationError
+from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.inventories import ENTITY_TYPES, LAYERS, REF_TARGETS
 from khabar.paths import text_path_for
 from khabar.schema import build_schema
@@ -38,9 +40,22 @@ DEFAULT_ID_PREFIXES = {"entities": "T", "timex": "X", "events": "E", "quotes": "
 FIELD_NOUNS = {"type": "type", "kind": "kind", "role": "role", "mod": "mod", "realis": "realis"}
 
 
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+    """`pattern` as JSON Schema means it (ECMA-262): `$` ends the string. Python's `$` also
+    matches before a final newline, which let an id `"x\n"` through (and into a file name)."""
+    if not validator.is_type(instance, "string"):
+        return
+    python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
+    if not re.search(python, instance):
+        yield SchemaError(f"{instance!r} does not match {pattern!r}")
+
+
+_StrictValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+
+
 @cache
 def _validator(prediction: bool = False, entity_types: tuple[str, ...] = ENTITY_LABELS) -> Draft202012Validator:
-    return Draft202012Validator(build_schema(prediction=prediction, entity_types=entity_types))
+    return _StrictValidator(build_schema(prediction=prediction, entity_types=entity_types))
 
 
 def _pointer(parts: Iterable[Any]) -> str:
@@ -56,7 +71,8 @@ def _schema_message(error: SchemaError) -> tuple[str, str]:
         return pointer, f"missing field '{missing}'"
     if error.validator == "additionalProperties":
         extra = error.message.split("'")[1]
-        return pointer, f"unexpected field '{extra}'"
+        close = difflib.get_close_matches(extra, sorted(error.schema.get("properties", {})), n=1)
+        return f"{pointer}/{extra}", f"unexpected field '{extra}'" + (f" (did you mean '{close[0]}'?)" if close else "")
     if error.validator == "enum":
         field = str(path[-1]) if path else "value"
         layer = str(path[0]) if path else ""
@@ -235,8 +251,10 @@ def _check_ref_or_span(
 ) -> list[tuple[str, str]]:
     """An argument or speaker names its mention by `ref` or by a span of its own, never both."""
     has_span = any(key in item for key in ("start", "end", "text"))
-    if ("ref" in item) == has_span:
+    if "ref" in item and has_span:
         return [(pointer, f"{noun} needs either a ref or start/end/text, not both")]
+    if "ref" not in item and not has_span:
+        return [(pointer, f"{noun} needs a ref or start/end/text")]
     if "ref" in item:
         return _check_ref(f"{pointer}/ref", item["ref"], allowed, layer_of)
     return []
@@ -404,11 +422,22 @@ def check_path(
     return Document.from_json(data, text), []
 
 
+# Problems of a file that cannot be read as JSON at all (empty, not UTF-8, not strict JSON):
+# input errors (exit 2), where a model problem — a missing text included — exits 1.
+UNREADABLE = frozenset({"empty", "json"})
+
+
+def problems_error(problems: list[Problem]) -> ValidationError:
+    """The error of a list of problems: exit 2 when a file could not be read, else 1."""
+    unreadable = any(problem.code in UNREADABLE for problem in problems)
+    return (MalformedInput if unreadable else ValidationError)(problems)
+
+
 def check_file(annotation_path: Path, text_path: Path | None = None, *, cached: bool = False) -> Document:
     """The validated document of one annotation file; raises ValidationError otherwise."""
     document, problems = check_path(annotation_path, text_path, cached=cached)
     if problems or document is None:
-        raise ValidationError(problems)
+        raise problems_error(problems)
     return document
 
 

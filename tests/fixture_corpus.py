@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from khabar.document import Document
+from khabar.document import DCT, Document
 from khabar.runs.build import build_corpus
 from khabar.store import save_documents
 from tests.corpus_samples import mixed_script_sample
@@ -43,7 +43,16 @@ def fixture_documents(count: int = 3) -> list[Document]:
     base = [first_fixture(), mixed_script_sample()]
     documents = []
     for index in range(count):
-        documents.append(replace(base[index % 2], id=f"doc-{index + 1:04d}"))
+        document = base[index % 2]
+        documents.append(
+            replace(
+                document,
+                id=f"doc-{index + 1:04d}",
+                dct=DCT("2025-12", "test fixture: made up"),
+                source={"origin": "test fixture (made-up sentences, not news)"},
+                metadata={**document.metadata, "guidelines_version": "2.0"},
+            )
+        )
     return documents
 
 
@@ -63,3 +72,12 @@ def snapshot(*folders: Path) -> dict[str, str]:
             key = str(path)
             found[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
     return found
+
+
+def large_corpus(root: Path, count: int, repeat: int = 20) -> Path:
+    """A generated corpus of `count` documents whose texts are the fixtures' repeated
+    `repeat` times (annotations on the first copy): big enough for a build or an import
+    to be caught in the middle of writing."""
+    documents = [replace(document, text=document.text * repeat) for document in fixture_documents(count)]
+    save_documents(documents, root)
+    return root

@@ -129,13 +129,13 @@ def _annotation(export: list[dict[str, Any]]) -> dict[str, Any]:
         (lambda e: _annotation(e).__setitem__("result", "x"), "/0/annotations/0/result", "result must be a list"),
     ],
 )
-def test_corrupted_structure_is_one_line_exit_1(corrupt, pointer, message, tmp_path: Path, capsys) -> None:
+def test_corrupted_structure_is_one_line_exit_2(corrupt, pointer, message, tmp_path: Path, capsys) -> None:
     export = copy.deepcopy(VALID)
     corrupt(export)
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["ls", "import", str(path), "--out", str(out)]) == 1
+    assert main(["ls", "import", str(path), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {path}:{pointer}") and "Traceback" not in err, err
     assert message in err
@@ -148,9 +148,9 @@ def test_every_structural_problem_is_listed(tmp_path: Path, capsys) -> None:
     _annotation(export)["result"][0]["id"] = ["x"]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
-    assert main(["ls", "import", str(path), "--out", str(tmp_path / "out")]) == 1
+    assert main(["ls", "import", str(path), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == (
-        f"unmapped: {path}:/0/annotations/0/result/0/id: a result id must be a string\n"
-        f"unmapped: {path}:/0/data/khabar: task data khabar must be an object\n"
+        f"malformed: {path}:/0/annotations/0/result/0/id: a result id must be a string\n"
+        f"malformed: {path}:/0/data/khabar: task data khabar must be an object\n"
         f"Error: 2 problems; first: {path}:/0/annotations/0/result/0/id: a result id must be a string\n"
     )

@@ -148,7 +148,7 @@ CASES = [
     ),
     ("missing field", lambda d: d["entities"][0].pop("type"), "/entities/0: missing field 'type'"),
     ("wrong JSON type", lambda d: d["entities"][0].update(start="6"), "/entities/0/start: expected integer, got str"),
-    ("unexpected field", lambda d: d["entities"][0].update(label="ORG"), "/entities/0: unexpected field 'label'"),
+    ("unexpected field", lambda d: d["entities"][0].update(label="ORG"), "/entities/0/label: unexpected field 'label'"),
     (
         "wrong hash",
         lambda d: d.update(text_sha256="0" * 64),
@@ -176,24 +176,26 @@ def test_each_problem_has_its_exact_message(
 
 
 @pytest.mark.parametrize(
-    ("name", "raw", "text", "expected"),
+    ("name", "raw", "text", "expected", "code"),
     [
         (
             "malformed JSON",
             b'{"id": "doc-9001",',
             None,
             "not JSON: Expecting property name enclosed in double quotes (line 1, column 19)",
+            2,
         ),
-        ("empty file", b"", None, "empty file"),
-        ("non-UTF-8 annotation", b'{"id": "\xff"}', None, "not UTF-8: invalid byte 0xff at offset 8"),
-        ("top level not an object", b"[]", None, "expected object, got list"),
+        ("empty file", b"", None, "empty file", 2),
+        ("non-UTF-8 annotation", b'{"id": "\xff"}', None, "not UTF-8: invalid byte 0xff at offset 8", 2),
+        ("top level not an object", b"[]", None, "expected object, got list", 1),
     ],
 )
 def test_unreadable_files(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, raw: bytes, text: Any, expected: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, raw: bytes, text: Any, expected: str, code: int
 ) -> None:
+    """A file that cannot be read is an input error (2); a JSON value of the wrong shape a problem (1)."""
     path = _write(tmp_path, raw=raw, text=text)
-    assert _validate(capsys, tmp_path) == (1, [f"{path}: {expected}"])
+    assert _validate(capsys, tmp_path) == (code, [f"{path}: {expected}"])
 
 
 def test_missing_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -108,6 +108,8 @@ def parse_systems(value: str | None) -> list[str] | None:
     if value is None:
         return None
     names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise InputError("--systems names no baseline", hint=f"choose from {', '.join(registry.names())}")
     for name in names:
         if name not in registry.names():
             raise InputError(f"unknown baseline {name!r}", hint=f"choose from {', '.join(registry.names())}")

@@ -7,8 +7,17 @@ import sys
 from pathlib import Path
 
 from khabar.commands.options import add_corpus, add_format
+from khabar.limits import tolerance
 
 DEFAULT_REFERENCE = Path("baselines") / "scores.json"
+
+
+def min_tolerance(value: str) -> float:
+    """argparse type of `--min-tolerance`: a finite fraction ≥ 0 (`nan` would pass every score)."""
+    try:
+        return tolerance(float(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, not {value!r}") from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_corpus(parser, help="gold corpus (default: corpus)")
     parser.add_argument(
-        "--min-tolerance", type=float, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
+        "--min-tolerance", type=min_tolerance, default=0.005, metavar="F1", help="smallest tolerance, as a fraction"
     )
     add_format(parser)
     parser.set_defaults(run=run)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from khabar.commands.options import add_bootstrap, add_format, add_scoring, non_negative_int, scoring_settings
+from khabar.commands.options import add_bootstrap, add_format, add_scoring, scoring_settings, trials
 from khabar.commands.output import emit, note
 from khabar.errors import InputError
 
@@ -24,9 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("prediction_b", type=Path, metavar="B.jsonl", help="predictions of system B")
     add_scoring(parser)
     add_bootstrap(parser, help="paired bootstrap resamples")
-    parser.add_argument(
-        "--trials", type=non_negative_int, default=10000, metavar="N", help="approximate randomization trials"
-    )
+    parser.add_argument("--trials", type=trials, default=10000, metavar="N", help="approximate randomization trials")
     add_format(parser, ("table", "json"))
     parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
     parser.set_defaults(run=run)

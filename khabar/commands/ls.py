@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from khabar.errors import InputError, Problem, ValidationError
+from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.files import write_file
 from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 from khabar.strictjson import read_json
@@ -226,9 +226,11 @@ def _read_export(path: Path) -> Any:
     return read_json(path)
 
 
-def write_import(export: Any, where: str, args: argparse.Namespace) -> int:
-    """Convert an export into the pass folder `args.out`; nothing is written on any problem."""
+def write_import(export: Any, where: str, args: argparse.Namespace, also: dict[Path, str] | None = None) -> int:
+    """Convert an export into the pass folder `args.out`, with the files of `also` in the same
+    set; nothing is written on any problem."""
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.labelstudio.annotations import MALFORMED
     from khabar.runs.annotate import current_guidelines_version, import_pass
 
     version = args.guidelines_version or current_guidelines_version(args.guidelines)
@@ -240,12 +242,14 @@ def write_import(export: Any, where: str, args: argparse.Namespace) -> int:
         annotator=args.annotator,
         trim=not args.no_trim,
         guidelines_version=version,
+        also=also,
     )
     _report(result.notes)
     if result.problems:
         if len(result.problems) > 1:  # the error line names only the first
             _report(result.problems)
-        raise ValidationError(result.problems)
+        malformed = any(problem.code == MALFORMED for problem in result.problems)
+        raise (MalformedInput if malformed else ValidationError)(result.problems)
     print(f"wrote {len(result.documents)} annotation file(s) to the pass {args.out}", file=sys.stderr)
     return 0
 
@@ -281,10 +285,13 @@ def run_pull(args: argparse.Namespace) -> int:
     session = Session(args.url)
     project_id, export = pull(session, title=args.project)
     where = f"{session.url} project {project_id}"
-    if args.export is not None:
-        write_file(args.export, json.dumps(export, ensure_ascii=False, indent=2) + "\n")
+    also = {}
+    if args.export is not None and args.export.is_dir():  # before the import is converted
+        raise InputError("cannot write: Is a directory", where=str(args.export))
+    if args.export is not None:  # kept with the pass, all or nothing
+        also[args.export] = json.dumps(export, ensure_ascii=False, indent=2) + "\n"
         where = str(args.export)
-    return write_import(export, where, args)
+    return write_import(export, where, args, also)
 
 
 def run_whoami(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from khabar.formats.readers import FORMATS as INPUT_FORMATS
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
+from khabar.limits import MAX_RESAMPLES, MAX_TRIALS, bounded_count
 from khabar.perturb import DEFAULT_SEED, PERTURBATIONS
 from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
@@ -38,6 +39,23 @@ def non_negative_int(value: str) -> int:
     return number
 
 
+def _bounded(value: str, maximum: int, what: str) -> int:
+    try:
+        return bounded_count(non_negative_int(value), maximum, what)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}, not {value!r}") from None
+
+
+def resamples(value: str) -> int:
+    """argparse type of `--bootstrap`: 0 to `MAX_RESAMPLES` (every resample stays in memory)."""
+    return _bounded(value, MAX_RESAMPLES, "resamples (each is kept in memory)")
+
+
+def trials(value: str) -> int:
+    """argparse type of `--trials`: 0 to `MAX_TRIALS`."""
+    return _bounded(value, MAX_TRIALS, "trials")
+
+
 def add_corpus(
     parser: argparse.ArgumentParser, help: str = "corpus folder (default: corpus)", *, installed: bool = True
 ) -> None:
@@ -56,7 +74,7 @@ def add_corpus(
 
 
 def add_bootstrap(parser: argparse.ArgumentParser, help: str = "bootstrap resamples (0: none)") -> None:
-    parser.add_argument("--bootstrap", type=non_negative_int, default=DEFAULT_BOOTSTRAP, metavar="N", help=help)
+    parser.add_argument("--bootstrap", type=resamples, default=DEFAULT_BOOTSTRAP, metavar="N", help=help)
 
 
 def add_seed(parser: argparse.ArgumentParser, help: str = "random seed of the resampling") -> None:

@@ -35,11 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.runs.validate import render_problems, validate_paths
+    from khabar.validate import problems_error
 
     files, documents, problems = validate_paths(args.paths)
     sys.stdout.write(render_problems(problems, files, documents, args.format))
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} file(s)", file=sys.stderr)
-        return 1
+        return problems_error(problems).exit_code
     print(f"ok: {len(documents)} document(s) valid", file=sys.stderr)
     return 0

@@ -46,6 +46,7 @@ TRIMMED = "trimmed"
 SKIPPED = "skipped"
 TEXT_MISMATCH = "text-mismatch"
 UNMAPPED = "unmapped"
+MALFORMED = "malformed"  # the export's JSON structure is wrong: an input error (exit 2), not a mapping problem
 
 _PER_REGION_KIND = {
     c.TIMEX_VALUE: "textarea",
@@ -197,6 +198,9 @@ def structure_problems(task: Any, pointer: str) -> list[tuple[str, str]]:
             found.append((at, "an annotation must be an object"))
         elif annotation.get("result") is not None:
             found += _result_problems(annotation["result"], f"{at}/result")
+        elif not annotation.get("was_cancelled"):
+            # Read as "nothing annotated", a missing result would replace a file with empty layers.
+            found.append((f"{at}/result", "an annotation needs a result list (empty when nothing was annotated)"))
     return found
 
 
@@ -423,7 +427,7 @@ def result_to_document(
     """One annotation's result list (with its task data) → a validated document."""
     malformed = _data_problems(data, f"{pointer}/data") + _result_problems(result, f"{pointer}/result")
     if malformed:
-        return Conversion(None, [Problem(where, at, message, UNMAPPED) for at, message in malformed])
+        return Conversion(None, [Problem(where, at, message, MALFORMED) for at, message in malformed])
     converter = _Converter(data, where, pointer, trim)
     recorded_sha = (data.get(HEADER_KEY) or {}).get("text_sha256")
     if recorded_sha is not None and recorded_sha != sha256_text(data["text"]):
@@ -434,7 +438,9 @@ def result_to_document(
         return Conversion(None, converter.problems, converter.notes)
     found = check_annotation(annotation, converter.text)
     if found:
-        problems = [Problem(where, f"{pointer} {annotation.get('id')}{at}", message) for at, message in found]
+        identifier = str(annotation.get("id"))
+        shown = identifier if identifier.isprintable() else repr(identifier)  # a newline would split the line
+        problems = [Problem(where, f"{pointer} {shown}{at}", message) for at, message in found]
         return Conversion(None, problems, converter.notes)
     return Conversion(Document.from_json(annotation, converter.text), [], converter.notes)
 
@@ -471,7 +477,7 @@ def export_to_documents(
     annotators, `annotator` (a user id, `completed_by`) chooses whose.
     """
     if not isinstance(export, list):
-        return ImportResult([], [Problem(where, "", "a Label Studio JSON export is a list of tasks", UNMAPPED)], [])
+        return ImportResult([], [Problem(where, "", "a Label Studio JSON export is a list of tasks", MALFORMED)], [])
     documents: list[Document] = []
     problems: list[Problem] = []
     notes: list[Problem] = []
@@ -481,7 +487,7 @@ def export_to_documents(
         pointer = f"/{index}"
         malformed = structure_problems(task, pointer)
         if malformed:
-            problems += [Problem(where, at, message, UNMAPPED) for at, message in malformed]
+            problems += [Problem(where, at, message, MALFORMED) for at, message in malformed]
             continue
         label = task["data"].get("doc_id", f"task {task.get('id', index)}")
         annotations = [
@@ -512,7 +518,7 @@ def export_to_documents(
         position, annotation = annotations[0]
         conversion = result_to_document(
             task["data"],
-            annotation.get("result") or [],
+            annotation["result"],
             where=where,
             pointer=f"{pointer}/annotations/{position}",
             trim=trim,

@@ -29,6 +29,7 @@ from khabar.guidelines import guidelines_version as stated_version
 from khabar.labelstudio.annotations import export_to_documents
 from khabar.paths import annotation_paths
 from khabar.store import dumps_annotation
+from khabar.strictjson import read_json
 from khabar.validate import check_annotation, check_path, header_problems
 
 DOCUMENT_ID = re.compile(r"^doc-[0-9]{4}$")
@@ -132,7 +133,7 @@ def corpus_header(corpus: Path, doc_id: str) -> dict[str, Any] | None:
     path = corpus / "annotations" / f"{doc_id}.json"
     if not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_json(path)
     return {key: data[key] for key in ("language", "dct", "source") if key in data}
 
 
@@ -186,6 +187,7 @@ def import_pass(
     annotator: int | None,
     trim: bool,
     guidelines_version: str,
+    also: dict[Path, str] | None = None,
 ) -> ImportedPass:
     """A Label Studio export → the pass folder `out` (all files or none, never a gold folder).
 
@@ -206,7 +208,7 @@ def import_pass(
     except ValidationError as error:
         return ImportedPass([], error.problems, result.notes)
     with guard.allow_gold_writes(out):
-        write_files(files)
+        write_files({**files, **(also or {})})  # `also` (e.g. the raw export) is guarded as usual
     return ImportedPass(documents, [], result.notes)
 
 

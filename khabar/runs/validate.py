@@ -28,6 +28,9 @@ def validate_paths(paths: list[Path]) -> tuple[list[Path], list[Document], list[
     """(files checked, valid documents, every problem sorted) of the annotation files under `paths`,
     the header a corpus annotation requires included (`khabar.validate.REQUIRED_HEADER`)."""
     files = expand(paths)
+    if not files:
+        # As build, export and agree: nothing to check is a usage error, not a pass.
+        raise KhabarError(f"no annotation files in {', '.join(map(str, paths))}")
     documents, problems = check_files(files, require_header=True)
     return files, documents, problems
 

@@ -7,7 +7,8 @@ with `python -m khabar.schema`.
 `build_schema(prediction=True)` is the same schema for a predicted document (a line of a
 prediction file): only `id` is required at the top, annotation ids and span texts may be
 left out, a timex may come without a value (extent only), optional fields may be null,
-and entity types are those of the tag set scored in.
+entity types are those of the tag set scored in, and an item (or event argument) may carry
+a numeric `score` — the declared extension point of predictions.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def build_schema(*, prediction: bool = False, entity_types: tuple[str, ...] = tu
     optional = _nullable if prediction else (lambda schema: schema)
     ids = () if prediction else ("id",)
     span_text = not prediction
+    # The one extension point of a predicted item: a system's confidence, carried and never read.
+    score: dict[str, Any] = {"score": {"type": "number"}} if prediction else {}
     header: dict[str, Any] = {
         "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
         "text_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
@@ -100,7 +103,7 @@ def build_schema(*, prediction: bool = False, entity_types: tuple[str, ...] = tu
             "entities": {
                 "type": "array",
                 "items": _span(
-                    {"id": identifier, "type": {"enum": list(entity_types)}},
+                    {"id": identifier, "type": {"enum": list(entity_types)}, **score},
                     required=(*ids, "type"),
                     text=span_text,
                 ),
@@ -114,6 +117,7 @@ def build_schema(*, prediction: bool = False, entity_types: tuple[str, ...] = tu
                         "value": optional({"type": "string"}),
                         "mod": optional({"enum": list(TIMEX_MODS)}),
                         "anchor": optional(identifier),
+                        **score,
                     },
                     required=(*ids, "type") if prediction else ("id", "type", "value"),
                     text=span_text,
@@ -131,11 +135,12 @@ def build_schema(*, prediction: bool = False, entity_types: tuple[str, ...] = tu
                         "arguments": {
                             "type": "array",
                             "items": {
-                                **_optional_span({"role": {"enum": list(EVENT_ROLES)}, "ref": identifier}),
+                                **_optional_span({"role": {"enum": list(EVENT_ROLES)}, "ref": identifier, **score}),
                                 "required": ["role"],
                             },
                         },
                         "realis": optional({"enum": list(EVENT_REALIS)}),
+                        **score,
                     },
                     "additionalProperties": False,
                 },
@@ -151,6 +156,7 @@ def build_schema(*, prediction: bool = False, entity_types: tuple[str, ...] = tu
                         "content": _span(text=span_text),
                         "cue": optional(_span(text=span_text)),
                         "speaker": optional(_optional_span({"ref": identifier})),
+                        **score,
                     },
                     "additionalProperties": False,
                 },

@@ -1,5 +1,6 @@
 """`python -m khabar.schema` rewrites the committed annotation.schema.json."""
 
+from khabar.files import write_file
 from khabar.schema import SCHEMA_PATH, schema_json
 
-SCHEMA_PATH.write_text(schema_json(), encoding="utf-8")
+write_file(SCHEMA_PATH, schema_json())
