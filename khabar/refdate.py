@@ -23,7 +23,8 @@ import datetime as dt
 import re
 
 FALLBACK = dt.date(1900, 1, 1)
-RULE = "dct-day|else-first-day-of-dct-period|else-1900-01-01"
+# No "|" in the rule: it is a value inside a signature, whose fields "|" separates.
+RULE = "dct-day,else-first-day-of-dct-period,else-1900-01-01"
 _DCT = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-9]|[12][0-9]|3[01]))?)?")
 
 
