@@ -34,6 +34,7 @@ from typing import Any
 from khabar import __version__
 from khabar.document import Document
 from khabar.errors import InputError
+from khabar.files import write_file
 from khabar.formats.timeml_inline import read as read_timeml
 from khabar.refdate import RULE, reference_date
 
@@ -104,13 +105,13 @@ class HeidelTimeTagger:
             work = Path(temporary)
             template = (self.folder / TEMPLATE).read_text(encoding="utf-8")
             config = work / "config.props"
-            config.write_text(template.replace("{path}", str(self.folder / "Heideltime")), encoding="utf-8")
+            write_file(config, template.replace("{path}", str(self.folder / "Heideltime")))
             return [self._one(document, work, config) for document in documents]
 
     def _one(self, document: Document, work: Path, config: Path) -> Document:
         assert self.folder is not None
         text_file = work / "document.txt"
-        text_file.write_text(document.text, encoding="utf-8")
+        write_file(text_file, document.text)
         day = reference_date(document.dct.value if document.dct else None).isoformat()
         try:
             finished = subprocess.run(

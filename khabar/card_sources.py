@@ -1,7 +1,7 @@
 """What the dataset card reads from the repository around a corpus, never typed by hand.
 
 A corpus folder `corpus/` sits in a repository whose `guidelines/README.md` states the
-guidelines version, whose `guidelines/agreement.md` holds the `khabar agree` tables
+guidelines version, whose `guidelines/adjudication/agreement.md` holds the `khabar agree` tables
 (kept fresh by their own test), whose `baselines/scores.json` holds the reference scores
 and whose `CITATION.cff` names the work. Each reader returns `None` (or nothing) when its
 file is absent, so a corpus outside a repository still builds, and the card then says
@@ -21,8 +21,10 @@ from khabar.strictjson import read_json
 
 _VERSION_LINE = re.compile(r"version\W{0,3}\s*v?(\d+(?:\.\d+)*[\w.-]*)", re.IGNORECASE)
 # A fenced `khabar agree A B` command, then prose, then the fenced table it printed (the
-# convention `guidelines/agreement.md` follows and its staleness test enforces).
+# convention `guidelines/adjudication/agreement.md` follows and its staleness test enforces).
 _AGREE_TABLE = re.compile(r"```\n(khabar agree (\S+) (\S+))\n```\n.*?```text\n(.*?)```", re.DOTALL)
+# The agreement report cites the test document, so it sits with the adjudication record.
+AGREEMENT_REPORT = Path("adjudication") / "agreement.md"
 # Rows of an agreement table that summarise a layer (per-label rows stay in agreement.md).
 _SUMMARY_LABELS = ("micro", "all tags", "relaxed matches")
 
@@ -99,10 +101,10 @@ def parse_agreement(markdown: str) -> tuple[AgreementTable, ...]:
 
 
 def agreement_tables(guidelines_dir: Path | None) -> tuple[AgreementTable, ...]:
-    """The agreement tables of `guidelines/agreement.md`; none when the file is absent."""
-    if guidelines_dir is None or not (guidelines_dir / "agreement.md").is_file():
+    """The agreement tables of `guidelines/adjudication/agreement.md`; none when the file is absent."""
+    if guidelines_dir is None or not (guidelines_dir / AGREEMENT_REPORT).is_file():
         return ()
-    path = guidelines_dir / "agreement.md"
+    path = guidelines_dir / AGREEMENT_REPORT
     tables = parse_agreement(path.read_text(encoding="utf-8"))
     if not tables:
         raise InputError(f"{path}: no `khabar agree` table found (a fenced command followed by its fenced output)")

@@ -1,4 +1,4 @@
-"""guidelines/agreement.md cannot go stale: its agreement tables are `khabar agree` output.
+"""guidelines/adjudication/agreement.md cannot go stale: its agreement tables are `khabar agree` output.
 
 Each table in the report is the fenced `text` block that follows the fenced command that
 produced it. The test runs each such command on the committed annotation folders (the
@@ -22,7 +22,7 @@ BEFORE_ADJUDICATION = "khabar agree corpus/annotations/passes/annotator-1 corpus
 
 @pytest.fixture(scope="module")
 def report(repo: Path) -> str:
-    return (repo / "guidelines" / "agreement.md").read_text(encoding="utf-8")
+    return (repo / "guidelines" / "adjudication" / "agreement.md").read_text(encoding="utf-8")
 
 
 def tables(markdown: str) -> dict[str, str]:

@@ -77,7 +77,8 @@ def repository(tmp_path_factory) -> Path:
         save_document(document, root / "corpus")
     (root / "guidelines").mkdir()
     (root / "guidelines" / "README.md").write_text("# Guidelines\n\nVersion: 7.3\n", encoding="utf-8")
-    (root / "guidelines" / "agreement.md").write_text(AGREEMENT, encoding="utf-8")
+    (root / "guidelines" / "adjudication").mkdir(parents=True, exist_ok=True)
+    (root / "guidelines" / "adjudication" / "agreement.md").write_text(AGREEMENT, encoding="utf-8")
     (root / "baselines").mkdir()
     scores = {
         "systems": {
@@ -196,7 +197,10 @@ def test_card_without_repository_sources_says_what_was_not_measured(tmp_path: Pa
 def test_agreement_report_without_a_table_is_an_input_error(tmp_path: Path) -> None:
     save_document(mixed_script_sample(), tmp_path / "corpus")
     (tmp_path / "guidelines").mkdir()
-    (tmp_path / "guidelines" / "agreement.md").write_text("# Agreement\n\nNothing measured.\n", encoding="utf-8")
+    (tmp_path / "guidelines" / "adjudication").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "guidelines" / "adjudication" / "agreement.md").write_text(
+        "# Agreement\n\nNothing measured.\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match=r"agreement\.md: no `khabar agree` table found"):
         build_corpus(tmp_path / "corpus")
     assert not (tmp_path / "corpus" / "README.md").exists()

@@ -45,14 +45,14 @@ def documents(corpus_dir: Path) -> dict[str, str]:
 def records(repo: Path) -> dict[str, str]:
     """The files that may cite the corpus: adjudication records and the agreement report."""
     guidelines = repo / "guidelines"
-    paths = [*sorted((guidelines / "adjudication").glob("*.md")), guidelines / "agreement.md"]
+    paths = sorted((guidelines / "adjudication").glob("*.md"))
     return {str(path.relative_to(guidelines)): path.read_text(encoding="utf-8") for path in paths}
 
 
 def default_document(name: str, markdown: str) -> str:
     """The document a record's unqualified citations refer to: its own id for an
     adjudication record, the document named in the report's header otherwise."""
-    if name.startswith("adjudication/"):
+    if re.fullmatch(r"adjudication/doc-\d+\.md", name):
         return Path(name).stem
     found = re.search(r"doc-\d+", markdown.split("\n\n", 2)[1])
     assert found, f"{name} names no document in its header"
@@ -103,7 +103,7 @@ def test_guidelines_proper_examples_are_constructed(proper: dict[str, str]) -> N
         assert proper[name].count("(constructed") >= 3, name
 
 
-@pytest.mark.parametrize("name", sorted(["adjudication/doc-0001.md", "agreement.md"]))
+@pytest.mark.parametrize("name", sorted(["adjudication/doc-0001.md", "adjudication/agreement.md"]))
 def test_records_state_the_version(name: str, records: dict[str, str], proper: dict[str, str]) -> None:
     version = re.search(r"Guidelines version (\d+\.\d+)", proper["README.md"])
     assert version is not None
@@ -157,3 +157,10 @@ def test_every_type_row_has_a_constructed_example(proper: dict[str, str]) -> Non
         for label, cells in rows:
             example = cells.split("|")[-3] if name == "events.md" else cells.split("|")[1]
             assert ARABIC.search(example), (name, label)
+
+
+def test_every_top_level_guideline_file_is_leak_checked(repo: Path) -> None:
+    """A file that cites test documents belongs in `guidelines/adjudication/`; every file at the
+    top of `guidelines/` is guidelines proper, and so under the leak check."""
+    top_level = sorted(path.name for path in (repo / "guidelines").glob("*.md"))
+    assert top_level == sorted(GUIDELINES_PROPER)

@@ -14,6 +14,7 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -113,7 +114,10 @@ def start(
     """
     requested = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
-    log = data_dir / "label-studio.log"
+    # The server streams its log, which the atomic write path cannot stage: a fresh file of its
+    # own (never an existing one) is the guarantee that nothing is overwritten.
+    handle, name = tempfile.mkstemp(dir=data_dir, prefix="label-studio.", suffix=".log")
+    log = Path(name)
     command = [
         str(executable(venv)),
         "start",
@@ -125,7 +129,7 @@ def start(
         "--data-dir",
         str(data_dir),
     ]
-    with log.open("wb") as sink:
+    with os.fdopen(handle, "wb") as sink:
         process = subprocess.Popen(
             command,
             env=server_environment(data_dir, requested, credentials),
