@@ -40,6 +40,7 @@ def prepare(folder: Path) -> None:
     (folder / "partial.jsonl").write_text('{"id": "doc-0001", "entities": []}\n', encoding="utf-8")
 
 
+ADD_SOURCE = ["--source-name", "test fixture", "--corpus", "corpus", "--guidelines-version", "2.1"]
 STEPS: list[list[str]] = [
     ["validate", "corpus"],
     ["validate", "corpus", "--format", "json"],
@@ -65,8 +66,7 @@ STEPS: list[list[str]] = [
     ["agree", str(PASSES / "a1"), str(PASSES / "a2"), "--bootstrap", "10"],
     ["adjudicate", str(PASSES / "a1"), str(PASSES / "a2"), "--out", str(PASSES / "adj"), "--corpus", "corpus"],
     ["promote", str(PASSES / "a1"), "--into", "corpus"],
-    ["add", "new.txt", "--id", "doc-0009", "--dct", "2025-12", "--dct-provenance", "test fixture: made up"]
-    + ["--source-name", "test fixture", "--corpus", "corpus", "--guidelines-version", "2.1"],
+    ["add", "new.txt", "--id", "doc-0009", "--dct", "2025-12", "--dct-provenance", "made up", *ADD_SOURCE],
     ["build", "--corpus", "corpus"],
 ]
 # Steps that print a status line when not quiet (the flag must have something to silence).
