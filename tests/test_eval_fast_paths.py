@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
 from khabar.eval import harness
+from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.matching import _PREPASS_KEY, _STRATEGIES, MATCHES, Outcome, _to_nervaluate, match_spans
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS
@@ -179,3 +180,22 @@ def test_the_view_by_layer_is_the_view_of_each_layer(document, layers):
         single, single_collisions = token_view(document, (layer,))
         assert [view.tags[layer] for view in views] == [view.tags[layer] for view in single]
         assert collisions[layer] == single_collisions
+
+
+def reference_resample(bootstrap: Bootstrap, counts: np.ndarray) -> np.ndarray:
+    n_units = counts.shape[0]
+    flat = counts.reshape(n_units, -1).astype(np.float64)
+    sums = [block.astype(np.float64) @ flat for block in bootstrap.weights(n_units)]
+    return np.concatenate(sums).reshape(bootstrap.n, *counts.shape[1:])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 250), st.integers(0, 3), st.booleans())
+def test_weights_drawn_once_resample_as_weights_drawn_per_table(n_units, n, seed, stratified):
+    strata = tuple(unit % 3 for unit in range(n_units)) if stratified else ()
+    bootstrap = Bootstrap(n, seed, strata)
+    rng = np.random.default_rng(seed)
+    tables = [rng.integers(0, 5, size=(n_units, 2, 3)) / 2 for _ in range(3)]
+    for table in tables + tables:  # the second round reuses the weights
+        assert np.array_equal(bootstrap.resample(table), reference_resample(Bootstrap(n, seed, strata), table))
+    assert len(bootstrap._drawn) == 1
