@@ -153,14 +153,12 @@ def test_one_page_holds_the_summary_and_every_document_linked_both_ways(tmp_path
     assert not (tmp_path / "docs").exists() and not (tmp_path / "index.html").exists()
 
 
-def test_out_of_another_kind_is_refused_and_nothing_is_written(case, tmp_path, capsys):
+def test_out_without_an_html_suffix_is_a_folder(case, tmp_path, capsys):
     corpus, predictions = case
-    out = tmp_path / "report.txt"
-    assert main(["report", str(predictions), "--gold", str(corpus), "--bootstrap", "0", "--out", str(out)]) == 2
-    assert capsys.readouterr().err == (
-        f"Error: {out}: --out is a page ending in .html or a folder (e.g. report.html or report/)\n"
-    )
-    assert not out.exists()
+    out = tmp_path / "results"
+    assert main(["report", str(predictions), "--gold", str(corpus), "--bootstrap", "0", "--out", str(out)]) == 0
+    assert capsys.readouterr().err == f"wrote {out / 'index.html'} and {DOCUMENTS} document pages\n"
+    assert (out / "index.html").is_file() and len(list((out / "docs").glob("*.html"))) == DOCUMENTS
 
 
 @pytest.mark.parametrize("failure", [RuntimeError, KeyboardInterrupt])

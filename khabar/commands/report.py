@@ -29,9 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("predictions", type=Path, metavar="PRED.jsonl", help="prediction file")
     parser.add_argument(
         "--out",
+        type=Path,
         required=True,
         metavar="PAGE.html|FOLDER/",
-        help="one page (a path ending in .html) or a folder (index.html and docs/<id>.html)",
+        help="one page (a path ending in .html or .htm) or else a folder (index.html and docs/<id>.html)",
     )
     add_scoring(parser)
     add_bootstrap(parser)

@@ -6,7 +6,7 @@ gets what it asked for:
 
 - a path ending in `.html` (or `.htm`): one self-contained page, the summary and then every
   document (a corpus of one document gives one page);
-- a folder (an existing one, a path ending in `/`, or a name without a suffix): `index.html`,
+- any other path (`report/`, `report`): a folder of `index.html`,
   the summary with the index of documents, and `docs/<id>.html`, one page per document,
   linked both ways. For a large corpus: the summary opens at once and a document page is
   as small as its document. Files of the folder this report does not write are left alone.
@@ -17,7 +17,6 @@ Either way the pages are rendered and staged one document at a time and swapped 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from khabar.errors import InputError
@@ -62,27 +61,19 @@ PAGE_SUFFIXES = (".html", ".htm")
 INDEX_PAGE = "index.html"
 
 
-def report_folder(out: str | Path) -> bool:
-    """Whether `--out` names a report folder (True) or one page (False); see the module docstring."""
-    path = Path(out)
-    if path.is_dir() or str(out).endswith(("/", os.sep)):
-        return True
-    if path.suffix.lower() in PAGE_SUFFIXES:
-        return False
-    if path.suffix:
-        raise InputError(
-            "--out is a page ending in .html or a folder", where=str(out), hint="e.g. report.html or report/"
-        )
-    return True
+def report_folder(out: Path) -> bool:
+    """Whether `--out` names a report folder (True) or one page (False): a path ending in
+    `.html` or `.htm` is a page, any other a folder (see the module docstring)."""
+    return out.suffix.lower() not in PAGE_SUFFIXES or out.is_dir()
 
 
-def write_html_report(report: Report, out: str | Path) -> list[Path]:
+def write_html_report(report: Report, out: Path) -> list[Path]:
     """Write `report` to `out` (one page or a folder, see `report_folder`), all or nothing;
     the folder `out` is in must exist. Returns the pages written, the summary first."""
     target = Path(out)
     if not target.parent.is_dir():
         raise InputError(f"no such folder for --out: {target.parent}")
-    if not report_folder(out):
+    if not report_folder(target):
         with file_set([target], make_folders=False) as files:
             files.write(target, render_single(report))
         return [target]
