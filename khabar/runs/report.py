@@ -64,7 +64,7 @@ INDEX_PAGE = "index.html"
 def report_folder(out: Path) -> bool:
     """Whether `--out` names a report folder (True) or one page (False): a path ending in
     `.html` or `.htm` is a page, any other a folder (see the module docstring)."""
-    return out.suffix.lower() not in PAGE_SUFFIXES or out.is_dir()
+    return out.suffix.lower() not in PAGE_SUFFIXES
 
 
 def write_html_report(report: Report, out: Path) -> list[Path]:
