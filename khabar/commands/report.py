@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_bootstrap, add_scoring, scoring_settings
-from khabar.commands.output import note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
         strict_coverage=args.strict_coverage,
     )
     pages = write_html_report(report, args.out)
-    note(scored.notes)
+    status.note(scored.notes)
     for warning in scored.result.warnings:
-        print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
+        status.warning(f"{args.predictions}: {warning}")
     documents = f" and {len(pages) - 1} document page{'s' if len(pages) != 2 else ''}" if len(pages) > 1 else ""
-    print(f"wrote {pages[0]}{documents}", file=sys.stderr)
+    status.status(f"wrote {pages[0]}{documents}")
     return 0
