@@ -48,9 +48,17 @@ class Part:
 
 @dataclass(frozen=True)
 class PartOutcome:
+    """One gold part, one predicted part, or a pair of them, with its category."""
+
     category: str
     gold: Part | None
     pred: Part | None
+
+    @property
+    def kind(self) -> str:
+        part = self.gold or self.pred
+        assert part is not None  # every outcome holds at least one part
+        return part.kind
 
 
 def _arguments(document: Document, span_map: SpanMap) -> list[tuple[tuple, Part]]:
@@ -165,6 +173,6 @@ def _ordered(outcomes: list[PartOutcome]) -> list[PartOutcome]:
     def position(outcome: PartOutcome) -> tuple[int, int, str]:
         part = outcome.gold or outcome.pred
         assert part is not None  # every outcome holds at least one part
-        return part.start, part.end, part.kind
+        return part.start, part.end, outcome.kind
 
     return sorted(outcomes, key=position)

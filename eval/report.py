@@ -375,7 +375,7 @@ def _part_marks(outcomes: list[PartOutcome], text: str, layer: str, document_id:
     gold_marks: list[Mark] = []
     pred_marks: list[Mark] = []
     for outcome in outcomes:
-        kind = (outcome.gold or outcome.pred).kind  # type: ignore[union-attr]  # one side at least
+        kind = outcome.kind
         title = " · ".join(
             (
                 PART_CATEGORY_TITLES[outcome.category] if kind == "argument" else CATEGORY_TITLES[outcome.category],
@@ -496,7 +496,7 @@ def _beside(layer: str, outcomes: list[Outcome], parts: list[PartOutcome]) -> di
         return {PART_TITLES["trigger"]: category_counts(outcomes)}
     if layer == "quotes":
         return {
-            PART_TITLES[kind]: category_counts(_as_outcomes([o for o in parts if (o.gold or o.pred).kind == kind]))  # type: ignore[union-attr]
+            PART_TITLES[kind]: category_counts(_as_outcomes([outcome for outcome in parts if outcome.kind == kind]))
             for kind in ("cue", "speaker")
         }
     return {}

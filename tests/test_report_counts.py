@@ -41,7 +41,8 @@ PAIRED = ("correct", "wrong_value", "wrong_type", "wrong_boundary", "wrong_bound
 
 def _edited(document: Document) -> Document:
     """Predictions with an outcome of every kind: a correct, a wrong-type, a wrong-boundary, a
-    missed and a spurious entity, a timex of another type, a quote of another kind."""
+    missed and a spurious entity, a timex of another type or value, a quote of another kind,
+    an event argument of another role."""
     entities = list(document.entities)
     first, second = entities[0], entities[1]
     entities[0] = replace(first, type="ORG" if first.type != "ORG" else "PER")
@@ -54,6 +55,8 @@ def _edited(document: Document) -> Document:
     end = document.text.index(" ", start)
     entities.append(Entity("spurious", start, end, "LOC", document.text[start:end]))
     timex = tuple(replace(item, type="TIME") for item in document.timex[:1])
+    if document.id == "doc-0003":  # the right extent and type, another value
+        timex = tuple(replace(item, value="2024-11-24") for item in document.timex[:1])
     quotes = tuple(replace(item, kind="indirect") for item in document.quotes[:1])
     events = list(document.events)
     if events and events[0].arguments:  # an argument with another role: a wrong role under Arg-C+
@@ -108,6 +111,7 @@ def test_the_fixture_case_has_every_outcome(tmp_path) -> None:
     for category in ("correct", "wrong_type", "wrong_boundary", "missed", "spurious"):
         assert by_layer["entities"][category] > 0, category
     assert by_layer["timex"]["wrong_type"] > 0 and by_layer["quotes"]["wrong_type"] > 0
+    assert by_layer["timex"]["wrong_value"] > 0
     assert by_layer["events"]["wrong_type"] > 0 and by_layer["events"]["missed"] > 0  # a role, an extent
 
 
