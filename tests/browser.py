@@ -89,16 +89,22 @@ def example_page() -> str:
     return render_report(build_report(gold_docs, pred_docs, layers=["events", "quotes"]))
 
 
-def layout(page: str, folder: Path) -> dict:
-    """The boxes Chromium lays `page` out in, at WIDTH × HEIGHT (see MEASURE)."""
+def measure(page: str, folder: Path, script: str) -> dict:
+    """Lay `page` out in Chromium at WIDTH × HEIGHT and run `script` in it (a copy without
+    the Content-Security-Policy): what the script writes as JSON into `<pre id="boxes">`."""
     scriptable = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
     measured = folder / "measured.html"
-    measured.write_text(scriptable.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    measured.write_text(scriptable.replace("</body>", script + "</body>"), encoding="utf-8")
     done = chromium(folder, f"--window-size={WIDTH},{HEIGHT}", "--dump-dom", measured.as_uri())
     boxes = re.search(r'<pre id="boxes">(.*?)</pre>', done.stdout, re.S)
     if boxes is None:
         raise RuntimeError(f"Chromium laid nothing out: {done.stderr[-2000:]}")
     return json.loads(html.unescape(boxes.group(1)))
+
+
+def layout(page: str, folder: Path) -> dict:
+    """The boxes Chromium lays `page` out in (see MEASURE)."""
+    return measure(page, folder, MEASURE)
 
 
 def screenshot(page: str, folder: Path) -> Path:

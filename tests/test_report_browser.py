@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from khabar.document import Document, Entity
 from khabar.eval.report import build_report, render_report
 from khabar.inventories import LABEL_COLOURS, PART_COLOURS, ROLE_COLOURS
 from tests.browser import (
@@ -18,6 +20,7 @@ from tests.browser import (
     crop_documents,
     example_page,
     layout,
+    measure,
     screenshot,
 )
 from tests.test_report import report_documents
@@ -130,3 +133,47 @@ def test_screenshot_of_arguments_and_speakers(parts_layout, tmp_path):
     expected = (ROLE_COLOURS["Target"], ROLE_COLOURS["Place"], LABEL_COLOURS["events"]["Conflict:Attack"])
     for colour in (*expected, PART_COLOURS["speaker"], LABEL_COLOURS["quotes"]["direct"]):
         assert near(colour), colour
+
+
+# --- joined letters at a span edge inside a word ---------------------------------------
+
+# Widths of the letters on both sides of a mark's end inside the word سلمان: in the gold row,
+# where the mark cuts the word (سل | مان), and in the pred row, where the word is plain text.
+JOIN_MEASURE = """<script>
+const width = (node, start, end) => {
+  const range = document.createRange(); range.setStart(node, start); range.setEnd(node, end);
+  return range.getBoundingClientRect().width;
+};
+const mark = document.querySelector(".line.gold .m");
+let after = mark.nextSibling;
+while (after.nodeType !== Node.TEXT_NODE) after = after.nextSibling;
+const plain = document.querySelector(".line.pred p").firstChild;
+const at = plain.textContent.indexOf("سلمان");
+const out = document.createElement("pre");
+out.id = "boxes";
+out.textContent = JSON.stringify({marked: [width(mark.firstChild, 0, 2), width(after, 0, 3)],
+  plain: [width(plain, at, at + 2), width(plain, at + 2, at + 5)]});
+document.body.appendChild(out);
+</script>"""
+
+
+def test_joiners_keep_the_letters_joined_in_the_browser(tmp_path):
+    """With the joiners, the letters on both sides of the cut have the widths they have in the
+    word as written (the same joined forms); without them, they change (isolated forms)."""
+    text = "قال سلمان كلمته"  # made-up test fixture
+    start = text.index("سلمان")
+    gold = Document(
+        id="doc-0001", text=text, entities=(Entity("T1", start, start + 2, "PER", text[start : start + 2]),)
+    )
+    page = render_report(
+        build_report([gold, replace(gold, id="doc-0002")], [replace(gold, entities=())], layers=["entities"])
+    )
+    rule = '.zj::after { content: "\\200D"; }'
+    assert rule in page
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    joined = measure(page, tmp_path / "with", JOIN_MEASURE)
+    broken = measure(page.replace(rule, ""), tmp_path / "without", JOIN_MEASURE)
+    for with_joiners, without, plain in zip(joined["marked"], broken["marked"], joined["plain"], strict=True):
+        assert abs(with_joiners - plain) < 0.5, (joined, broken)
+        assert abs(without - plain) > 0.5, (joined, broken)
