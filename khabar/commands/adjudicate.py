@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from khabar.commands import status
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,13 +32,11 @@ def run(args: argparse.Namespace) -> int:
     from khabar.runs.annotate import DISAGREEMENTS_FILE, adjudicate
 
     result = adjudicate(args.pass_a, args.pass_b, args.out, args.corpus)
-    for note in result.notes:
-        print(f"Note: {note}", file=sys.stderr)
+    status.note(result.notes)
     for item in result.disagreements:
         print(item.describe())
-    print(
+    status.status(
         f"wrote {len(result.documents)} document(s) to {args.out}; {len(result.disagreements)} disagreement(s) "
-        f"to decide are in {args.out / DISAGREEMENTS_FILE}",
-        file=sys.stderr,
+        f"to decide are in {args.out / DISAGREEMENTS_FILE}"
     )
     return 0

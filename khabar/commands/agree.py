@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_bootstrap, add_format, add_layers, add_seed
-from khabar.commands.output import note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
     result, notes = agree_folders(
         args.annotations_a, args.annotations_b, layers=args.layers, bootstrap=args.bootstrap, seed=args.seed
     )
-    note(notes)
+    status.note(notes)
     sys.stdout.write(to_json(result.to_dict()) if args.format == "json" else render(result))
     return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_bootstrap, add_format, add_scoring, scoring_settings, trials
-from khabar.commands.output import emit, note
+from khabar.commands.output import emit
 from khabar.errors import InputError
 
 
@@ -71,13 +71,13 @@ def run(args: argparse.Namespace) -> int:
     gold = load_scoring_gold(args.corpus, settings)
     options = {"input_format": args.input_format, "strict_coverage": args.strict_coverage}
     scored_a = score(args.prediction_a, gold, settings, **options)
-    note(scored_a.notes)
+    status.note(scored_a.notes)
     scored_b = score(args.prediction_b, gold, settings, **options)
-    note(scored_b.notes)
+    status.note(scored_b.notes)
     result_a, result_b = scored_a.result, scored_b.result
     for path, result in ((args.prediction_a, result_a), (args.prediction_b, result_b)):
         for warning in result.warnings:
-            print(f"Warning: {path}: {warning}", file=sys.stderr)
+            status.warning(f"{path}: {warning}")
     comparison = compare_results(result_a, result_b, bootstrap=args.bootstrap, trials=args.trials, seed=args.seed)
     if args.format == "json":
         report = to_json(comparison.to_dict())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from khabar.commands import status
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,9 +34,8 @@ def run(args: argparse.Namespace) -> int:
         change = promotion.changes[doc_id]
         counts = ", ".join(f"{layer} {count}" for layer, count in change["counts"].items())
         print(f"{doc_id}: {promotion.state(doc_id)} ({counts})")
-    print(
+    status.status(
         f"promoted {len(promotion.documents)} document(s) from {args.pass_folder}; logged in {promotion.log}; "
-        "now run `khabar benchmark --write-reference` and `khabar build`",
-        file=sys.stderr,
+        "now run `khabar benchmark --write-reference` and `khabar build`"
     )
     return 0

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_bootstrap, add_scoring, scoring_settings
-from khabar.commands.output import note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
         strict_coverage=args.strict_coverage,
     )
     write_html_report(report, args.out)
-    note(scored.notes)
+    status.note(scored.notes)
     for warning in scored.result.warnings:
-        print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
-    print(f"wrote {args.out}", file=sys.stderr)
+        status.warning(f"{args.predictions}: {warning}")
+    status.status(f"wrote {args.out}")
     return 0
