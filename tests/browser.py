@@ -34,7 +34,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WIDTH, HEIGHT = 1000, 4000  # tall enough for the whole example page: boxes need no scrolling
+WIDTH, HEIGHT = 1000, 6000  # tall enough for the whole example page: boxes need no scrolling
 
 # Run in a copy of the page (the report itself forbids scripts): reads the boxes Chromium laid
 # out and writes them into the DOM as JSON, for `--dump-dom` to print. The copy differs from the

@@ -108,6 +108,8 @@ def test_arguments_and_speakers_are_laid_out_linked_and_spaced(parts_layout):
     # Chips sit apart from the letters they follow.
     assert found["chips"] and min(found["chips"]) >= 2, found["chips"]
     assert found["height"] <= HEIGHT  # the whole page is in the screenshot below
+    for article in EXAMPLE_ARTICLES:
+        assert found["articles"][article][3] > 0, article
 
 
 def test_screenshot_of_arguments_and_speakers(parts_layout, tmp_path):

@@ -95,9 +95,12 @@ def test_report_counts_equal_the_evaluate_tables(case, tmp_path, corpus_dir, cap
         assert sum(counts[category] for category in (*PAIRED, "missed")) == micro["support"], view.layer
         assert sum(counts[category] for category in (*PAIRED, "spurious")) == micro["pred"], view.layer
         # The page shows the matches the scores were counted from, not a second matching.
-        shown = [outcome for document in view.documents for outcome in scored.matches[view.layer][document.id]]
+        shown = [outcome for entry in report.index for outcome in scored.matches[view.layer][entry.id]]
         spans = view.beside[PART_TITLES["trigger"]] if view.layer == "events" else counts
         assert len(shown) == sum(spans.values())
+        # The index of documents adds up to the layer's counts, category by category.
+        for category, count in counts.items():
+            assert sum(entry.counts[view.layer][category] for entry in report.index) == count, category
     # The triggers drawn beside the arguments reconcile with Trig-C.
     triggers, table = report.layers[2].beside[PART_TITLES["trigger"]], tables["events"]["metrics"]["Trig-C"]["micro"]
     assert triggers["correct"] == table["tp"]

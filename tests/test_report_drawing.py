@@ -132,11 +132,13 @@ def event_quote_pair() -> tuple[list[Document], list[Document]]:
     return gold_docs, pred_docs
 
 
-def drawn(view, document_id: str, side: str, kind: str) -> list[tuple[str, str, str, str]]:
-    """(text, label, category, link) of every mark of `kind` on one side of a document."""
-    (document,) = [d for d in view.documents if d.id == document_id]
+def drawn(report, document_id: str, side: str, kind: str) -> list[tuple[str, str, str, str]]:
+    """(text, label, category, link) of every mark of `kind` on one side of a document (the
+    report's one layer)."""
+    (document,) = [d for d in report.documents() if d.id == document_id]
+    (view,) = document.layers
     found = []
-    for row in document.rows:
+    for row in view.rows:
         for piece in marks_of(getattr(row, side)):
             if piece.mark.kind == kind:
                 found.append((text_of(piece.children), piece.mark.label, piece.mark.category, piece.mark.anchor))
@@ -145,7 +147,7 @@ def drawn(view, document_id: str, side: str, kind: str) -> list[tuple[str, str, 
 
 def test_event_arguments_are_drawn_linked_to_their_trigger() -> None:
     gold_docs, pred_docs = event_quote_pair()
-    (events,) = build_report(gold_docs, pred_docs, layers=["events"]).layers
+    events = build_report(gold_docs, pred_docs, layers=["events"])
     link = "events-doc-0001-{}-E1"
     assert drawn(events, "doc-0001", "gold", "argument") == [
         ("الرياض", "Place", "missed", link.format("gold")),
@@ -167,7 +169,7 @@ def test_event_arguments_are_drawn_linked_to_their_trigger() -> None:
 
 def test_quote_cues_and_speakers_are_drawn_linked_to_their_quote() -> None:
     gold_docs, pred_docs = event_quote_pair()
-    (quotes,) = build_report(gold_docs, pred_docs, layers=["quotes"]).layers
+    quotes = build_report(gold_docs, pred_docs, layers=["quotes"])
     link = "quotes-doc-0001-{}-Q1"
     assert drawn(quotes, "doc-0001", "gold", "speaker") == [("محمد بن سلمان", "speaker", "missed", link.format("gold"))]
     assert drawn(quotes, "doc-0001", "pred", "speaker") == [("الوزير", "speaker", "spurious", link.format("pred"))]
@@ -175,7 +177,7 @@ def test_quote_cues_and_speakers_are_drawn_linked_to_their_quote() -> None:
     assert drawn(quotes, "doc-0003", "pred", "speaker") == [
         ("محمد بن سلمان", "speaker", "correct", "quotes-doc-0003-pred-Q1")
     ]
-    speakers = quotes.beside["speakers"]
+    speakers = quotes.layers[0].beside["speakers"]
     assert (speakers["correct"], speakers["missed"], speakers["spurious"]) == (2, 1, 1)  # doc-0002, doc-0003 agree
     page = render_report(build_report(gold_docs, pred_docs, layers=["quotes"]))
     assert f'data-chip="speaker → Q1" href="#{link.format("pred")}"' in page
@@ -238,9 +240,10 @@ def test_ltr_runs_are_isolated_in_the_page_inside_and_outside_marks() -> None:
     parser = Isolates()
     parser.feed(page)
     # Row 1 with the mark (its brackets keep the row's direction, around the isolated name),
-    # row 1 without it (doc-0002 has no prediction), row 2 (no spans: one line).
+    # row 1 without it, row 2 (no spans: one line). doc-0002 (no prediction: a missed span)
+    # comes first, most errors first.
     marked, plain = ["CENTCOM", "f(x)", "[1]", "2025 (AFP)"], ["(CENTCOM)", "f(x)", "[1]", "2025 (AFP)"]
-    expected = [*marked, *marked, "Paris", *marked, *plain, "Paris"]
+    expected = [*marked, *plain, "Paris", *marked, *marked, "Paris"]
     assert parser.runs == [("ltr", text) for text in expected]
     assert "".join(row_texts(page, "gold")) == LTR_TEXT * 2
 
@@ -256,9 +259,9 @@ def test_chips_take_the_inventory_colour_of_their_label() -> None:
     ]
     report = build_report(gold_docs, pred_docs, layers=["entities", "events", "quotes"])
     colours = {}
-    for view in report.layers:
-        for document in view.documents:
-            for row in document.rows:
+    for document in report.documents():
+        for view in document.layers:
+            for row in view.rows:
                 for piece in marks_of(row.gold + row.pred):
                     colours[(view.layer, piece.mark.kind, piece.mark.label)] = piece.mark.colour
     assert colours[("entities", "span", "PER")] == LABEL_COLOURS["entities"]["PER"]
