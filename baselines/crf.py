@@ -8,7 +8,8 @@ document's paragraphs between folds (and the signature states the rule, not a li
 fold f, one CRF per layer is trained on the gold tags (flat IOB2 token view) of the
 sentences of every other fold and tags the sentences of fold f. The fold × layer models are
 independent, so they train in parallel over the available cores (joblib); each is
-deterministic, so the result does not depend on the number of workers.
+deterministic, so the result does not depend on the number of workers. `predict` reports
+each finished model to an optional `progress(done, total)` callback (`khabar.progress`).
 
 Features are the same for every layer and fold (only the tags differ), so each sentence's
 are computed once (`encode`): the attributes of every token become ids in one flat array,
@@ -54,6 +55,7 @@ from khabar.baselines.rules.timex import find_timex
 from khabar.baselines.rules.tokens import within
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
 from khabar.inventories import LAYERS
+from khabar.progress import Progress
 from khabar.tokenize import split_sentences
 from khabar.views import TOKEN_VIEW_SIGNATURE, LabeledSpan, SentenceView, tags_to_spans, token_view
 
@@ -222,12 +224,13 @@ class CrfTagger:
     name = "crf"
     layers: tuple[str, ...] = LAYERS
     deterministic = True  # same input and seed → same output: re-scoring has no run-to-run noise
+    reports_progress = True  # `predict` takes `progress=` (see khabar.runs.predict.run_tagger)
 
     def __init__(self, seed: int = 7, n_jobs: int = -1):
         self.seed = seed
         self.n_jobs = n_jobs  # joblib's convention: -1 is every available core
 
-    def predict(self, documents: list[Document]) -> list[Document]:
+    def predict(self, documents: list[Document], progress: Progress | None = None) -> list[Document]:
         views, folds = sentence_folds(documents, self.seed)
         table = encode(tuple(token.text for token in view.tokens) for view in views)
         tasks = []
@@ -238,12 +241,15 @@ class CrfTagger:
                 continue
             for layer in LAYERS:
                 tasks.append((layer, test, train))
-        results = Parallel(n_jobs=self.n_jobs)(
+        # A generator of the results in task order, so that each finished model can be reported.
+        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(train_and_tag)(layer, table, train, [views[i].tags[layer] for i in train], test)
             for layer, test, train in tasks
         )
         predicted: dict[str, dict[str, list[LabeledSpan]]] = {layer: {} for layer in LAYERS}
-        for (layer, test, _), tags in zip(tasks, results, strict=True):
+        for done, ((layer, test, _), tags) in enumerate(zip(tasks, results, strict=True), start=1):
+            if progress is not None:
+                progress(done, len(tasks))
             for i, sentence_tags in zip(test, tags, strict=True):
                 predicted[layer].setdefault(views[i].doc_id, []).extend(tags_to_spans(views[i].tokens, sentence_tags))
         return [

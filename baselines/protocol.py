@@ -4,6 +4,10 @@ A prediction is a `Document` with the same id and text (and DCT) as the gold doc
 and only the predicted layers filled. Taggers that learn (`crf`) receive the gold
 documents and may read the gold layers only of the cross-validation folds a prediction
 is not made for; the others never read gold layers.
+
+A tagger whose `predict` can take long may set `reports_progress = True` and accept
+`predict(documents, progress=None)`, calling `progress(done, total)` (`khabar.progress`) as
+it goes; the run layer passes a callback only to such a tagger.
 """
 
 from __future__ import annotations

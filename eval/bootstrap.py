@@ -13,11 +13,17 @@ weight in every resample; with one stratum this is the plain bootstrap, draw for
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 BLOCK = 100  # resamples per block: bounds memory at BLOCK × units weights
+
+
+CACHED_WEIGHTS = 1 << 22
+"""Weights kept for reuse when resamples × units is at most this (32 MiB of float64): every
+table of a run is resampled with the same weights, and drawing them is most of the cost of
+a table; larger draws are made again for each table, in blocks."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,8 @@ class Bootstrap:
     n: int = 1000
     seed: int = 7
     strata: tuple[int, ...] = ()  # stratum of each unit; () = one stratum
+    # Weight blocks already drawn, by number of units (see CACHED_WEIGHTS); not a setting.
+    _drawn: dict[int, list[np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
 
     def _groups(self, n_units: int) -> list[np.ndarray]:
         if not self.strata:
@@ -49,13 +57,23 @@ class Bootstrap:
             yield weights.reshape(block, n_units)
             done += block
 
+    def _float_weights(self, n_units: int) -> Iterator[np.ndarray] | list[np.ndarray]:
+        """The weight blocks as float64, drawn once per number of units when small enough."""
+        if n_units in self._drawn:
+            return self._drawn[n_units]
+        blocks = (block.astype(np.float64) for block in self.weights(n_units))
+        if self.n * n_units > CACHED_WEIGHTS:
+            return blocks
+        self._drawn[n_units] = list(blocks)
+        return self._drawn[n_units]
+
     def resample(self, counts: np.ndarray) -> np.ndarray:
         """Resampled sums of a per-unit table (units, ...) → (n, ...)."""
         n_units = counts.shape[0]
         if self.n == 0 or n_units == 0:
             return np.zeros((0, *counts.shape[1:]))
         flat = counts.reshape(n_units, -1).astype(np.float64)
-        sums = [block.astype(np.float64) @ flat for block in self.weights(n_units)]
+        sums = [block @ flat for block in self._float_weights(n_units)]
         return np.concatenate(sums).reshape(self.n, *counts.shape[1:])
 
 

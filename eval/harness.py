@@ -51,7 +51,7 @@ from khabar.eval.spanmaps import SpanMapFactory
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import split_sentences
-from khabar.views import LabeledSpan, layer_spans, outermost, token_view
+from khabar.views import Collision, LabeledSpan, layer_spans, outermost, token_view, token_view_by_layer
 
 HEADLINES: dict[str, tuple[str, str]] = {
     "entities": ("seqeval-IOB2-strict", "exact micro F1 (IOB2 strict)"),
@@ -150,25 +150,32 @@ class Units:
         return self.document_index[doc_id] if self.by_document else self.first_unit[doc_id] + sentence_index
 
 
-def unrepresentable_spans(document: Document, layer: str) -> tuple[list[LabeledSpan], list[LabeledSpan]]:
-    """Spans of `layer` the flat view cannot hold: (identical-extent duplicates, token collisions)."""
+def unrepresentable_spans(
+    document: Document, layer: str, collisions: list[Collision] | None = None
+) -> tuple[list[LabeledSpan], list[LabeledSpan]]:
+    """Spans of `layer` the flat view cannot hold: (identical-extent duplicates, token collisions).
+
+    `collisions` are the layer's collisions in the token view when already computed
+    (`token_view_by_layer`)."""
     spans = layer_spans(document, layer)
     kept = outermost(spans)
     kept_ids = {id(span) for span in kept}
     kept_extents = {(span.start, span.end) for span in kept}
     duplicates = [span for span in spans if id(span) not in kept_ids and (span.start, span.end) in kept_extents]
-    _, collisions = token_view(document, (layer,))
+    if collisions is None:
+        _, collisions = token_view(document, (layer,))
+    kept_by_key: dict[tuple[str, str], list[LabeledSpan]] = {}
+    for span in kept:
+        kept_by_key.setdefault((span.id, span.label), []).append(span)
     colliding: dict[tuple[int, int, str, str], LabeledSpan] = {}
     for collision in collisions:
-        # A span across a sentence boundary is clipped per sentence: report it once.
+        # A span across a sentence boundary is clipped per sentence: report it once, as the
+        # first kept span with its id and label that contains the clipped part.
         original = next(
             (
                 span
-                for span in kept
-                if span.id == collision.span.id
-                and span.label == collision.span.label
-                and span.start <= collision.span.start
-                and collision.span.end <= span.end
+                for span in kept_by_key.get((collision.span.id, collision.span.label), ())
+                if span.start <= collision.span.start and collision.span.end <= span.end
             ),
             collision.span,
         )
@@ -199,33 +206,59 @@ def _add_false_positives(
     return updated
 
 
+class _LayerTags:
+    """One layer's sequences for seqeval, gathered document by document."""
+
+    def __init__(self) -> None:
+        self.gold: list[list[str]] = []
+        self.pred: list[list[str]] = []
+        self.extra_false_positives: list[tuple[int, str]] = []
+        self.n_duplicates = 0
+        self.n_collisions = 0
+
+
 def _seqeval_tables(
-    layer: str,
+    layers: tuple[str, ...],
     pairs: list[tuple[Document, Document]],
     units: Units,
     pred_tags: dict[str, dict[str, list[str]]] | None,
     tagset: str = "khabar",
     warnings: list[str] | None = None,
-) -> dict[str, CountTable]:
-    gold_sequences, pred_sequences, unit_index = [], [], []
-    extra_false_positives: list[tuple[int, str]] = []
-    n_duplicates = n_collisions = 0
+) -> dict[str, dict[str, CountTable]]:
+    """Per layer, the seqeval count tables (both modes). Each document's token view is built
+    once per side for all `layers`."""
+    gathered = {layer: _LayerTags() for layer in layers}
+    unit_index: list[int] = []
     for gold, pred in pairs:
-        duplicates, collisions = unrepresentable_spans(pred, layer)
         locate = units.locator(gold.id)
-        extra_false_positives += [(locate(span.start), span.label) for span in duplicates]
-        n_duplicates, n_collisions = n_duplicates + len(duplicates), n_collisions + len(collisions)
-        gold_view, _ = token_view(gold, (layer,))
-        pred_view, _ = token_view(pred, (layer,))
+        gold_view, _ = token_view_by_layer(gold, layers)
+        pred_view, collisions = token_view_by_layer(pred, layers)
+        for layer in layers:
+            duplicates, colliding = unrepresentable_spans(pred, layer, collisions[layer])
+            layer_tags = gathered[layer]
+            layer_tags.extra_false_positives += [(locate(span.start), span.label) for span in duplicates]
+            layer_tags.n_duplicates += len(duplicates)
+            layer_tags.n_collisions += len(colliding)
         for gold_sentence, pred_sentence in zip(gold_view, pred_view, strict=True):
-            gold_sequences.append(gold_sentence.tags[layer])
-            submitted = (pred_tags or {}).get(gold_sentence.id, {}).get(layer)
-            if submitted is not None and layer == "entities":
-                submitted = project_tags(submitted, tagset)
-            pred_sequences.append(submitted if submitted is not None else pred_sentence.tags[layer])
             unit_index.append(units.of_sentence(gold.id, gold_sentence.sentence.index))
-    tables = tag_count_tables(gold_sequences, pred_sequences, units=np.asarray(unit_index, dtype=np.int64))
-    tables = _add_false_positives(tables, extra_false_positives, units.n)
+            submitted_tags = (pred_tags or {}).get(gold_sentence.id, {})
+            for layer in layers:
+                layer_tags = gathered[layer]
+                layer_tags.gold.append(gold_sentence.tags[layer])
+                submitted = submitted_tags.get(layer)
+                if submitted is not None and layer == "entities":
+                    submitted = project_tags(submitted, tagset)
+                layer_tags.pred.append(submitted if submitted is not None else pred_sentence.tags[layer])
+    units_array = np.asarray(unit_index, dtype=np.int64)
+    return {layer: _layer_seqeval_tables(layer, gathered[layer], units_array, units.n, warnings) for layer in layers}
+
+
+def _layer_seqeval_tables(
+    layer: str, gathered: _LayerTags, unit_index: np.ndarray, n_units: int, warnings: list[str] | None
+) -> dict[str, CountTable]:
+    tables = tag_count_tables(gathered.gold, gathered.pred, units=unit_index)
+    tables = _add_false_positives(tables, gathered.extra_false_positives, n_units)
+    n_duplicates, n_collisions = gathered.n_duplicates, gathered.n_collisions
     if (n_duplicates or n_collisions) and warnings is not None:
         warnings.append(
             f"{n_duplicates + n_collisions} predicted span(s) of the {layer} layer cannot be represented in the "
@@ -237,8 +270,8 @@ def _seqeval_tables(
     padded = {}
     for table in tables.values():
         counts = table.counts
-        if counts.shape[0] < units.n:  # units without any sentence (empty text)
-            counts = np.concatenate([counts, np.zeros((units.n - counts.shape[0], *counts.shape[1:]))])
+        if counts.shape[0] < n_units:  # units without any sentence (empty text)
+            counts = np.concatenate([counts, np.zeros((n_units - counts.shape[0], *counts.shape[1:]))])
         padded[table.name] = replace(table, counts=counts)
     return padded
 
@@ -330,11 +363,9 @@ def evaluate(
     boot = Bootstrap(settings.bootstrap, settings.seed, units.strata)
     results: dict[str, LayerResult] = {}
     all_tables: dict[str, dict[str, CountTable]] = {}
+    seqeval_tables = _seqeval_tables(layers, pairs, units, pred_tags, tagset, warnings)
     for layer in layers:
-        tables = {
-            **_seqeval_tables(layer, pairs, units, pred_tags, tagset, warnings),
-            **_span_tables(layer, pairs, units, span_map),
-        }
+        tables = {**seqeval_tables.pop(layer), **_span_tables(layer, pairs, units, span_map)}
         tables = add_unaligned(tables, layer, [item for item in unaligned if item.layer == layer], units, tagset)
         all_tables[layer] = tables
         metrics = {}

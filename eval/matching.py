@@ -86,6 +86,10 @@ class Outcome:
     side: str  # pred | gold
 
 
+def _order(span: LabeledSpan) -> tuple[int, int, str, str]:
+    return (span.start, span.end, span.label, span.id)
+
+
 def _to_nervaluate(spans: list[LabeledSpan]) -> list[NervaluateEntity]:
     return [NervaluateEntity(label=span.label, start=span.start, end=span.end - 1) for span in spans]
 
@@ -93,8 +97,9 @@ def _to_nervaluate(spans: list[LabeledSpan]) -> list[NervaluateEntity]:
 def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[Outcome]:
     """Outcomes of every prediction and every unmatched gold span under `match`."""
     key = _PREPASS_KEY[match]
-    gold_left = sorted(gold)
-    pred_left = sorted(pred)
+    # The dataclass order, by a key tuple (no Python `__lt__` per comparison).
+    gold_left = sorted(gold, key=_order)
+    pred_left = sorted(pred, key=_order)
     outcomes: list[Outcome] = []
     available = Counter(key(span) for span in gold_left)
     taken: Counter = Counter()
@@ -111,6 +116,12 @@ def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) ->
             taken[key(span)] -= 1
         else:
             rest_gold.append(span)
+    if not rest_gold or not rest_pred:
+        # What nervaluate gives when one side is empty, without its pass: every prediction
+        # left is spurious, every gold span left is missed, in order.
+        outcomes += [Outcome("spurious", span, "pred") for span in rest_pred]
+        outcomes += [Outcome("missed", span, "gold") for span in rest_gold]
+        return outcomes
     _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(rest_pred), [])
     for category in ("correct", "incorrect", "partial", "spurious"):
         for _, index in getattr(indices, f"{category}_indices"):

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar import __version__, guard
+from khabar.commands import status
 from khabar.errors import Interrupted, KhabarError
 from khabar.extras import missing_extra
 
@@ -75,15 +76,40 @@ def complete(parser: argparse.ArgumentParser) -> None:
     argcomplete.autocomplete(parser)
 
 
+QUIET_HELP = (
+    "less on standard error: -q silences status lines and progress bars, -qq warnings and notes too; "
+    "results and errors are never silenced"
+)
+
+
+def add_quiet(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument("-q", "--quiet", action="count", default=default, help=QUIET_HELP)
+
+
+def _leaf_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """The parsers that run something: every subcommand, and every action of one that has actions (`ls`)."""
+    actions = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    if not actions:
+        yield parser
+    for action in actions:
+        for child in dict.fromkeys(action.choices.values()):  # an alias maps to the same parser
+            yield from _leaf_parsers(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="khabar",
         description="Arabic news information-extraction benchmark: validate, build, evaluate, compare.",
     )
     parser.add_argument("--version", action="version", version=f"khabar {__version__}")
+    add_quiet(parser, 0)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(f"khabar.commands.{name}").register(subparsers)
+    # `--quiet` is accepted after the command too (`khabar evaluate P -q`), as pip's general options
+    # are; the subcommand's default is SUPPRESS so that `khabar -q evaluate P` keeps the count.
+    for command in _leaf_parsers(parser):
+        add_quiet(command, argparse.SUPPRESS)
     return parser
 
 
@@ -126,11 +152,12 @@ def _run(argv: list[str] | None) -> int:
         complete(parser)
         args, unknown = parser.parse_known_args(argv)
     except (KeyboardInterrupt, Interrupted) as interrupt:  # while starting up: nothing written yet
-        print("interrupted; nothing written", file=sys.stderr)
+        status.error("interrupted; nothing written")
         return 128 + getattr(interrupt, "signum", signal.SIGINT)
     if unknown:  # reported by the subcommand's parser, with its usage (exit 2)
         command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     inputs, outputs = split_paths(args)
+    status.set_quiet(args.quiet)
     # A run makes millions of small objects that live until it ends (documents, spans, tokens,
     # tags); at the default threshold (700 allocations) the collector rescans them over and
     # over, a third of `report`'s time on a large corpus. Rarer collections change no result.
@@ -142,27 +169,28 @@ def _run(argv: list[str] | None) -> int:
                 guard.check_output(output)
             return int(args.run(args))
         except KhabarError as error:
-            print(f"Error: {error}", file=sys.stderr)
+            status.error(f"Error: {error}")
             return error.exit_code
         except ModuleNotFoundError as error:
             # Optional dependencies are imported where they are used: name the extra that installs one.
             missing = missing_extra(error, args.command)
             if missing is None:
                 raise
-            print(f"Error: {missing}", file=sys.stderr)
+            status.error(f"Error: {missing}")
             return missing.exit_code
         except BrokenPipeError:
             return 0
         except KeyboardInterrupt:
-            print(_interrupted(run_guard), file=sys.stderr)
+            status.error(_interrupted(run_guard))
             return 128 + signal.SIGINT
         except Interrupted as interrupt:
-            print(_interrupted(run_guard), file=sys.stderr)
+            status.error(_interrupted(run_guard))
             return 128 + interrupt.signum
         finally:
             gc.set_threshold(*collection_thresholds)
             for message in run_guard.notes:
-                print(f"note: {message}", file=sys.stderr)
+                status.remark(f"note: {message}")
+            status.set_quiet(0)
 
 
 def _interrupted(run_guard: guard.Guard) -> str:

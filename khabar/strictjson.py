@@ -146,9 +146,8 @@ def _constant(name: str) -> Any:
     raise JSONProblem(f"{name} is not a JSON number")
 
 
-def parse(text: str, *, one_line: bool = False) -> Any:
-    """The value of one JSON text, or `JSONProblem` (see the module docstring); a syntax
-    error names the column only when the text is `one_line` of a JSONL file."""
+def _parse_checked(text: str, one_line: bool) -> Any:
+    """The full reading: every number through a hook, every value walked (`_check`)."""
     try:
         value = json.loads(
             text, object_pairs_hook=_pairs, parse_int=_integer, parse_float=_float, parse_constant=_constant
@@ -161,6 +160,88 @@ def parse(text: str, *, one_line: bool = False) -> Any:
         raise JSONProblem(f"nested deeper than {MAX_DEPTH} levels", _too_deep_at(text)) from None
     _check(value, "", 1)
     return value
+
+
+# --- the fast path -------------------------------------------------------------------------
+# Walking every parsed value in Python costs several times what `json` itself does. Most texts
+# are plainly fine, and that can be shown with scans that run in C: a text passes the fast
+# path only when it holds no escaped or raw surrogate, no number of more than MAX_DIGITS
+# digits, no container deeper than MAX_DEPTH, no repeated key and no float that overflows.
+# Anything else — doubt included — takes the full reading above, so a refusal always comes
+# from the same code with the same message and pointer (a property test compares the two).
+
+# A lone surrogate can only come from a `\uD800`-`\uDFFF` escape (or be in the str already);
+# a surrogate pair such as `\ud83d\ude00` is fine but is sent to the full reading too.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# Outside strings: a number with more than MAX_DIGITS digits has more than MAX_DIGITS
+# characters of this class in a row (its digits, with at most `.`, `e` and a sign between).
+_LONG_NUMBER = re.compile(rf"[0-9][0-9.eE+\-]{{{MAX_DIGITS}}}")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_EMPTY_CONTAINER = re.compile(r"\[\]|\{\}")
+
+
+class _Doubt(Exception):
+    """The fast path cannot vouch for a text: read it in full."""
+
+
+def _outside_strings(text: str) -> str:
+    """`text` with its string literals removed (a valid JSON text: `json` parsed it)."""
+    if "\\" not in text:
+        return "".join(text.split('"')[::2])  # without escapes, every `"` opens or closes a string
+    return _STRING.sub("", text)
+
+
+def _deeper_than_limit(structure: str) -> bool:
+    """Whether containers nest deeper than MAX_DEPTH in `structure` (a JSON text without its
+    strings): each pass removes the containers that hold no container, so after MAX_DEPTH
+    passes only containers nested deeper remain."""
+    if structure.count("[") + structure.count("{") <= MAX_DEPTH:
+        return False
+    brackets = _NOT_BRACKET.sub("", structure)
+    for _ in range(MAX_DEPTH):
+        brackets = _EMPTY_CONTAINER.sub("", brackets)
+        if not brackets:
+            return False
+    return True
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Doubt  # 1e999: the full reading names it
+    return value
+
+
+def _parse_fast(text: str) -> Any:
+    """The value of `text` when the scans above vouch for it; `_Doubt` otherwise."""
+    if _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):
+        raise _Doubt
+    n_keys = 0
+
+    def count_keys(value: dict[str, Any]) -> dict[str, Any]:
+        nonlocal n_keys
+        n_keys += len(value)
+        return value
+
+    try:
+        value = json.loads(text, object_hook=count_keys, parse_float=_finite_float, parse_constant=_constant)
+    except (ValueError, RecursionError):  # not JSON, or an integer beyond `int()`: the full reading says why
+        raise _Doubt from None
+    structure = _outside_strings(text)
+    # Each `:` outside strings is one key of an object; a repeated key leaves its object shorter.
+    if n_keys != structure.count(":") or _LONG_NUMBER.search(structure) or _deeper_than_limit(structure):
+        raise _Doubt
+    return value
+
+
+def parse(text: str, *, one_line: bool = False) -> Any:
+    """The value of one JSON text, or `JSONProblem` (see the module docstring); a syntax
+    error names the column only when the text is `one_line` of a JSONL file."""
+    try:
+        return _parse_fast(text)
+    except _Doubt:
+        return _parse_checked(text, one_line)
 
 
 def decode(raw: bytes) -> str:

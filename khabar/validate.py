@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import re
+import json
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -30,7 +30,8 @@ from khabar.document import Document, sha256_text
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.inventories import ENTITY_TYPES, LAYERS, REF_TARGETS
 from khabar.paths import text_path_for
-from khabar.schema import build_schema
+from khabar.schema import build_schema, compiled
+from khabar.schema.compiled import Check, compile_check, ecma_pattern
 from khabar.strictjson import loads, read_bytes
 from khabar.timeml import is_timeml_value
 
@@ -45,8 +46,7 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str,
     matches before a final newline, which let an id `"x\n"` through (and into a file name)."""
     if not validator.is_type(instance, "string"):
         return
-    python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
-    if not re.search(python, instance):
+    if not ecma_pattern(pattern).search(instance):
         yield SchemaError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -56,6 +56,11 @@ _StrictValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pat
 @cache
 def _validator(prediction: bool = False, entity_types: tuple[str, ...] = ENTITY_LABELS) -> Draft202012Validator:
     return _StrictValidator(build_schema(prediction=prediction, entity_types=entity_types))
+
+
+@cache
+def _compiled(prediction: bool = False, entity_types: tuple[str, ...] = ENTITY_LABELS) -> Check:
+    return compile_check(build_schema(prediction=prediction, entity_types=entity_types))
 
 
 def _pointer(parts: Iterable[Any]) -> str:
@@ -318,7 +323,12 @@ def _check_document(
     prediction: bool = False,
     entity_types: tuple[str, ...] = ENTITY_LABELS,
 ) -> list[tuple[str, str]]:
-    errors = list(_validator(prediction, entity_types).iter_errors(data))
+    # jsonschema is asked for the errors only when the compiled check finds some (it is the slow part).
+    errors = (
+        []
+        if _compiled(prediction, entity_types)(data)
+        else list(_validator(prediction, entity_types).iter_errors(data))
+    )
     found: list[tuple[str, str]] = [_schema_message(error) for error in errors]
     if not isinstance(data, dict):
         return found
@@ -377,11 +387,34 @@ def checking_code() -> tuple[Path, ...]:
         __file__,
         inspect.getfile(Document),
         schema.__file__,
+        compiled.__file__,
         inventories.__file__,
         strictjson.__file__,
         timeml.__file__,
     )
     return (*map(Path, modules), *sorted(Path(schema.__file__).parent.glob("*.json")))
+
+
+def _cache_options(annotation_path: Path, require_header: bool) -> str:
+    return f"{annotation_path.stem}\0require_header={require_header}"
+
+
+def _known_valid(annotation_path: Path, raw: bytes, text_path: Path | None, require_header: bool) -> Document | None:
+    """The document of an annotation file recorded valid with these exact bytes (`khabar.validcache`), else None.
+
+    Such a file is parsed with plain `json.loads`: its key holds its bytes and the strict
+    reader's code, and it was recorded only after that reader accepted those bytes, so it has
+    no repeated key, lone surrogate, refused number or excess depth, and there `json.loads`
+    gives the very value the strict reader gives (same dicts, ints and floats)."""
+    text_path = text_path or text_path_for(annotation_path)
+    if not text_path.is_file():
+        return None
+    guard.declare_inputs(text_path)
+    text_bytes = text_path.read_bytes()
+    options = _cache_options(annotation_path, require_header)
+    if not validcache.is_known_valid(validcache.key(raw, text_bytes, options, checking_code())):
+        return None
+    return Document.from_json(json.loads(raw.decode("utf-8")), text_bytes.decode("utf-8"))
 
 
 def check_path(
@@ -391,8 +424,8 @@ def check_path(
 
     `require_header` adds the header fields a corpus annotation must have (`REQUIRED_HEADER`).
     With `cached`, a file whose exact bytes (with its text's, under this checking code and
-    these options) were found valid before is not checked again (see `khabar.validcache`);
-    the strict JSON reading still runs."""
+    these options) were found valid before is not checked again (see `khabar.validcache`)
+    and is parsed with plain `json.loads` (`_known_valid` says why that is sound)."""
     where = str(annotation_path)
     if not annotation_path.is_file():
         return None, [Problem(where, "", "annotation file not found", "missing-file")]
@@ -400,6 +433,10 @@ def check_path(
         raw = read_bytes(annotation_path)
         if not raw.strip():
             return None, [Problem(where, "", "empty file", "empty")]
+        if cached:
+            known = _known_valid(annotation_path, raw, text_path, require_header)
+            if known is not None:
+                return known, []
         data = loads(raw, where=where)
     except InputError as error:
         return None, [Problem(where, error.pointer, error.message, "json")]
@@ -407,10 +444,6 @@ def check_path(
     text, text_problem = _read_text(text_path, "text file")
     if text is None:
         return None, [Problem(where, "", text_problem or "", "text")]
-    options = f"{annotation_path.stem}\0require_header={require_header}"
-    file_key = validcache.key(raw, text.encode("utf-8"), options, checking_code()) if cached else ""
-    if cached and validcache.is_known_valid(file_key):
-        return Document.from_json(data, text), []
     found = check_annotation(data, text, stem=annotation_path.stem)
     if require_header and isinstance(data, dict):
         found += header_problems(data)
@@ -418,7 +451,8 @@ def check_path(
     if problems:
         return None, sorted(problems)
     if cached:
-        validcache.record_valid(file_key)
+        options = _cache_options(annotation_path, require_header)
+        validcache.record_valid(validcache.key(raw, text.encode("utf-8"), options, checking_code()))
     return Document.from_json(data, text), []
 
 

@@ -162,20 +162,40 @@ def token_view(
     document: Document, layers: tuple[str, ...] = ("entities", "timex", "events", "quotes")
 ) -> tuple[list[SentenceView], list[Collision]]:
     """The document's sentences with flat IOB2 tags per layer, and every collision."""
+    views, collisions = _token_view(document, layers)
+    return views, [collision for _, collision in collisions]
+
+
+def token_view_by_layer(
+    document: Document, layers: tuple[str, ...] = ("entities", "timex", "events", "quotes")
+) -> tuple[list[SentenceView], dict[str, list[Collision]]]:
+    """`token_view` with the collisions of each layer apart: one pass gives what a pass per
+    layer (`token_view(document, (layer,))`) would."""
+    views, collisions = _token_view(document, layers)
+    by_layer: dict[str, list[Collision]] = {layer: [] for layer in layers}
+    for layer, collision in collisions:
+        by_layer[layer].append(collision)
+    return views, by_layer
+
+
+def _token_view(document: Document, layers: tuple[str, ...]) -> tuple[list[SentenceView], list[tuple[str, Collision]]]:
     sentences = split_sentences(document.text)
-    collisions: list[Collision] = []
+    collisions: list[tuple[str, Collision]] = []
     by_sentence = {layer: spans_by_sentence(sentences, outermost(layer_spans(document, layer))) for layer in layers}
     views: list[SentenceView] = []
     for sentence in sentences:
         tags: dict[str, list[str]] = {}
         for layer in layers:
             inside = by_sentence[layer][sentence.index]
+            if not inside:
+                tags[layer] = ["O"] * len(sentence.tokens)
+                continue
             # A span across a sentence boundary is tagged in each sentence it touches.
             clipped = [
                 LabeledSpan(max(span.start, sentence.start), min(span.end, sentence.end), span.label, span.id)
                 for span in inside
             ]
             tags[layer], layer_collisions = spans_to_tags(sentence.tokens, clipped)
-            collisions += layer_collisions
+            collisions += [(layer, collision) for collision in layer_collisions]
         views.append(SentenceView(sentence_id(document.id, sentence.index), document.id, sentence, tags))
     return views, collisions

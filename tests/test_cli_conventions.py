@@ -96,6 +96,6 @@ def test_check_prints_its_verdicts_in_every_format(capsys) -> None:
 
 def test_robustness_reports_progress_once_per_variant(tmp_path) -> None:
     documents = load_corpus(make_corpus(tmp_path / "corpus", count=2, built=False))
-    seen: list[str] = []
-    robustness(documents, ["rules"], bootstrap=0, progress=seen.append)
-    assert seen == list(PERTURBATIONS)
+    seen: list[tuple[int, int]] = []
+    robustness(documents, ["rules"], bootstrap=0, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(done, len(PERTURBATIONS)) for done in range(1, len(PERTURBATIONS) + 1)]

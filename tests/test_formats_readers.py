@@ -343,7 +343,7 @@ def test_convert_writes_aligned_jsonl_and_evaluate_reads_the_format(tmp_path, ca
     assert main(["convert", str(source), "--gold", str(gold_dir), "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert "cannot place token '🙃'" in captured.err
-    assert captured.out.endswith(f"conll: 2 documents, layers entities, timex, 0 unaligned → {out}\n")
+    assert captured.err.endswith(f"conll: 2 documents, layers entities, timex, 0 unaligned → {out}\n")
     reports = []
     for path in (source, out):
         assert main(["evaluate", str(path), "--gold", str(gold_dir), "--format", "json", "--bootstrap", "20"]) == 0

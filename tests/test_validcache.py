@@ -35,6 +35,26 @@ def test_a_valid_corpus_is_checked_once_then_loaded_from_its_record(corpus, monk
     assert load_corpus(corpus) == first
 
 
+def test_a_recorded_file_is_parsed_without_the_strict_reader(corpus, monkeypatch):
+    """Its bytes were accepted by the strict reader when it was recorded (the record's key
+    holds them and the reader's code), so plain `json.loads` gives the same documents."""
+    first = load_corpus(corpus)
+    forbid_full_checks(monkeypatch)
+    monkeypatch.setattr(validate, "loads", lambda *args, **kwargs: pytest.fail("the strict reader ran"))
+    assert load_corpus(corpus) == first
+
+
+def test_a_file_whose_record_is_missing_is_read_strictly(corpus, monkeypatch):
+    load_corpus(corpus)
+    for marker in cache_folder().iterdir():
+        marker.unlink()
+    calls = []
+    original = validate.loads
+    monkeypatch.setattr(validate, "loads", lambda *a, **k: calls.append(1) or original(*a, **k))
+    load_corpus(corpus)
+    assert len(calls) == 2
+
+
 def test_one_changed_byte_is_checked_again_and_its_problem_reported(corpus, monkeypatch):
     load_corpus(corpus)
     path = corpus / "annotations" / "doc-0002.json"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from khabar.commands import status
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
     version = args.guidelines_version or current_guidelines_version(args.guidelines)
     dct = DCT(args.dct, args.dct_provenance)
     document = add_document(args.corpus, args.text, args.doc_id, dct, source, version)
-    print(f"added {document.id} ({len(document.text)} characters) to {args.corpus}", file=sys.stderr)
+    status.status(f"added {document.id} ({len(document.text)} characters) to {args.corpus}")
     return 0

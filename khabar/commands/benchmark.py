@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from khabar.baselines.leaderboard import dumps_report
+from khabar.commands import status
 from khabar.commands.options import add_bootstrap, add_corpus, add_format, add_seed
 from khabar.errors import InputError
 
@@ -74,21 +73,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run, output_options=("out", "plot", "write_reference", "readme"))
 
 
-@contextmanager
-def robustness_progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
-    """A progress bar on stderr over the perturbed variants, drawn only on a terminal."""
-    if not enabled:
-        yield None
-        return
-    # Deferred for start-up time; tqdm comes with the baselines extra that benchmark needs.
-    from tqdm import tqdm
-
-    from khabar.perturb import PERTURBATIONS  # deferred for start-up time, as above
-
-    with tqdm(total=len(PERTURBATIONS), desc="robustness", unit="variant", file=sys.stderr, disable=None) as bar:
-        yield lambda name: (bar.set_postfix_str(name), bar.update())
-
-
 def plot_formats(value: str) -> tuple[str, ...]:
     """argparse type of `--plot-format png,pdf,svg`: known formats, each once, in the order given."""
     # Deferred for start-up time, like every khabar.eval import of the command modules.
@@ -141,18 +125,19 @@ def run(args: argparse.Namespace) -> int:
     gold = load_benchmark_corpus(args.corpus)
     if systems is None:
         for name, reason in registry.skipped().items():
-            print(f"Warning: {name} skipped: {reason}", file=sys.stderr)
-    report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed)
+            status.warning(f"{name} skipped: {reason}")
+    with status.progress_bar("benchmark", unit="system") as progress:
+        report = run_benchmark(gold, systems=systems, bootstrap=args.bootstrap, seed=args.seed, progress=progress)
     if args.write_reference is not None:
         readme = args.readme
         if readme is None and args.write_reference == DEFAULT_REFERENCE and README.is_file():
             readme = README
         write_reference(report, args.write_reference, readme)
-        print(f"wrote {args.write_reference}", file=sys.stderr)
+        status.status(f"wrote {args.write_reference}")
         if readme is not None:
-            print(f"wrote the leaderboard of {readme}", file=sys.stderr)
+            status.status(f"wrote the leaderboard of {readme}")
     extra = ""
-    with robustness_progress(args.robustness) as progress:
+    with status.progress_bar("robustness", unit="variant") as progress:
         data, written = benchmark_extras(
             gold,
             systems,
@@ -170,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
                 data
             )
     if args.plot is not None:
-        print(f"wrote {len(written)} figure(s) to {args.plot}", file=sys.stderr)
+        status.status(f"wrote {len(written)} figure(s) to {args.plot}")
     rendered = {"table": render_text, "markdown": render_markdown, "json": dumps_report}[args.format](report)
     sys.stdout.write(rendered + extra)
     return 0

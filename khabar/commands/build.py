@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_corpus
 
 
@@ -39,12 +39,11 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     statistics = assembled.statistics
-    print(
+    status.status(
         f"built: {len(statistics.documents)} document(s), {statistics.sentences} sentence(s), "
-        f"{statistics.tokens} token(s), {len(assembled.collisions)} collision(s)",
-        file=sys.stderr,
+        f"{statistics.tokens} token(s), {len(assembled.collisions)} collision(s)"
     )
     if assembled.unannotated:
         skipped = ", ".join(assembled.unannotated)
-        print(f"not in the dataset (text without annotation): {skipped}", file=sys.stderr)
+        status.remark(f"not in the dataset (text without annotation): {skipped}")
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_corpus, add_format
 from khabar.limits import tolerance
 
@@ -55,5 +56,5 @@ def run(args: argparse.Namespace) -> int:
     total = len(report.regressions) + len(report.improvements) + len(report.unchanged)
     verdict = "FAILED" if report.failed else "ok"
     summary = f"{verdict}: {len(report.regressions)} regressed, {len(report.improvements)} improved, "
-    print(summary + f"{len(report.unchanged)} within tolerance, of {total} headline scores", file=sys.stderr)
+    status.status(summary + f"{len(report.unchanged)} within tolerance, of {total} headline scores")
     return 1 if report.failed else 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_corpus
-from khabar.commands.output import note
 from khabar.formats.readers import FORMATS
 from khabar.inventories import TAGSET_PROJECTIONS
 
@@ -42,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
     loaded = convert_file(
         args.input, args.out, gold, input_format=args.input_format, tagset=args.tagset, normalize=args.normalize
     )
-    note(loaded.notes)
+    status.note(loaded.notes)
     predictions = loaded.predictions
     unaligned = len(predictions.unaligned)
-    print(
+    status.status(
         f"{loaded.input_format}: {len(predictions.documents)} documents, layers "
         f"{', '.join(sorted(predictions.layers)) or 'none'}, {unaligned} unaligned → {args.out}"
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_bootstrap, add_format, add_scoring, scoring_settings
-from khabar.commands.output import emit, note
+from khabar.commands.output import emit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
     scored = score(
         args.predictions, gold, settings, input_format=args.input_format, strict_coverage=args.strict_coverage
     )
-    note(scored.notes)
+    status.note(scored.notes)
     result = scored.result
     for warning in result.warnings:
-        print(f"Warning: {args.predictions}: {warning}", file=sys.stderr)
+        status.warning(f"{args.predictions}: {warning}")
     report = RENDERERS[args.format](result)
     emit(report, args.out)
     return 0

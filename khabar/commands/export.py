@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_corpus
 
 
@@ -41,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         write_export(text, args.out)
-        print(f"wrote {args.out}: {document_count} document(s), {sentence_count} sentence(s)", file=sys.stderr)
+        status.status(f"wrote {args.out}: {document_count} document(s), {sentence_count} sentence(s)")
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_corpus
 from khabar.commands.output import emit
 from khabar.guidelines import read_documents
@@ -36,5 +36,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     emit(checked_prompt(args.guidelines, read_documents(args.corpus)), args.out)
     if args.out is not None:
-        print(args.out, file=sys.stderr)
+        status.status(str(args.out))
     return 0

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from khabar.commands import status
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.files import write_file
 from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
@@ -143,9 +144,10 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-trim", action="store_true", help="keep whitespace at span edges")
 
 
-def _report(problems: list[Problem]) -> None:
+def _report(problems: list[Problem], say=status.remark) -> None:
+    """Problems one line each: as warnings (`say=status.remark`), or as the details of an error (`status.error`)."""
     for problem in problems:
-        print(f"{problem.code}: {problem}", file=sys.stderr)
+        say(f"{problem.code}: {problem}")
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -157,7 +159,7 @@ def run_config(args: argparse.Namespace) -> int:
         sys.stdout.write(xml)
     else:
         write_file(args.out, xml, make_folders=True)
-        print(f"wrote {args.out}", file=sys.stderr)
+        status.status(f"wrote {args.out}")
     return 0
 
 
@@ -206,7 +208,7 @@ def build_tasks(
     _report([problem for problem in problems if problem.code == "unexpressible"])
     invalid = [problem for problem in problems if problem.code != "unexpressible"]
     if invalid:
-        _report(invalid)
+        _report(invalid, status.error)
         raise ValidationError(invalid)
     return tasks
 
@@ -218,7 +220,7 @@ def run_tasks(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         write_file(args.out, text)
-        print(f"wrote {len(tasks)} task(s) to {args.out}", file=sys.stderr)
+        status.status(f"wrote {len(tasks)} task(s) to {args.out}")
     return 0
 
 
@@ -247,10 +249,10 @@ def write_import(export: Any, where: str, args: argparse.Namespace, also: dict[P
     _report(result.notes)
     if result.problems:
         if len(result.problems) > 1:  # the error line names only the first
-            _report(result.problems)
+            _report(result.problems, status.error)
         malformed = any(problem.code == MALFORMED for problem in result.problems)
         raise (MalformedInput if malformed else ValidationError)(result.problems)
-    print(f"wrote {len(result.documents)} annotation file(s) to the pass {args.out}", file=sys.stderr)
+    status.status(f"wrote {len(result.documents)} annotation file(s) to the pass {args.out}")
     return 0
 
 
@@ -268,13 +270,22 @@ def run_push(args: argparse.Namespace) -> int:
         raise InputError("--overlap must be 1 or more")
     tasks = build_tasks(args.corpus, args.predictions, args.with_gold, blind=args.blind, passes=args.passes)
     session = Session(args.url)
-    report = push(session, tasks, label_config(), title=args.project, update=args.update, overlap=args.overlap)
+    with status.progress_bar("push", unit="task") as progress:
+        report = push(
+            session,
+            tasks,
+            label_config(),
+            title=args.project,
+            update=args.update,
+            overlap=args.overlap,
+            progress=progress,
+        )
     action = "created" if report.created else "updated"
-    print(f"project {args.project!r} (id {report.project_id}) {action} at {session.url}", file=sys.stderr)
+    status.status(f"project {args.project!r} (id {report.project_id}) {action} at {session.url}")
     there = f"{len(report.already_there)} already there"
     if args.update:
         there += f" ({len(report.refreshed)} refreshed)"
-    print(f"imported {len(report.imported)} task(s); {there}", file=sys.stderr)
+    status.status(f"imported {len(report.imported)} task(s); {there}")
     return 0
 
 

@@ -6,12 +6,6 @@ import sys
 from pathlib import Path
 
 
-def note(notes: tuple[str, ...] | list[str]) -> None:
-    """Print a reader's or a run's notes on standard error, one line each."""
-    for line in notes:
-        print(f"Note: {line}", file=sys.stderr)
-
-
 def emit(report: str, out: Path | None) -> None:
     """Print the finished `report`, or write it to `out` whole (nothing is written before)."""
     if out is None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_corpus, add_seed
 from khabar.perturb import DEFAULT_SEED, PERTURBATIONS
 
@@ -34,8 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     documents, perturbed = write_variant(args.corpus, args.out, args.name, args.seed)
     changed = sum(gold.text != variant.text for gold, variant in zip(documents, perturbed, strict=True))
-    print(
-        f"{args.name} (seed {args.seed}): {len(perturbed)} document(s), {changed} changed, written to {args.out}",
-        file=sys.stderr,
+    status.status(
+        f"{args.name} (seed {args.seed}): {len(perturbed)} document(s), {changed} changed, written to {args.out}"
     )
     return 0

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_corpus
 
 
@@ -43,9 +44,10 @@ def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.runs.predict import predict_corpus
 
-    tagger, pred, text = predict_corpus(args.baseline, args.corpus, args.out, model=args.model)
+    with status.progress_bar(f"predict {args.baseline}", unit="step") as progress:
+        tagger, pred, text = predict_corpus(args.baseline, args.corpus, args.out, model=args.model, progress=progress)
     if text is not None:
         sys.stdout.write(text)
     where = args.out or "standard output"
-    print(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {where}", file=sys.stderr)
+    status.status(f"{tagger.name}: {len(pred)} document{'' if len(pred) == 1 else 's'} → {where}")
     return 0

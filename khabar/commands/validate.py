@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.commands import status
 from khabar.commands.options import add_format
 from khabar.published import DEFAULT_CORPUS_HELP, default_corpus
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     files, documents, problems = validate_paths(args.paths)
     sys.stdout.write(render_problems(problems, files, documents, args.format))
     if problems:
-        print(f"{len(problems)} problem(s) in {len(files)} file(s)", file=sys.stderr)
+        status.status(f"{len(problems)} problem(s) in {len(files)} file(s)")
         return problems_error(problems).exit_code
-    print(f"ok: {len(documents)} document(s) valid", file=sys.stderr)
+    status.status(f"ok: {len(documents)} document(s) valid")
     return 0

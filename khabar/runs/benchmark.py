@@ -13,7 +13,7 @@ settings plus the system's own).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from khabar.eval.robustness import CLEAN, robustness_table
 from khabar.files import write_files
 from khabar.inventories import LAYERS
 from khabar.perturb import DEFAULT_SEED, PERTURBATIONS, perturb_corpus
+from khabar.progress import Progress
 from khabar.store import load_corpus
 
 
@@ -72,14 +73,23 @@ def score_system(name: str, gold: list[Document], *, bootstrap: int, seed: int, 
 
 
 def run_benchmark(
-    documents: list[Document], *, systems: list[str] | None = None, bootstrap: int = 1000, seed: int = 7
+    documents: list[Document],
+    *,
+    systems: list[str] | None = None,
+    bootstrap: int = 1000,
+    seed: int = 7,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """The leaderboard of `systems` (default: every baseline usable without extras)."""
+    """The leaderboard of `systems` (default: every baseline usable without extras).
+
+    `progress(done, total)` is called after each system is scored."""
     names = list(systems) if systems is not None else registry.available()
-    return {
-        "khabar_version": __version__,
-        "systems": {name: score_system(name, documents, bootstrap=bootstrap, seed=seed) for name in names},
-    }
+    scores = {}
+    for done, name in enumerate(names, start=1):
+        scores[name] = score_system(name, documents, bootstrap=bootstrap, seed=seed)
+        if progress is not None:
+            progress(done, len(names))
+    return {"khabar_version": __version__, "systems": scores}
 
 
 def score_systems(
@@ -114,14 +124,14 @@ def robustness(
     seed: int = 7,
     perturbation_seed: int = DEFAULT_SEED,
     clean_results: dict[str, Any] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Each baseline's headline F1 on the clean corpus and on every variant, with the drop
     (see `khabar.eval.robustness`).
 
     `clean_results` (`score_systems` of the same documents and settings) saves scoring the
-    clean corpus again when the caller has it already. `progress` is called with each
-    variant's name once it is scored (the command draws a progress bar from it)."""
+    clean corpus again when the caller has it already. `progress(done, total)` is called
+    after each variant is scored (the command draws a progress bar from it)."""
     # Outside systems are perturbed only when named (each HeidelTime run starts a JVM).
     system_names = list(systems) if systems is not None else registry.baselines()
     names = list(perturbations) if perturbations is not None else list(PERTURBATIONS)
@@ -129,11 +139,11 @@ def robustness(
     if unknown:
         raise InputError(f"unknown perturbation {unknown[0]!r}", hint=f"choose from {', '.join(PERTURBATIONS)}")
     scored = {}
-    for name in names:
+    for done, name in enumerate(names, start=1):
         corpus = perturb_corpus(documents, name, perturbation_seed)
         scored[name] = score_systems(corpus, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
         if progress is not None:
-            progress(name)
+            progress(done, len(names))
     if clean_results is None:
         clean_results = score_systems(documents, system_names, layers=layers, bootstrap=bootstrap, seed=seed)
     scored[CLEAN] = clean_results
@@ -167,7 +177,7 @@ def benchmark_extras(
     with_robustness: bool = False,
     plot: Path | None = None,
     plot_formats: tuple[str, ...] = ("png",),
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Any] | None, list[Path]]:
     """`khabar benchmark --robustness` and `--plot DIR`: the robustness report (None without
     `with_robustness`) and the figures written under `plot`, in each of `plot_formats`."""

@@ -1,0 +1,201 @@
+"""The faster scoring paths give exactly what the code they replaced gave.
+
+The references below are the earlier code, kept here as written: span matching that sorts
+by the dataclass order and always runs nervaluate, and seqeval tables built layer by layer
+with one token view per layer and side. The harness must agree with them on random
+document pairs, predicted spans that nest, cross, repeat and share tokens included.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khabar.document import Document, Entity, Event, Quote, Span, Timex
+from khabar.eval import harness
+from khabar.eval.bootstrap import Bootstrap
+from khabar.eval.matching import _PREPASS_KEY, _STRATEGIES, MATCHES, Outcome, _to_nervaluate, match_spans
+from khabar.eval.tags import tag_count_tables
+from khabar.inventories import LAYERS
+from khabar.views import LabeledSpan, layer_spans, outermost, token_view, token_view_by_layer
+from tests.strategies import documents
+
+LABELS = st.sampled_from(["PER", "ORG", "GPE"])
+
+
+def reference_match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[Outcome]:
+    key = _PREPASS_KEY[match]
+    gold_left, pred_left = sorted(gold), sorted(pred)
+    outcomes: list[Outcome] = []
+    available = Counter(key(span) for span in gold_left)
+    taken: Counter = Counter()
+    rest_pred = []
+    for span in pred_left:
+        if available[key(span)] > taken[key(span)]:
+            taken[key(span)] += 1
+            outcomes.append(Outcome("correct", span, "pred"))
+        else:
+            rest_pred.append(span)
+    rest_gold = []
+    for span in gold_left:
+        if taken[key(span)] > 0:
+            taken[key(span)] -= 1
+        else:
+            rest_gold.append(span)
+    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(rest_pred), [])
+    for category in ("correct", "incorrect", "partial", "spurious"):
+        for _, index in getattr(indices, f"{category}_indices"):
+            outcomes.append(Outcome(category, rest_pred[index], "pred"))
+    for _, index in indices.missed_indices:
+        outcomes.append(Outcome("missed", rest_gold[index], "gold"))
+    return outcomes
+
+
+@st.composite
+def span_lists(draw: st.DrawFn) -> list[LabeledSpan]:
+    spans = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, 12))
+        spans.append(LabeledSpan(start, draw(st.integers(start + 1, 14)), draw(LABELS), f"S{draw(st.integers(0, 3))}"))
+    return spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(span_lists(), span_lists(), st.sampled_from(MATCHES))
+def test_span_matching_equals_the_earlier_code(gold, pred, match):
+    assert match_spans(gold, pred, match) == reference_match_spans(gold, pred, match)
+
+
+@st.composite
+def noisy_predictions(draw: st.DrawFn, gold: Document) -> Document:
+    """Predictions on the gold text: spans anywhere (crossing, repeated, sharing tokens)."""
+    text = gold.text
+
+    def spans(limit: int) -> list[tuple[int, int]]:
+        found = []
+        for _ in range(draw(st.integers(0, limit))):
+            start = draw(st.integers(0, len(text) - 1))
+            found.append((start, draw(st.integers(start + 1, min(len(text), start + 30)))))
+        if found and draw(st.booleans()):
+            found.append(found[0])  # the same extent twice
+        return found
+
+    def piece(start: int, end: int) -> Span:
+        return Span(start, end, text[start:end])
+
+    entities = [Entity(f"P{i}", s, e, draw(LABELS), text[s:e]) for i, (s, e) in enumerate(spans(8))]
+    entities += list(gold.entities[: draw(st.integers(0, len(gold.entities)))])
+    timex = [Timex(f"X{i}", s, e, "DATE", "2025", text[s:e]) for i, (s, e) in enumerate(spans(3))]
+    events = [Event(f"E{i}", "Conflict:Attack", piece(s, e)) for i, (s, e) in enumerate(spans(3))]
+    quotes = [Quote(f"Q{i}", "direct", piece(s, e)) for i, (s, e) in enumerate(spans(2))]
+    return Document(
+        id=gold.id, text=text, entities=tuple(entities), timex=tuple(timex), events=tuple(events), quotes=tuple(quotes)
+    )
+
+
+@st.composite
+def document_pairs(draw: st.DrawFn) -> list[tuple[Document, Document]]:
+    pairs = []
+    for number in range(draw(st.integers(1, 3))):
+        gold = draw(documents(doc_id=f"doc-{number:04d}"))
+        pairs.append((gold, draw(noisy_predictions(gold))))
+    return pairs
+
+
+def reference_unrepresentable(document: Document, layer: str):
+    spans = layer_spans(document, layer)
+    kept = outermost(spans)
+    kept_ids = {id(span) for span in kept}
+    kept_extents = {(span.start, span.end) for span in kept}
+    duplicates = [span for span in spans if id(span) not in kept_ids and (span.start, span.end) in kept_extents]
+    _, collisions = token_view(document, (layer,))
+    colliding = {}
+    for collision in collisions:
+        original = next(
+            (
+                span
+                for span in kept
+                if span.id == collision.span.id
+                and span.label == collision.span.label
+                and span.start <= collision.span.start
+                and collision.span.end <= span.end
+            ),
+            collision.span,
+        )
+        colliding[(original.start, original.end, original.label, original.id)] = original
+    return duplicates, list(colliding.values())
+
+
+def reference_seqeval_tables(layer, pairs, units):
+    """The earlier per-layer tables (without the false positives of duplicates, compared apart)."""
+    gold_sequences, pred_sequences, unit_index = [], [], []
+    for gold, pred in pairs:
+        gold_view, _ = token_view(gold, (layer,))
+        pred_view, _ = token_view(pred, (layer,))
+        for gold_sentence, pred_sentence in zip(gold_view, pred_view, strict=True):
+            gold_sequences.append(gold_sentence.tags[layer])
+            pred_sequences.append(pred_sentence.tags[layer])
+            unit_index.append(units.of_sentence(gold.id, gold_sentence.sentence.index))
+    return tag_count_tables(gold_sequences, pred_sequences, units=np.asarray(unit_index, dtype=np.int64))
+
+
+@settings(max_examples=150, deadline=None)
+@given(document_pairs())
+def test_one_token_view_per_document_gives_the_per_layer_tables(pairs):
+    units = harness.Units([gold for gold, _ in pairs])
+    warnings: list[str] = []
+    tables = harness._seqeval_tables(LAYERS, pairs, units, None, "khabar", warnings)
+    expected_warnings: list[str] = []
+    for layer in LAYERS:
+        reference = reference_seqeval_tables(layer, pairs, units)
+        extra, n_duplicates, n_collisions = [], 0, 0
+        for gold, pred in pairs:
+            duplicates, colliding = reference_unrepresentable(pred, layer)
+            assert (duplicates, colliding) == harness.unrepresentable_spans(pred, layer)
+            locate = units.locator(gold.id)
+            extra += [(locate(span.start), span.label) for span in duplicates]
+            n_duplicates, n_collisions = n_duplicates + len(duplicates), n_collisions + len(colliding)
+        reference = harness._add_false_positives(reference, extra, units.n)
+        for table in reference.values():
+            got = tables[layer][table.name]
+            assert got.labels == table.labels
+            assert np.array_equal(got.counts[: table.counts.shape[0]], table.counts)
+            assert not got.counts[table.counts.shape[0] :].any()
+        if n_duplicates or n_collisions:
+            expected_warnings.append(f"{n_duplicates + n_collisions} predicted span(s) of the {layer} layer")
+    assert [warning[: len(expected)] for warning, expected in zip(warnings, expected_warnings, strict=True)] == (
+        expected_warnings
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents(), st.sampled_from([LAYERS, ("timex",), ("quotes", "entities")]))
+def test_the_view_by_layer_is_the_view_of_each_layer(document, layers):
+    views, collisions = token_view_by_layer(document, layers)
+    assert views == token_view(document, layers)[0]
+    for layer in layers:
+        single, single_collisions = token_view(document, (layer,))
+        assert [view.tags[layer] for view in views] == [view.tags[layer] for view in single]
+        assert collisions[layer] == single_collisions
+
+
+def reference_resample(bootstrap: Bootstrap, counts: np.ndarray) -> np.ndarray:
+    n_units = counts.shape[0]
+    flat = counts.reshape(n_units, -1).astype(np.float64)
+    sums = [block.astype(np.float64) @ flat for block in bootstrap.weights(n_units)]
+    return np.concatenate(sums).reshape(bootstrap.n, *counts.shape[1:])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 250), st.integers(0, 3), st.booleans())
+def test_weights_drawn_once_resample_as_weights_drawn_per_table(n_units, n, seed, stratified):
+    strata = tuple(unit % 3 for unit in range(n_units)) if stratified else ()
+    bootstrap = Bootstrap(n, seed, strata)
+    rng = np.random.default_rng(seed)
+    tables = [rng.integers(0, 5, size=(n_units, 2, 3)) / 2 for _ in range(3)]
+    for table in tables + tables:  # the second round reuses the weights
+        assert np.array_equal(bootstrap.resample(table), reference_resample(Bootstrap(n, seed, strata), table))
+    assert len(bootstrap._drawn) == 1
