@@ -1,0 +1,48 @@
+"""The span pairing of the error analysis tests only the pairs that touch (overlap or share an
+extent): the same outcomes as testing every gold × pred pair, on random spans."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khabar.eval import outcomes as outcomes_module
+from khabar.eval.outcomes import Outcome, match_spans
+from khabar.views import LabeledSpan
+
+
+def every_pair_match(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[Outcome]:
+    """The pairing over every gold × pred pair (the rules as they are, no pre-selection)."""
+    gold_free, pred_free = set(range(len(gold))), set(range(len(pred)))
+    found: list[Outcome] = []
+    for category, rule in outcomes_module._RULES:
+        candidates = sorted(
+            (outcomes_module._distance(gold[g], pred[p]), gold[g].start, pred[p].start, g, p)
+            for g in gold_free
+            for p in pred_free
+            if rule(gold[g], pred[p])
+        )
+        for *_, g, p in candidates:
+            if g in gold_free and p in pred_free:
+                gold_free.discard(g)
+                pred_free.discard(p)
+                found.append(Outcome(category, gold[g], pred[p]))
+    found += [Outcome("missed", gold[g], None) for g in gold_free]
+    found += [Outcome("spurious", None, pred[p]) for p in pred_free]
+    order = outcomes_module.CATEGORIES.index
+    return sorted(found, key=lambda o: ((o.gold or o.pred).start, (o.gold or o.pred).end, order(o.category)))
+
+
+def spans(prefix: str) -> st.SearchStrategy[list[LabeledSpan]]:
+    span = st.tuples(st.integers(0, 40), st.integers(0, 6), st.sampled_from(["PER", "ORG", "GPE"]))
+    return st.lists(span, max_size=12).map(
+        lambda items: [
+            LabeledSpan(start, start + length, label, f"{prefix}{i}") for i, (start, length, label) in enumerate(items)
+        ]
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans("T"), spans("P"))
+def test_pairing_touching_spans_only_gives_the_outcomes_of_every_pair(gold, pred):
+    assert match_spans(gold, pred) == every_pair_match(gold, pred)
