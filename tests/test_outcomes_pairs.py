@@ -11,7 +11,9 @@ from khabar.eval.outcomes import Outcome, match_spans
 from khabar.views import LabeledSpan
 
 
-def every_pair_match(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[Outcome]:
+def every_pair_match(
+    gold: list[LabeledSpan], pred: list[LabeledSpan], gold_values: list[str], pred_values: list[str]
+) -> list[Outcome]:
     """The pairing over every gold × pred pair (the rules as they are, no pre-selection)."""
     gold_free, pred_free = set(range(len(gold))), set(range(len(pred)))
     found: list[Outcome] = []
@@ -20,7 +22,7 @@ def every_pair_match(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[O
             (outcomes_module._distance(gold[g], pred[p]), gold[g].start, pred[p].start, g, p)
             for g in gold_free
             for p in pred_free
-            if rule(gold[g], pred[p])
+            if rule(gold[g], pred[p], gold_values[g] == pred_values[p])
         )
         for *_, g, p in candidates:
             if g in gold_free and p in pred_free:
@@ -43,6 +45,10 @@ def spans(prefix: str) -> st.SearchStrategy[list[LabeledSpan]]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(spans("T"), spans("P"))
-def test_pairing_touching_spans_only_gives_the_outcomes_of_every_pair(gold, pred):
-    assert match_spans(gold, pred) == every_pair_match(gold, pred)
+@given(spans("T"), spans("P"), st.data())
+def test_pairing_touching_spans_only_gives_the_outcomes_of_every_pair(gold, pred, data):
+    values = st.sampled_from(["2025-11-24", "XXXX-11-24"])  # as a timex's TimeML values
+    gold_values = data.draw(st.lists(values, min_size=len(gold), max_size=len(gold)))
+    pred_values = data.draw(st.lists(values, min_size=len(pred), max_size=len(pred)))
+    found = match_spans(gold, pred, gold_values, pred_values)
+    assert found == every_pair_match(gold, pred, gold_values, pred_values)
