@@ -1,13 +1,20 @@
-"""The span pairing of the error analysis tests only the pairs that touch (overlap or share an
-extent): the same outcomes as testing every gold × pred pair, on random spans."""
+"""The report's short cuts give what the long way gives: the span pairing tests only the pairs
+that touch (overlap or share an extent) — the same outcomes as testing every gold × pred pair,
+on random spans; `ltr_runs` skips, without a Unicode look-up, only characters that can never
+start or extend a left-to-right run."""
 
 from __future__ import annotations
+
+import re
+import sys
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.eval import outcomes as outcomes_module
 from khabar.eval.outcomes import Outcome, match_spans
+from khabar.eval.report import NEVER_LTR
 from khabar.views import LabeledSpan
 
 
@@ -52,3 +59,15 @@ def test_pairing_touching_spans_only_gives_the_outcomes_of_every_pair(gold, pred
     pred_values = data.draw(st.lists(values, min_size=len(pred), max_size=len(pred)))
     found = match_spans(gold, pred, gold_values, pred_values)
     assert found == every_pair_match(gold, pred, gold_values, pred_values)
+
+
+def test_the_characters_ltr_runs_skips_are_never_left_to_right():
+    skipped = re.compile(f"[{NEVER_LTR}]")
+    assert all(skipped.match(character) for character in "عربي ٢٤ ،؛؟«» .,:()\n\u0650\u0640")  # most of a text
+    assert not any(skipped.match(character) for character in "A1z9\u06f1\u200e")  # Latin, digits, LRM
+    wrong = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if skipped.match(chr(code)) and unicodedata.bidirectional(chr(code)) in ("L", "EN")
+    ]
+    assert wrong == []
