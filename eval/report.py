@@ -73,6 +73,7 @@ from khabar.eval.signature import render as render_signature
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.inventories import LABEL_COLOURS, LAYERS, PART_COLOURS, ROLE_COLOURS
 from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
+from khabar.progress import Progress
 from khabar.tokenize import split_sentences
 from khabar.views import LabeledSpan
 
@@ -338,8 +339,9 @@ class Report:
     # matches) and the outcomes of its parts (event arguments, quote cues and speakers).
     sources: dict[str, DocumentSource] = field(default_factory=dict, repr=False, compare=False)
 
-    def documents(self) -> Iterator[DocumentView]:
-        """Every document drawn, one at a time, in the order of the index."""
+    def documents(self, progress: Progress | None = None) -> Iterator[DocumentView]:
+        """Every document drawn, one at a time, in the order of the index; `progress(done,
+        total)` after each."""
         titles = {view.layer: view.title for view in self.layers}
         ids = [entry.id for entry in self.index]
         for position, entry in enumerate(self.index):
@@ -356,6 +358,8 @@ class Report:
             previous = ids[position - 1] if position > 0 else None
             following = ids[position + 1] if position + 1 < len(ids) else None
             yield DocumentView(entry, layers, previous, following)
+            if progress is not None:
+                progress(position + 1, len(ids))
 
 
 def span_details(document: Document | None, layer: str) -> dict[str, str]:
@@ -748,10 +752,13 @@ def _environment() -> Environment:
     return environment
 
 
-def render_single(report: Report) -> Iterator[str]:
-    """The one self-contained page of `report`, in chunks (documents drawn as they come)."""
+def render_single(report: Report, progress: Progress | None = None) -> Iterator[str]:
+    """The one self-contained page of `report`, in chunks (documents drawn as they come;
+    `progress(done, total)` after each)."""
     template = _environment().get_template("report_summary.html.j2")
-    return template.generate(report=report, none_label=NONE_LABEL, links=SINGLE_PAGE, documents=report.documents())
+    return template.generate(
+        report=report, none_label=NONE_LABEL, links=SINGLE_PAGE, documents=report.documents(progress)
+    )
 
 
 def render_report(report: Report) -> str:

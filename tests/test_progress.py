@@ -19,6 +19,9 @@ import pytest
 from khabar.baselines.crf import CrfTagger
 from khabar.cli import main
 from khabar.commands import status
+from khabar.eval.settings import ScoringSettings
+from khabar.runs.build import build_corpus
+from khabar.runs.report import error_analysis, write_html_report
 from khabar.runs.validate import validate_paths
 from khabar.store import load_corpus
 from tests.fixture_corpus import make_corpus
@@ -116,3 +119,46 @@ def test_validation_reports_every_file(tmp_path) -> None:
     seen: list[tuple[int, int]] = []
     files, documents, problems = validate_paths([corpus], lambda done, total: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)] and len(files) == len(documents) == 3 and problems == []
+
+
+def test_build_reports_every_document_and_writes_the_same_bytes(tmp_path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", count=3, built=False)
+    seen: list[tuple[int, int]] = []
+    _, written = build_corpus(corpus, tmp_path / "with", progress=lambda done, total: seen.append((done, total)))
+    _, plain = build_corpus(corpus, tmp_path / "without")
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert [path.read_bytes() for path in written] == [path.read_bytes() for path in plain]
+
+
+@pytest.mark.parametrize("out_name", ["report.html", "report"])
+def test_report_reports_every_document_page_and_writes_the_same_pages(tmp_path, out_name) -> None:
+    corpus = make_corpus(tmp_path / "corpus", count=3, built=False)
+    predictions = tmp_path / "pred.jsonl"
+    assert main(["predict", "--system", "rules", "--corpus", str(corpus), "--out", str(predictions)]) == 0
+    settings = ScoringSettings()
+    report, _ = error_analysis(predictions, gold_path=corpus, settings=settings)
+    seen: list[tuple[int, int]] = []
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with_progress = write_html_report(
+        report, tmp_path / "a" / out_name, progress=lambda done, total: seen.append((done, total))
+    )
+    plain = write_html_report(report, tmp_path / "b" / out_name)
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert [path.read_bytes() for path in with_progress] == [path.read_bytes() for path in plain]
+
+
+def test_report_draws_a_bar_on_a_terminal_and_none_under_quiet(tmp_path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", count=3, built=False)
+    predictions = tmp_path / "pred.jsonl"
+    assert main(["predict", "--system", "rules", "--corpus", str(corpus), "--out", str(predictions)]) == 0
+    argv = ["report", str(predictions), "--corpus", str(corpus), "--bootstrap", "0"]
+    code, _, drawn = run_on_terminal([*argv, "--out", str(tmp_path / "loud")], tmp_path)
+    assert code == 0, drawn
+    text = drawn.decode("utf-8", "replace")
+    assert "report" in text and "doc" in text and "3/3" in text and "\r" in text
+    quiet_code, _, quiet_drawn = run_on_terminal([*argv, "--out", str(tmp_path / "quiet"), "-q"], tmp_path)
+    assert (quiet_code, quiet_drawn) == (0, b"")
+    assert sorted(p.name for p in (tmp_path / "loud" / "docs").iterdir()) == sorted(
+        p.name for p in (tmp_path / "quiet" / "docs").iterdir()
+    )

@@ -35,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.runs.build import build_corpus
 
-    assembled, written = build_corpus(args.corpus, args.out, allow_collisions=args.allow_collisions)
+    with status.progress_bar("build", unit="doc") as progress:
+        assembled, written = build_corpus(
+            args.corpus, args.out, allow_collisions=args.allow_collisions, progress=progress
+        )
     for path in written:
         print(path)
     statistics = assembled.statistics

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         input_format=args.input_format,
         strict_coverage=args.strict_coverage,
     )
-    pages = write_html_report(report, args.out)
+    with status.progress_bar("report", unit="doc") as progress:
+        pages = write_html_report(report, args.out, progress)
     status.note(scored.notes)
     for warning in scored.result.warnings:
         status.warning(f"{args.predictions}: {warning}")

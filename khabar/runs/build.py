@@ -38,6 +38,7 @@ from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES, document_to_
 from khabar.guard import allow_gold_writes
 from khabar.inventories import LAYERS
 from khabar.paths import annotation_paths
+from khabar.progress import Progress
 from khabar.stats import CorpusStatistics, SentenceCounts, corpus_statistics
 from khabar.store import load_corpus
 from khabar.tokenize import forget_sentences
@@ -138,8 +139,11 @@ def document_collisions(document: Document) -> list[CollisionRow]:
     return rows
 
 
-def assemble(documents: list[Document], unannotated: tuple[str, ...] = ()) -> AssembledDataset:
-    """Rows of both configs, statistics and collisions of `documents` (sorted by id here).
+def assemble(
+    documents: list[Document], unannotated: tuple[str, ...] = (), progress: Progress | None = None
+) -> AssembledDataset:
+    """Rows of both configs, statistics and collisions of `documents` (sorted by id here);
+    `progress(done, total)` after each document's sentences.
 
     `unannotated` names texts of the corpus that have no annotation file yet: they are not
     in the dataset, and the card says so rather than dropping them silently.
@@ -158,7 +162,7 @@ def assemble(documents: list[Document], unannotated: tuple[str, ...] = ()) -> As
     counts: dict[str, SentenceCounts] = {}
     example: dict[str, Any] | None = None
     collisions: list[CollisionRow] = []
-    for document in ordered:
+    for done, document in enumerate(ordered, start=1):
         rows, found = sentence_rows(document)
         sentences_table.add(rows)
         counts[document.id] = SentenceCounts(len(rows), sum(len(row["tokens"]) for row in rows))
@@ -167,6 +171,8 @@ def assemble(documents: list[Document], unannotated: tuple[str, ...] = ()) -> As
         if found:
             collisions += document_collisions(document)
         forget_sentences()  # the build reads each text once; its tokens are in the batches now
+        if progress is not None:
+            progress(done, len(ordered))
     parquet["sentences"], sizes["sentences"] = sentences_table.parquet()
     return AssembledDataset(
         documents=ordered,
@@ -235,11 +241,13 @@ def build_corpus(
     *,
     allow_collisions: bool = False,
     repository: Path | None = None,
+    progress: Progress | None = None,
 ) -> tuple[AssembledDataset, list[Path]]:
-    """Validate the corpus folder's annotations and write its dataset (default: into it)."""
+    """Validate the corpus folder's annotations and write its dataset (default: into it);
+    `progress(done, total)` as documents are assembled."""
     documents, paths = load_annotated_corpus(corpus)
     texts = {path.stem for path in (corpus / "documents").glob("*.txt")}
-    assembled = assemble(documents, tuple(texts - {document.id for document in documents}))
+    assembled = assemble(documents, tuple(texts - {document.id for document in documents}), progress)
     if assembled.collisions and not allow_collisions:
         raise ValidationError(collision_problems(assembled.collisions, {path.stem: str(path) for path in paths}))
     # The card reads the guidelines, agreement, reference scores and citation of the

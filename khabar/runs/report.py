@@ -24,6 +24,7 @@ from khabar.eval.harness import project_document
 from khabar.eval.report import DOCUMENTS_FOLDER, Report, build_report, render_document, render_index, render_single
 from khabar.eval.settings import ScoringSettings
 from khabar.files import file_set
+from khabar.progress import Progress
 from khabar.runs.scoring import Scored, load_scoring_gold, score
 
 
@@ -67,20 +68,21 @@ def report_folder(out: Path) -> bool:
     return out.suffix.lower() not in PAGE_SUFFIXES
 
 
-def write_html_report(report: Report, out: Path) -> list[Path]:
+def write_html_report(report: Report, out: Path, progress: Progress | None = None) -> list[Path]:
     """Write `report` to `out` (one page or a folder, see `report_folder`), all or nothing;
-    the folder `out` is in must exist. Returns the pages written, the summary first."""
+    the folder `out` is in must exist. Returns the pages written, the summary first.
+    `progress(done, total)` after each document drawn."""
     target = Path(out)
     if not target.parent.is_dir():
         raise InputError(f"no such folder for --out: {target.parent}")
     if not report_folder(target):
         with file_set([target], make_folders=False) as files:
-            files.write(target, render_single(report))
+            files.write(target, render_single(report, progress))
         return [target]
     index = target / INDEX_PAGE
     pages = {entry.id: target / DOCUMENTS_FOLDER / f"{entry.id}.html" for entry in report.index}
     with file_set([index, *pages.values()]) as files:
         files.write(index, render_index(report))
-        for document in report.documents():
+        for document in report.documents(progress):
             files.write(pages[document.id], render_document(report, document))
     return [index, *pages.values()]
