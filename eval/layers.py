@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from khabar.document import Document
-from khabar.eval.matching import MATCHES, credit, match_spans, multiset_matches, overlap_pairs
+from khabar.eval.matching import MATCHES, category_credit, matched, multiset_matches, overlap_pairs
 from khabar.eval.results import CountTable
 from khabar.views import LabeledSpan, layer_spans
 
@@ -92,23 +92,27 @@ def declare_entities(acc: Accumulator) -> None:
         acc.declare(f"span-{match}", descriptions[match], match=match)
 
 
+def _by_label(spans: list[LabeledSpan]) -> dict[str, list[LabeledSpan]]:
+    """The spans of each label, in their order."""
+    groups: dict[str, list[LabeledSpan]] = {}
+    for span in spans:
+        groups.setdefault(span.label, []).append(span)
+    return groups
+
+
 def add_entities(acc: Accumulator, gold: list[LabeledSpan], pred: list[LabeledSpan], locate: Locate) -> None:
+    gold_by_label, pred_by_label = _by_label(gold), _by_label(pred)
+    labels = sorted(gold_by_label.keys() | pred_by_label.keys())
+    by_label = [(label, gold_by_label.get(label, []), pred_by_label.get(label, [])) for label in labels]
     for match in MATCHES:
         metric = f"span-{match}"
-        if match in ("boundary", "partial"):
-            groups = [(ALL, gold, pred)]
-        else:
-            labels = sorted({span.label for span in gold} | {span.label for span in pred})
-            groups = [
-                (label, [s for s in gold if s.label == label], [s for s in pred if s.label == label])
-                for label in labels
-            ]
+        groups = [(ALL, gold, pred)] if match in ("boundary", "partial") else by_label
         for label, gold_group, pred_group in groups:
             for span in gold_group:
                 acc.add(metric, label, locate(span.start), gold=1)
-            for outcome in match_spans(gold_group, pred_group, match):
-                if outcome.side == "pred":
-                    acc.add(metric, label, locate(outcome.span.start), tp=credit(outcome, match), pred=1)
+            for category, span, side in matched(gold_group, pred_group, match):
+                if side == "pred":
+                    acc.add(metric, label, locate(span.start), tp=category_credit(category, match), pred=1)
 
 
 # --- timex -------------------------------------------------------------------------------

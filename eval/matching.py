@@ -86,28 +86,28 @@ class Outcome:
     side: str  # pred | gold
 
 
-def _order(span: LabeledSpan) -> tuple[int, int, str, str]:
-    return (span.start, span.end, span.label, span.id)
-
-
 def _to_nervaluate(spans: list[LabeledSpan]) -> list[NervaluateEntity]:
     return [NervaluateEntity(label=span.label, start=span.start, end=span.end - 1) for span in spans]
 
 
 def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[Outcome]:
     """Outcomes of every prediction and every unmatched gold span under `match`."""
+    return [Outcome(category, span, side) for category, span, side in matched(gold, pred, match)]
+
+
+def matched(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[tuple[str, LabeledSpan, str]]:
+    """`match_spans` as plain (category, span, side) tuples, for counting millions of spans."""
     key = _PREPASS_KEY[match]
-    # The dataclass order, by a key tuple (no Python `__lt__` per comparison).
-    gold_left = sorted(gold, key=_order)
-    pred_left = sorted(pred, key=_order)
-    outcomes: list[Outcome] = []
+    gold_left = sorted(gold)
+    pred_left = sorted(pred)
+    outcomes: list[tuple[str, LabeledSpan, str]] = []
     available = Counter(key(span) for span in gold_left)
     taken: Counter = Counter()
     rest_pred = []
     for span in pred_left:
         if available[key(span)] > taken[key(span)]:
             taken[key(span)] += 1
-            outcomes.append(Outcome("correct", span, "pred"))
+            outcomes.append(("correct", span, "pred"))
         else:
             rest_pred.append(span)
     rest_gold = []
@@ -119,23 +119,28 @@ def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) ->
     if not rest_gold or not rest_pred:
         # What nervaluate gives when one side is empty, without its pass: every prediction
         # left is spurious, every gold span left is missed, in order.
-        outcomes += [Outcome("spurious", span, "pred") for span in rest_pred]
-        outcomes += [Outcome("missed", span, "gold") for span in rest_gold]
+        outcomes += [("spurious", span, "pred") for span in rest_pred]
+        outcomes += [("missed", span, "gold") for span in rest_gold]
         return outcomes
     _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(rest_pred), [])
     for category in ("correct", "incorrect", "partial", "spurious"):
         for _, index in getattr(indices, f"{category}_indices"):
-            outcomes.append(Outcome(category, rest_pred[index], "pred"))
+            outcomes.append((category, rest_pred[index], "pred"))
     for _, index in indices.missed_indices:
-        outcomes.append(Outcome("missed", rest_gold[index], "gold"))
+        outcomes.append(("missed", rest_gold[index], "gold"))
     return outcomes
 
 
 def credit(outcome: Outcome, match: str) -> float:
     """True-positive credit of an outcome: 1 for correct, 0.5 for partial under `partial`."""
-    if outcome.category == "correct":
+    return category_credit(outcome.category, match)
+
+
+def category_credit(category: str, match: str) -> float:
+    """True-positive credit of a category: 1 for correct, 0.5 for partial under `partial`."""
+    if category == "correct":
         return 1.0
-    if outcome.category == "partial" and match == "partial":
+    if category == "partial" and match == "partial":
         return 0.5
     return 0.0
 
