@@ -39,6 +39,10 @@ Locate = Callable[[int], int]  # character offset → unit index
 SpanMap = Callable[[int, int], tuple[int, int]]
 
 
+def _empty_cell() -> list[float]:
+    return [0.0, 0.0, 0.0]
+
+
 @dataclass
 class Accumulator:
     """Counts by (metric, label, unit) → [tp, pred, gold]; becomes `CountTable`s."""
@@ -52,7 +56,11 @@ class Accumulator:
         self.counts.setdefault(metric, {})
 
     def add(self, metric: str, label: str, unit: int, tp: float = 0.0, pred: float = 0.0, gold: float = 0.0) -> None:
-        cell = self.counts[metric].setdefault(label, defaultdict(lambda: [0.0, 0.0, 0.0]))[unit]
+        by_label = self.counts[metric]
+        cells = by_label.get(label)
+        if cells is None:
+            cells = by_label[label] = defaultdict(_empty_cell)
+        cell = cells[unit]
         cell[0] += tp
         cell[1] += pred
         cell[2] += gold

@@ -69,12 +69,9 @@ class _Partial(_AnyOverlap, PartialEvaluation):
 
 
 _STRATEGIES = {"strict": _Strict(), "boundary": _Exact(), "type": _EntityType(), "partial": _Partial()}
-_PREPASS_KEY: dict[str, Callable[[LabeledSpan], Hashable]] = {
-    "strict": lambda span: (span.start, span.end, span.label),
-    "boundary": lambda span: (span.start, span.end),
-    "type": lambda span: (span.start, span.end, span.label),
-    "partial": lambda span: (span.start, span.end),
-}
+# The key of the exact pairing before nervaluate runs: (start, end, label) or (start, end),
+# the first fields of a `LabeledSpan`.
+_PREPASS_WIDTH = {"strict": 3, "boundary": 2, "type": 3, "partial": 2}
 
 
 @dataclass(frozen=True)
@@ -97,23 +94,27 @@ def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) ->
 
 def matched(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[tuple[str, LabeledSpan, str]]:
     """`match_spans` as plain (category, span, side) tuples, for counting millions of spans."""
-    key = _PREPASS_KEY[match]
+    width = _PREPASS_WIDTH[match]
     gold_left = sorted(gold)
     pred_left = sorted(pred)
     outcomes: list[tuple[str, LabeledSpan, str]] = []
-    available = Counter(key(span) for span in gold_left)
+    # Exact pairs first, one to one: the first gold spans of a key are the ones taken.
+    unpaired = Counter(span[:width] for span in gold_left)
     taken: Counter = Counter()
     rest_pred = []
     for span in pred_left:
-        if available[key(span)] > taken[key(span)]:
-            taken[key(span)] += 1
+        key = span[:width]
+        if unpaired[key] > 0:
+            unpaired[key] -= 1
+            taken[key] += 1
             outcomes.append(("correct", span, "pred"))
         else:
             rest_pred.append(span)
     rest_gold = []
     for span in gold_left:
-        if taken[key(span)] > 0:
-            taken[key(span)] -= 1
+        key = span[:width]
+        if taken[key] > 0:
+            taken[key] -= 1
         else:
             rest_gold.append(span)
     if not rest_gold or not rest_pred:
