@@ -22,7 +22,7 @@ predictions at the prediction's unit, gold at the gold span's unit.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +32,7 @@ import numpy as np
 from khabar.document import Document
 from khabar.eval.matching import MATCHES, category_credit, matched, multiset_matches, overlap_pairs
 from khabar.eval.results import CountTable
+from khabar.eval.spanmaps import same_span
 from khabar.views import LabeledSpan, layer_spans
 
 ALL = "*"
@@ -116,11 +117,18 @@ def add_entities(acc: Accumulator, gold: list[LabeledSpan], pred: list[LabeledSp
         metric = f"span-{match}"
         groups = [(ALL, gold, pred)] if match in ("boundary", "partial") else by_label
         for label, gold_group, pred_group in groups:
-            for span in gold_group:
-                acc.add(metric, label, locate(span.start), gold=1)
+            # Summed per unit before they are added (counts are whole or half, so exact in any order).
+            for unit, count in Counter(locate(span.start) for span in gold_group).items():
+                acc.add(metric, label, unit, gold=count)
+            predicted: Counter = Counter()
+            credited: Counter = Counter()
             for category, span, side in matched(gold_group, pred_group, match):
                 if side == "pred":
-                    acc.add(metric, label, locate(span.start), tp=category_credit(category, match), pred=1)
+                    unit = locate(span.start)
+                    predicted[unit] += 1
+                    credited[unit] += category_credit(category, match)
+            for unit, count in predicted.items():
+                acc.add(metric, label, unit, tp=credited[unit], pred=count)
 
 
 # --- timex -------------------------------------------------------------------------------
@@ -311,7 +319,10 @@ def add_quotes(acc: Accumulator, gold: list[QuoteSpans], pred: list[QuoteSpans],
 
 def entity_spans(document: Document, span_map: SpanMap) -> list[LabeledSpan]:
     """The entity spans of `document` (sorted, nested ones included), mapped."""
-    return [_labeled(span_map(span.start, span.end), span.label, span.id) for span in layer_spans(document, "entities")]
+    spans = layer_spans(document, "entities")
+    if span_map is same_span:
+        return spans
+    return [_labeled(span_map(span.start, span.end), span.label, span.id) for span in spans]
 
 
 def timex_spans(document: Document, span_map: SpanMap) -> list[TimexSpan]:

@@ -31,6 +31,7 @@ Where nervaluate does not fit, and what is done instead:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -123,13 +124,34 @@ def matched(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> lis
         outcomes += [("spurious", span, "pred") for span in rest_pred]
         outcomes += [("missed", span, "gold") for span in rest_gold]
         return outcomes
-    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(rest_pred), [])
-    for category in ("correct", "incorrect", "partial", "spurious"):
+    # A prediction that overlaps no gold span left is spurious under every strategy and takes
+    # no gold span, so nervaluate (a pass over every pair) sees only the others; the spurious
+    # ones are merged back in their order.
+    near = _overlapping_any(rest_pred, rest_gold)
+    candidates = [rest_pred[index] for index in near]
+    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(candidates), [])
+    for category in ("correct", "incorrect", "partial"):
         for _, index in getattr(indices, f"{category}_indices"):
-            outcomes.append((category, rest_pred[index], "pred"))
+            outcomes.append((category, candidates[index], "pred"))
+    spurious = {near[index] for _, index in indices.spurious_indices}
+    spurious.update(set(range(len(rest_pred))).difference(near))
+    outcomes += [("spurious", rest_pred[index], "pred") for index in sorted(spurious)]
     for _, index in indices.missed_indices:
         outcomes.append(("missed", rest_gold[index], "gold"))
     return outcomes
+
+
+def _overlapping_any(spans: list[LabeledSpan], others: list[LabeledSpan]) -> list[int]:
+    """Indices of the `spans` that share a character with at least one of `others`."""
+    merged: list[list[int]] = []  # the union of the others' extents: disjoint, in order
+    for start, end in sorted((other.start, other.end) for other in others):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [start for start, _ in merged]
+    ends = [end for _, end in merged]
+    return [index for index, span in enumerate(spans) if bisect_right(ends, span.start) < bisect_left(starts, span.end)]
 
 
 def credit(outcome: Outcome, match: str) -> float:
