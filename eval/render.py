@@ -1,5 +1,8 @@
 """Rendering of results as text tables, Markdown or JSON; percentages with one decimal.
 
+`RENDERERS` renders an evaluation; `render_agreement` and `render_comparison` the results of
+`khabar agree` and `khabar compare`, in the same three formats (`table`, `json`, `markdown`).
+
 Undefined values print as `–`. Every table is followed by its signature line.
 """
 
@@ -7,9 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from khabar.eval.results import Accuracy, EvaluationResult, LayerResult, MetricResult, Score
 from khabar.eval.signature import render as render_signature
+
+if TYPE_CHECKING:  # annotations only: rendering needs neither module's scoring code
+    from khabar.adjudication import Disagreement
+    from khabar.eval.agreement import Agreement
+    from khabar.eval.significance import Comparison
 
 UNDEFINED = "–"
 
@@ -153,3 +162,109 @@ def to_json(data: dict) -> str:
 
 
 RENDERERS = {"table": to_text, "markdown": to_markdown, "json": lambda result: to_json(result.to_dict())}
+
+
+def markdown_cell(text: str) -> str:
+    """A value as one GitHub table cell: `|` escaped, line breaks as spaces."""
+    return " ".join(str(text).replace("|", "\\|").splitlines())
+
+
+def markdown_table(header: list[str], rows: list[list[str]], *, left: int = 1) -> str:
+    """A GitHub Markdown table; the first `left` columns are left-aligned, the others (numbers) right."""
+    rule = ["---" if index < left else "---:" for index in range(len(header))]
+    lines = [header, rule, *rows]
+    return "\n".join("| " + " | ".join(markdown_cell(cell) for cell in line) + " |" for line in lines)
+
+
+def aligned_table(header: list[str], rows: list[list[str]], *, left: int = 1) -> list[str]:
+    """A plain-text table: columns padded to their widest cell, the first `left` left-aligned."""
+    widths = [max(len(line[index]) for line in [header, *rows]) for index in range(len(header))]
+    return [
+        "  ".join(cell.ljust(widths[i]) if i < left else cell.rjust(widths[i]) for i, cell in enumerate(line)).rstrip()
+        for line in [header, *rows]
+    ]
+
+
+AGREEMENT_HEADER = ["layer", "measure", "label", "value", "95% CI", "A", "B"]
+DISAGREEMENT_HEADER = ["document", "layer", "part", "start", "end", "text", "A", "B"]
+
+
+def render_disagreements(items: list[Disagreement], fmt: str) -> str:
+    """Disagreements between two passes (`khabar adjudicate`): one line each (table), a GitHub
+    table, or JSON; a side without the item shows `—`."""
+    if fmt == "json":
+        return to_json({"disagreements": [item.to_dict() for item in items]})
+    if fmt == "markdown":
+        rows = [
+            [item.document, item.layer, item.part, str(item.start), str(item.end), item.text]
+            + [" + ".join(values) if values else "—" for values in (item.a, item.b)]
+            for item in items
+        ]
+        return markdown_table(DISAGREEMENT_HEADER, rows, left=3) + "\n" if rows else "No disagreements.\n"
+    return "".join(f"{item.describe()}\n" for item in items)
+
+
+def _agreement_rows(result: Agreement) -> list[list[str]]:
+    rows = []
+    for row in result.rows:
+        value = (
+            percent(row.value)
+            if "kappa" not in row.measure
+            else (UNDEFINED if row.value is None else f"{row.value:.3f}")
+        )
+        counts = ["" if item is None else count(item) for item in (row.support_a, row.support_b)]
+        rows.append([row.layer, row.measure, row.label, value, interval(row.ci) if row.ci else "", *counts])
+    return rows
+
+
+def render_agreement(result: Agreement, fmt: str) -> str:
+    """`khabar agree`'s result: the table of measures, the signature, then every disagreement
+    (one line each as text, a second table in Markdown), or JSON. F1 and agreement shares are
+    percentages with one decimal, kappa a fraction with three."""
+    if fmt == "json":
+        return to_json(result.to_dict())
+    rows = _agreement_rows(result)
+    signature = render_signature(result.signature)
+    if fmt == "markdown":
+        parts = [markdown_table(AGREEMENT_HEADER, rows, left=3), f"`{signature}`"]
+        parts.append(f"**Disagreements: {len(result.disagreements)}**")
+        if result.disagreements:
+            parts.append(render_disagreements(result.disagreements, "markdown").rstrip("\n"))
+        return "\n\n".join(parts) + "\n"
+    lines = [*aligned_table(AGREEMENT_HEADER, rows, left=3), signature, ""]
+    lines.append(f"disagreements: {len(result.disagreements)}")
+    lines += [f"  {item.describe()}" for item in result.disagreements]
+    return "\n".join(lines) + "\n"
+
+
+COMPARISON_HEADER = ["layer", "metric", "A", "B", "A − B", "p (bootstrap)", "p (randomization)"]
+
+
+def render_comparison(comparison: Comparison, name_a: str, name_b: str, fmt: str) -> str:
+    """`khabar compare`'s result: per layer the headline F1 of A and B (percent), their
+    difference (points) and both p-values; the layers not compared with the reason; the
+    signature. As text, Markdown (a GitHub table) or JSON."""
+    if fmt == "json":
+        return to_json(comparison.to_dict())
+    rows = [
+        [
+            layer,
+            item.metric,
+            percent(item.f1_a),
+            percent(item.f1_b),
+            f"{item.difference * 100:+.1f}",
+            f"{item.p_bootstrap:.4f}",
+            f"{item.p_randomization:.4f}",
+        ]
+        for layer, item in comparison.layers.items()
+    ]
+    skipped = [f"{layer}: {NOT_PREDICTED} not compared: {reason}" for layer, reason in comparison.skipped.items()]
+    signature = render_signature(comparison.signature)
+    if fmt == "markdown":
+        parts = [f"A = `{name_a}`, B = `{name_b}`", markdown_table(COMPARISON_HEADER, rows, left=2)]
+        if skipped:
+            parts.append("\n".join(f"- {markdown_cell(line)}" for line in skipped))
+        parts.append(f"`{signature}`")
+        return "\n\n".join(parts) + "\n"
+    lines = [f"A = {name_a}", f"B = {name_b}", *aligned_table(COMPARISON_HEADER, rows, left=2), *skipped, signature]
+    return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -1,20 +1,29 @@
-"""A self-contained HTML error analysis of one system's predictions.
+"""The HTML error analysis of one system's predictions: a summary page and a page per document.
 
-`build_report(gold_docs, pred_docs, result)` gathers everything the page shows;
-`render_report(report)` renders it with the jinja2 template `templates/report.html.j2`
-(autoescape on: every text, label and id from the data is escaped, so a prediction whose
-text or type holds `<script>` shows as text). The page has no script, fetches nothing and
-carries its CSS inline.
+`build_report(gold_docs, pred_docs, result)` gathers what the summary shows and keeps the
+span outcomes of every document; `Report.documents()` draws the documents one at a time, in
+the order of the summary's index (most errors first), so a large corpus never holds every
+drawn document at once. Rendering (jinja2 templates in `templates/report_*`, autoescape on:
+every text, label and id from the data is escaped, so a prediction whose text or type holds
+`<script>` shows as text):
 
-What the page shows, per layer:
-- the headline score with its interval, and the per-label table (P, R, F1, 95% CI,
-  support) of the headline metric, from the scoring harness's `EvaluationResult`;
-- the confusion matrix of labels over paired spans (`khabar.eval.outcomes`), with `∅`
-  for a missed or spurious span;
-- every document, right to left (`dir="rtl" lang="ar"`), one sentence per row with the
-  gold spans above and the predicted spans below, each span styled by its outcome
-  (correct, wrong type, wrong boundary, wrong boundary and type, missed, spurious);
-- the signature of the scores.
+- `render_report(report)` / `render_single(report)`: one self-contained page (the summary,
+  then every document), as a string or as chunks to write as they come;
+- `render_index(report)` and `render_document(report, document)`: the pages of a report
+  folder, `index.html` and `docs/<id>.html`, linked both ways.
+
+Every page has no script, fetches nothing and carries its CSS inline
+(`templates/report_page.css`, `templates/report_document.css`).
+
+What the summary shows, per layer: the headline score with its interval, the per-label table
+(P, R, F1, 95% CI, support) of the headline metric, from the scoring harness's
+`EvaluationResult`; the confusion matrix of labels over paired spans
+(`khabar.eval.outcomes`), with `∅` for a missed or spurious span; the signature; and an
+index of the documents with their outcome counts per layer, ordered by errors (every span
+not drawn as correct). A document is drawn right to left (`dir="rtl" lang="ar"`) once per
+layer, one sentence per row with the gold spans above and the predicted spans below, each
+span styled by its outcome (correct, wrong type, wrong boundary, wrong boundary and type,
+missed, spurious).
 
 Decisions: outcomes compare character spans of a layer, nested ones included (entity
 spans, timex spans, event triggers, quote contents), after the same span mapping the
@@ -27,7 +36,9 @@ joiners added by CSS, so the page shows the word as written.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -50,6 +61,15 @@ from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
 from khabar.tokenize import split_sentences
 from khabar.views import LabeledSpan
 
+# Short column heads of the index of documents, as the span labels show them on the page.
+CATEGORY_SYMBOLS = {
+    "correct": "✓",
+    "wrong_type": "≠type",
+    "wrong_boundary": "↔",
+    "wrong_boundary_type": "↔≠",
+    "missed": "✗",
+    "spurious": "+",
+}
 LAYER_TITLES = {"entities": "Entities", "timex": "Dates and times", "events": "Event triggers", "quotes": "Quotes"}
 
 
@@ -96,10 +116,36 @@ class Row:
 
 
 @dataclass(frozen=True)
-class DocumentView:
-    id: str
+class DocumentLayer:
+    """One document drawn for one layer: a row per sentence, its outcome counts."""
+
+    layer: str
+    title: str
     rows: list[Row]
     counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """A document's line in the summary's index."""
+
+    id: str
+    counts: dict[str, dict[str, int]]  # layer → category → count
+    errors: int  # spans of every layer not drawn as correct
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """One document, drawn for every layer of the report, with its neighbours in the index."""
+
+    entry: DocumentEntry
+    layers: list[DocumentLayer]
+    previous: str | None
+    next: str | None
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
 
 
 @dataclass(frozen=True)
@@ -125,18 +171,41 @@ class LayerView:
     pred_labels: list[str]
     confusion: dict[tuple[str, str], int]
     counts: dict[str, int]
-    documents: list[DocumentView]
     signature: str
 
 
 @dataclass(frozen=True)
 class Report:
+    """The summary, and what is needed to draw each document when its page is written."""
+
     title: str
     source: str
     layers: list[LayerView]
     signature: str
     warnings: tuple[str, ...]
+    index: tuple[DocumentEntry, ...] = ()
     categories: tuple[tuple[str, str], ...] = tuple((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
+    symbols: tuple[tuple[str, str], ...] = tuple(CATEGORY_SYMBOLS.items())
+    # Per document: its gold, its prediction and its outcomes per layer (the scored matches).
+    sources: dict[str, tuple[Document, Document | None, dict[str, list[Outcome]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def documents(self) -> Iterator[DocumentView]:
+        """Every document drawn, one at a time, in the order of the index."""
+        titles = {view.layer: view.title for view in self.layers}
+        ids = [entry.id for entry in self.index]
+        for position, entry in enumerate(self.index):
+            gold, pred, outcomes = self.sources[entry.id]
+            layers = []
+            for layer, title in titles.items():
+                details = span_details(gold, layer), span_details(pred, layer)
+                gold_marks, pred_marks = _marks(outcomes[layer], gold.text, *details)
+                rows = _rows(gold.text, gold_marks, pred_marks)
+                layers.append(DocumentLayer(layer, title, rows, entry.counts[layer]))
+            previous = ids[position - 1] if position > 0 else None
+            following = ids[position + 1] if position + 1 < len(ids) else None
+            yield DocumentView(entry, layers, previous, following)
 
 
 def span_details(document: Document | None, layer: str) -> dict[str, str]:
@@ -288,25 +357,25 @@ def build_report(
     title: str = "khabar error analysis",
     source: str = "",
 ) -> Report:
-    """Everything the page shows. `result` is the harness's `EvaluationResult` of the same
-    documents (tables and signature); without it the page shows outcomes only."""
+    """The summary of the report, and the outcomes to draw every document from. `result` is
+    the harness's `EvaluationResult` of the same documents (tables, signature and the very
+    matches the scores were counted from); without it the spans are matched here and the
+    page shows outcomes only."""
     span_map = span_map or identity_spans
     pred_by_id = {document.id: document for document in pred_docs}
+    golds = sorted(gold_docs, key=lambda document: document.id)
+    outcomes: dict[str, dict[str, list[Outcome]]] = {gold.id: {} for gold in golds}
     views: list[LayerView] = []
     for layer in layers:
-        documents: list[DocumentView] = []
         all_outcomes: list[Outcome] = []
         matched = result.matches.get(layer) if result is not None else None
-        for gold in sorted(gold_docs, key=lambda document: document.id):
+        for gold in golds:
             if matched is not None:  # the very matches the scores were counted from
-                outcomes = matched[gold.id]
+                found = matched[gold.id]
             else:
-                outcomes = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
-            all_outcomes += outcomes
-            pred = pred_by_id.get(gold.id)
-            details = span_details(gold, layer), span_details(pred, layer)
-            gold_marks, pred_marks = _marks(outcomes, gold.text, *details)
-            documents.append(DocumentView(gold.id, _rows(gold.text, gold_marks, pred_marks), category_counts(outcomes)))
+                found = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
+            outcomes[gold.id][layer] = found
+            all_outcomes += found
         confusions = confusion(all_outcomes)
         gold_labels = [*sorted({gold for gold, _ in confusions if gold != NONE_LABEL}), NONE_LABEL]
         pred_labels = [*sorted({pred for _, pred in confusions if pred != NONE_LABEL}), NONE_LABEL]
@@ -323,17 +392,46 @@ def build_report(
                 pred_labels,
                 confusions,
                 category_counts(all_outcomes),
-                documents,
                 signature,
             )
         )
+    entries = []
+    for gold in golds:
+        counts = {layer: category_counts(found) for layer, found in outcomes[gold.id].items()}
+        errors = sum(n for layer_counts in counts.values() for c, n in layer_counts.items() if c != "correct")
+        entries.append(DocumentEntry(gold.id, counts, errors))
+    entries.sort(key=lambda entry: (-entry.errors, entry.id))
+    sources = {gold.id: (gold, pred_by_id.get(gold.id), outcomes[gold.id]) for gold in golds}
     signature = _render_signature(result.signature) if result is not None else ""
     warnings = tuple(result.warnings) if result is not None else ()
-    return Report(title, source, views, signature, warnings)
+    return Report(title, source, views, signature, warnings, tuple(entries), sources=sources)
 
 
-def render_report(report: Report) -> str:
-    """The HTML page of `report` (a pure function of it)."""
+@dataclass(frozen=True)
+class Links:
+    """Where a page's links lead: within one page (`#…`) or between the pages of a folder."""
+
+    index: str  # the summary's index, from a document
+    document: str  # a document, from the summary (`{id}` is the document's id)
+    neighbour: str  # a document, from another document
+
+    def to_document(self, doc_id: str) -> str:
+        return self.document.format(id=doc_id)
+
+    def to_neighbour(self, doc_id: str) -> str:
+        return self.neighbour.format(id=doc_id)
+
+    def to_index(self, doc_id: str) -> str:
+        return self.index.format(id=doc_id)
+
+
+SINGLE_PAGE = Links(index="#index-{id}", document="#doc-{id}", neighbour="#doc-{id}")
+DOCUMENTS_FOLDER = "docs"
+FOLDER = Links(index="../index.html#index-{id}", document=DOCUMENTS_FOLDER + "/{id}.html", neighbour="{id}.html")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("khabar.eval", "templates"),
         autoescape=True,  # every value is data, never markup
@@ -342,4 +440,27 @@ def render_report(report: Report) -> str:
         lstrip_blocks=True,
     )
     environment.filters["score"] = lambda value: "–" if value is None else f"{100 * value:.1f}"
-    return environment.get_template("report.html.j2").render(report=report, none_label=NONE_LABEL)
+    return environment
+
+
+def render_single(report: Report) -> Iterator[str]:
+    """The one self-contained page of `report`, in chunks (documents drawn as they come)."""
+    template = _environment().get_template("report_summary.html.j2")
+    return template.generate(report=report, none_label=NONE_LABEL, links=SINGLE_PAGE, documents=report.documents())
+
+
+def render_report(report: Report) -> str:
+    """The one self-contained page of `report` (a pure function of it)."""
+    return "".join(render_single(report))
+
+
+def render_index(report: Report) -> str:
+    """The summary page of a report folder: `index.html`, linking to `docs/<id>.html`."""
+    template = _environment().get_template("report_summary.html.j2")
+    return template.render(report=report, none_label=NONE_LABEL, links=FOLDER, documents=())
+
+
+def render_document(report: Report, document: DocumentView) -> str:
+    """The page of one document in a report folder: `docs/<id>.html`."""
+    template = _environment().get_template("report_document.html.j2")
+    return template.render(report=report, document=document, links=FOLDER)

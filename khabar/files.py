@@ -1,6 +1,9 @@
 """The one write path: every output file of khabar is written here, whole or not at all.
 
-`write_file` writes one file and `write_files` a set of files, all or nothing:
+`write_file` writes one file and `write_files` a set of files, all or nothing; `file_set`
+writes a set whose contents are made one at a time (the pages of a report folder, a page
+written as it is rendered), so no more than one file's content is ever held, with the same
+guarantees:
 
 1. every target is checked against the output guard (`khabar.guard`): an input of the
    running command or a file of a gold corpus is refused before anything is staged;
@@ -31,7 +34,7 @@ import secrets
 import shutil
 import signal
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +48,10 @@ LEGACY_STAGING_PREFIXES = (".khabar-build-",)
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 Content = str | bytes
+Chunks = Iterable[str]
+"""Text written as it comes (e.g. a template's `generate()`), so the whole never sits in memory."""
+# Chunks are gathered up to this many characters before they are encoded and written.
+_CHUNK_CHARACTERS = 1 << 20
 
 
 def cannot_write(error: OSError, path: Path | str) -> InputError:
@@ -190,7 +197,7 @@ class _Transaction:
             parent.mkdir()
             self.created.append(parent)
 
-    def stage(self, item: _Staged, data: bytes | Callable[[Path], None], make_folders: bool) -> None:
+    def stage(self, item: _Staged, data: bytes | Callable[[Path], None] | Chunks, make_folders: bool) -> None:
         self.current = item.path
         if item.real.is_dir():
             raise IsADirectoryError(errno.EISDIR, "Is a directory")
@@ -208,9 +215,12 @@ class _Transaction:
             if isinstance(data, bytes):
                 _write_all(handle, data)
                 os.fsync(handle)
+            elif not callable(data):
+                _write_chunks(handle, data, item.path)
+                os.fsync(handle)
         finally:
             os.close(handle)
-        if not isinstance(data, bytes):
+        if callable(data):
             data(item.staged)  # a writer that needs a path (e.g. a plotting library)
             with open(item.staged, "rb+") as stream:
                 os.fsync(stream.fileno())
@@ -272,19 +282,89 @@ Writer = Callable[[Path], None]
 """A function that writes a whole file at the path it is given (for libraries that want a path)."""
 
 
+def _planned(paths: Iterable[Path]) -> list[_Staged]:
+    """The targets of a set, refused (before anything is staged) when one is named twice or
+    is an input of the running command or a file of a gold corpus."""
+    items = [_Staged(Path(path), real_target(Path(path))) for path in paths]
+    seen: set[Path] = set()
+    for item in items:
+        if item.real in seen:
+            raise InputError("written twice by one command", where=str(item.path))
+        seen.add(item.real)
+    for item in items:
+        guard.check_output(item.path)
+    return items
+
+
+def _write_chunks(handle: int, chunks: Chunks, path: Path) -> None:
+    """Write text chunks as UTF-8, a megabyte or so at a time."""
+    buffer: list[str] = []
+    size = written = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        size += len(chunk)
+        if size >= _CHUNK_CHARACTERS:
+            text = "".join(buffer)
+            _write_all(handle, _encoded_text(path, text, written))
+            written += len(text)
+            buffer, size = [], 0
+    if buffer:
+        _write_all(handle, _encoded_text(path, "".join(buffer), written))
+
+
+class FileSet:
+    """The files of one `file_set` block: each `write` stages a file at once."""
+
+    def __init__(self, transaction: _Transaction, make_folders: bool) -> None:
+        self._transaction = transaction
+        self._make_folders = make_folders
+        self._items = {item.path: item for item in transaction.items}
+
+    def write(self, path: Path, content: Content | Writer | Chunks) -> Path:
+        """Stage one declared file: its content as text, bytes, a `Writer` or text chunks."""
+        item = self._items.get(Path(path))
+        if item is None or item.staged is not None:
+            raise ValueError(f"{path} is not a file of this set still to be written")
+        data = _encoded(item.path, content) if isinstance(content, str) else content
+        self._transaction.stage(item, data, self._make_folders)
+        return item.path
+
+
+@contextmanager
+def file_set(paths: Iterable[Path], *, make_folders: bool = True) -> Iterator[FileSet]:
+    """Write a set of files all or nothing, staging each when its content is ready.
+
+    The paths are declared up front and refused as `write_files` refuses them, before anything
+    is staged. Inside the block, `FileSet.write` stages each file (its content can be dropped
+    right after); when the block ends, every declared file must have been written and the set
+    is swapped in. An error or an interrupt inside the block, or while swapping, puts every
+    target back: every existing file is left byte-identical.
+    """
+    transaction = _Transaction(items=_planned(paths))
+    try:
+        yield FileSet(transaction, make_folders)
+        unwritten = [item.path for item in transaction.items if item.staged is None]
+        if unwritten:
+            raise ValueError(f"{unwritten[0]} was declared but never written")
+        transaction.commit()
+    except OSError as error:
+        where = transaction.current or (transaction.items[0].path if transaction.items else Path("."))
+        transaction.undo()
+        raise cannot_write(error, where) from None
+    except BaseException:
+        transaction.undo()
+        raise
+    transaction.cleanup()
+    guard.record_written([item.path for item in transaction.items])
+
+
 def write_files(files: Mapping[Path, Content | Writer], *, make_folders: bool = True) -> list[Path]:
     """Write a set of files all or nothing; returns the paths as given, in order.
 
     A value is the content (text is written as UTF-8) or a `Writer`. Missing folders are
     made (and removed again on failure) unless `make_folders` is false.
     """
-    items = [_Staged(Path(path), real_target(Path(path))) for path in files]
-    reals = [item.real for item in items]
-    if len(set(reals)) != len(reals):
-        duplicate = next(item for item in items if reals.count(item.real) > 1)
-        raise InputError("written twice by one command", where=str(duplicate.path))
-    for item in items:
-        guard.check_output(item.path)
+    items = _planned(files)
     contents = [_encoded(path, content) for path, content in files.items()]
     transaction = _Transaction(items=items)
     try:
@@ -306,11 +386,16 @@ def write_files(files: Mapping[Path, Content | Writer], *, make_folders: bool = 
 def _encoded(path: Path, content: Content | Writer) -> bytes | Writer:
     if not isinstance(content, str):
         return content
+    return _encoded_text(path, content)
+
+
+def _encoded_text(path: Path, text: str, offset: int = 0) -> bytes:
+    """`text` as UTF-8; `offset` is where it starts in the file's text (for the message)."""
     try:
-        return content.encode("utf-8")
-    except UnicodeEncodeError as error:  # a lone surrogate: refused before anything is staged
-        character = f"U+{ord(content[error.start]):04X}"
-        message = f"cannot write: {character} at character {error.start} is not valid Unicode"
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate: refused, nothing of the set kept
+        character = f"U+{ord(text[error.start]):04X}"
+        message = f"cannot write: {character} at character {offset + error.start} is not valid Unicode"
         raise InputError(message, where=str(path)) from None
 
 

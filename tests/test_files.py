@@ -152,3 +152,51 @@ def test_tiny_tmpfs_full_disk(tmp_path):
         assert snapshot(mount) == before
     finally:
         os.system(f"umount {mount}")
+
+
+def test_a_file_set_stages_each_file_as_it_comes_and_swaps_them_in_together(tmp_path):
+    (tmp_path / "index.html").write_text("old index")
+    targets = [tmp_path / "index.html", tmp_path / "docs" / "doc-0001.html", tmp_path / "docs" / "doc-0002.html"]
+    with files.file_set(targets) as written:
+        written.write(targets[0], "index")
+        assert (tmp_path / "index.html").read_text() == "old index"  # nothing in place before the end
+        written.write(targets[1], iter(["<p>", "نص 𝕏", "</p>"]))  # chunks, written as they come
+        written.write(targets[2], b"bytes")
+        assert len(_staging_left(tmp_path)) == 3
+    assert [path.read_bytes() for path in targets] == [b"index", "<p>نص 𝕏</p>".encode(), b"bytes"]
+    assert _staging_left(tmp_path) == []
+
+
+@pytest.mark.parametrize("failure", ["error", "interrupt", "not unicode", "left unwritten"])
+def test_a_failing_file_set_leaves_every_existing_file_byte_identical(tmp_path, failure):
+    (tmp_path / "index.html").write_text("old index")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "doc-0001.html").write_text("old page")
+    before = snapshot(tmp_path)
+    targets = [tmp_path / "index.html", tmp_path / "docs" / "doc-0001.html", tmp_path / "more" / "doc-0002.html"]
+    raised: type[BaseException] = {
+        "error": RuntimeError,
+        "interrupt": KeyboardInterrupt,
+        "not unicode": InputError,
+        "left unwritten": ValueError,
+    }[failure]
+    with pytest.raises(raised) as caught, files.file_set(targets) as written:
+        written.write(targets[0], "new index")
+        written.write(targets[1], "new page")
+        if failure == "error":
+            raise RuntimeError("the third page failed to render")
+        if failure == "interrupt":
+            raise KeyboardInterrupt
+        if failure == "not unicode":
+            written.write(targets[2], iter(["ok ", "\udc00"]))
+    if failure == "not unicode":
+        assert str(caught.value) == f"{targets[2]}: cannot write: U+DC00 at character 3 is not valid Unicode"
+    assert snapshot(tmp_path) == before  # the folder made for more/ is gone again
+    assert _staging_left(tmp_path) == []
+
+
+def test_a_file_set_refuses_a_path_named_twice_before_anything_is_staged(tmp_path):
+    with pytest.raises(InputError) as error, files.file_set([tmp_path / "a.html", tmp_path / "a.html"]):
+        pytest.fail("the block never runs")
+    assert str(error.value) == f"{tmp_path / 'a.html'}: written twice by one command"
+    assert list(tmp_path.iterdir()) == []

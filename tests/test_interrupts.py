@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from khabar.cli import main
+from khabar.eval.predictions import write_predictions
 from khabar.files import STAGING_PREFIX
 from khabar.labelstudio.tasks import document_to_task
 from khabar.store import load_corpus
@@ -124,3 +126,22 @@ def test_a_killed_runs_staging_is_removed_by_the_next_build(tmp_path, big_corpus
     assert _staging(big_corpus) == []
     for path in left:
         assert f"note: removed staging left by an interrupted run: {path}" in done.stderr.splitlines()
+
+
+@pytest.mark.parametrize("out_name", ["report", "report.html"], ids=["folder", "one page"])
+def test_report_interrupted_mid_write_keeps_an_earlier_report(tmp_path, big_corpus, out_name):
+    """A report folder (or page) written before, then a second report interrupted while its
+    pages are staged: the earlier report and the folder's other files stay byte-identical."""
+    predictions = tmp_path / "pred.jsonl"
+    write_predictions(predictions, load_corpus(big_corpus))
+    out = tmp_path / out_name
+    scoring = ["--gold", str(big_corpus), "--bootstrap", "0"]
+    assert main(["report", str(predictions), *scoring, "--out", str(out), "--title", "the first report"]) == 0
+    if out.is_dir():
+        (out / "notes.txt").write_text("a reader's notes\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    argv = ["report", str(predictions), *scoring, "--out", str(out), "--title", "a second report"]
+    code, _, err = _interrupt_while_writing(argv, out if out.is_dir() else tmp_path, signal.SIGTERM)
+    assert (code, err) == (143, "interrupted; nothing written\n")
+    assert snapshot(tmp_path) == before
+    assert _staging(tmp_path) == []

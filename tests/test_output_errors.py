@@ -48,7 +48,17 @@ COMMANDS: dict[str, Callable[[Path, Path], list[str]]] = {
     "export conll": lambda tmp, out: ["export", "conll", "--corpus", str(_corpus(tmp)), "--out", str(out)],
     "build": lambda tmp, out: ["build", "--corpus", str(_corpus(tmp)), "--out", str(out)],
     "perturb": lambda tmp, out: ["perturb", "tatweel", "--corpus", str(_corpus(tmp)), "--out", str(out)],
-    "report": lambda tmp, out: [
+    "report page": lambda tmp, out: [
+        "report",
+        str(_predictions(tmp)),
+        "--gold",
+        str(tmp / "corpus"),
+        "--bootstrap",
+        "0",
+        "--out",
+        str(out),
+    ],
+    "report folder": lambda tmp, out: [
         "report",
         str(_predictions(tmp)),
         "--gold",
@@ -72,7 +82,9 @@ COMMANDS: dict[str, Callable[[Path, Path], list[str]]] = {
     ],
 }
 # Commands whose --out is a folder rather than a file.
-FOLDER_TARGETS = {"build", "perturb", "ls import"}
+FOLDER_TARGETS = {"build", "perturb", "ls import", "report folder"}
+# The target's name, when the command reads its kind from it (`report`: a page ends in .html).
+TARGET_NAMES = {"report page": "target.html"}
 
 
 def _files(folder: Path) -> set[Path]:
@@ -88,7 +100,7 @@ def _assert_one_line_error(capsys: pytest.CaptureFixture[str], target: Path) -> 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_folder_in_place_of_the_output_file(command: str, tmp_path: Path, capsys) -> None:
     """A file target that is a folder; a folder target whose place a file takes."""
-    out = tmp_path / "target"
+    out = tmp_path / TARGET_NAMES.get(command, "target")
     if command in FOLDER_TARGETS:
         out.write_text("a file, not a folder", encoding="utf-8")
     else:
@@ -106,7 +118,7 @@ def test_an_output_under_a_file(command: str, tmp_path: Path, capsys) -> None:
     """A target whose parent is a regular file cannot be written, even by root."""
     blocker = tmp_path / "blocker"
     blocker.write_text("x", encoding="utf-8")
-    out = blocker / "target"
+    out = blocker / TARGET_NAMES.get(command, "target")
     arguments = COMMANDS[command](tmp_path, out)
     capsys.readouterr()
     before = _files(tmp_path)
@@ -122,7 +134,7 @@ def test_an_output_under_a_file(command: str, tmp_path: Path, capsys) -> None:
 def test_an_output_in_a_read_only_folder(command: str, tmp_path: Path, capsys) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
-    out = locked / "target"
+    out = locked / TARGET_NAMES.get(command, "target")
     arguments = COMMANDS[command](tmp_path, out)
     capsys.readouterr()
     locked.chmod(0o500)

@@ -171,7 +171,7 @@ def test_nesting_keeps_every_character_and_every_mark_extent(text, data):
 def test_rows_partition_the_text_and_report_is_written(tmp_path: Path):
     gold, pred = report_documents()
     report = build_report([gold], [pred], layers=["entities"])
-    rows = report.layers[0].documents[0].rows
+    rows = next(report.documents()).layers[0].rows
     assert "".join(flatten(row.gold) for row in rows) == gold.text
     assert "".join(flatten(row.pred) for row in rows) == gold.text
     assert len(rows) >= 3  # sentences, not one block

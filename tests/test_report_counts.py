@@ -81,8 +81,11 @@ def test_report_counts_equal_the_evaluate_tables(case, tmp_path, corpus_dir, cap
         assert sum(counts[category] for category in (*PAIRED, "missed")) == micro["support"], view.layer
         assert sum(counts[category] for category in (*PAIRED, "spurious")) == micro["pred"], view.layer
         # The page shows the matches the scores were counted from, not a second matching.
-        shown = [outcome for document in view.documents for outcome in scored.matches[view.layer][document.id]]
+        shown = [outcome for entry in report.index for outcome in scored.matches[view.layer][entry.id]]
         assert len(shown) == sum(counts.values())
+        # The index of documents adds up to the layer's counts, category by category.
+        for category, count in counts.items():
+            assert sum(entry.counts[view.layer][category] for entry in report.index) == count, category
 
 
 def test_the_fixture_case_has_every_outcome(tmp_path) -> None:

@@ -25,41 +25,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_layers(parser, help="layers to compare")
     add_bootstrap(parser)
     add_seed(parser)
-    add_format(parser, ("table", "json"))
+    add_format(parser)
     parser.set_defaults(run=run)
-
-
-def render(result) -> str:
-    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.eval.render import count, interval, percent
-    from khabar.eval.signature import render as render_signature
-
-    header = ["layer", "measure", "label", "value", "95% CI", "A", "B"]
-    rows = []
-    for row in result.rows:
-        value = percent(row.value) if "kappa" not in row.measure else ("–" if row.value is None else f"{row.value:.3f}")
-        counts = ["" if item is None else count(item) for item in (row.support_a, row.support_b)]
-        rows.append([row.layer, row.measure, row.label, value, interval(row.ci) if row.ci else "", *counts])
-    widths = [max(len(line[index]) for line in [header, *rows]) for index in range(len(header))]
-    lines = []
-    for line in [header, *rows]:
-        cells = [cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(line)]
-        lines.append("  ".join(cells).rstrip())
-    lines.append(render_signature(result.signature))
-    lines.append("")
-    lines.append(f"disagreements: {len(result.disagreements)}")
-    lines += [f"  {item.describe()}" for item in result.disagreements]
-    return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.eval.render import to_json
+    from khabar.eval.render import render_agreement
     from khabar.runs.agree import agree_folders
 
     result, notes = agree_folders(
         args.annotations_a, args.annotations_b, layers=args.layers, bootstrap=args.bootstrap, seed=args.seed
     )
     status.note(notes)
-    sys.stdout.write(to_json(result.to_dict()) if args.format == "json" else render(result))
+    sys.stdout.write(render_agreement(result, args.format))
     return 0

@@ -25,42 +25,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_scoring(parser)
     add_bootstrap(parser, help="paired bootstrap resamples")
     parser.add_argument("--trials", type=trials, default=10000, metavar="N", help="approximate randomization trials")
-    add_format(parser, ("table", "json"))
+    add_format(parser)
     parser.add_argument("--out", type=Path, help="write the report to this file instead of standard output")
     parser.set_defaults(run=run)
 
 
-def render(comparison, name_a: str, name_b: str) -> str:
-    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.eval.render import percent
-    from khabar.eval.signature import render as render_signature
-
-    header = ["layer", "metric", "A", "B", "A − B", "p (bootstrap)", "p (randomization)"]
-    rows = [
-        [
-            layer,
-            item.metric,
-            percent(item.f1_a),
-            percent(item.f1_b),
-            f"{item.difference * 100:+.1f}",
-            f"{item.p_bootstrap:.4f}",
-            f"{item.p_randomization:.4f}",
-        ]
-        for layer, item in comparison.layers.items()
-    ]
-    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header))]
-    lines = [f"A = {name_a}", f"B = {name_b}"]
-    for row in [header, *rows]:
-        lines.append("  ".join(cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
-    for layer, reason in comparison.skipped.items():
-        lines.append(f"{layer}: · not compared: {reason}")
-    lines.append(render_signature(comparison.signature))
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.eval.render import to_json
+    from khabar.eval.render import render_comparison
     from khabar.eval.significance import compare_results
     from khabar.runs.scoring import load_scoring_gold, score
 
@@ -79,9 +51,5 @@ def run(args: argparse.Namespace) -> int:
         for warning in result.warnings:
             status.warning(f"{path}: {warning}")
     comparison = compare_results(result_a, result_b, bootstrap=args.bootstrap, trials=args.trials, seed=args.seed)
-    if args.format == "json":
-        report = to_json(comparison.to_dict())
-    else:
-        report = render(comparison, str(args.prediction_a), str(args.prediction_b))
-    emit(report, args.out)
+    emit(render_comparison(comparison, str(args.prediction_a), str(args.prediction_b), args.format), args.out)
     return 0

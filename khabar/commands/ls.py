@@ -270,7 +270,16 @@ def run_push(args: argparse.Namespace) -> int:
         raise InputError("--overlap must be 1 or more")
     tasks = build_tasks(args.corpus, args.predictions, args.with_gold, blind=args.blind, passes=args.passes)
     session = Session(args.url)
-    report = push(session, tasks, label_config(), title=args.project, update=args.update, overlap=args.overlap)
+    with status.progress_bar("push", unit="task") as progress:
+        report = push(
+            session,
+            tasks,
+            label_config(),
+            title=args.project,
+            update=args.update,
+            overlap=args.overlap,
+            progress=progress,
+        )
     action = "created" if report.created else "updated"
     status.status(f"project {args.project!r} (id {report.project_id}) {action} at {session.url}")
     there = f"{len(report.already_there)} already there"

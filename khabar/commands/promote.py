@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from khabar.commands import status
+from khabar.commands.options import add_format
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,18 +24,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("pass_folder", type=Path, metavar="PASS", help="the pass folder to promote")
     parser.add_argument("--into", type=Path, required=True, metavar="CORPUS", help="the corpus folder")
+    add_format(parser)
     parser.set_defaults(run=run, output_options=())
 
 
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
-    from khabar.runs.annotate import promote
+    from khabar.runs.annotate import promote, render_promotion
 
     promotion = promote(args.pass_folder, args.into)
-    for doc_id in promotion.documents:
-        change = promotion.changes[doc_id]
-        counts = ", ".join(f"{layer} {count}" for layer, count in change["counts"].items())
-        print(f"{doc_id}: {promotion.state(doc_id)} ({counts})")
+    sys.stdout.write(render_promotion(promotion, args.format))
     status.status(
         f"promoted {len(promotion.documents)} document(s) from {args.pass_folder}; logged in {promotion.log}; "
         "now run `khabar benchmark --write-reference` and `khabar build`"

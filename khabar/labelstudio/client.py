@@ -5,7 +5,8 @@ lands in shell history or a process list) and is never printed or logged: errors
 the server or the HTTP layer are re-raised as `ServerError` with the token masked.
 
 - `push`: create the project (by title) or update its labeling config, then import every
-  task whose `doc_id` the project does not hold yet, predictions included, in one call.
+  task whose `doc_id` the project does not hold yet, predictions included, in calls of
+  `IMPORT_BATCH` tasks (one call for a small corpus), reporting each to `progress`.
   Pushing again is harmless: documents already there are reported, not duplicated.
 - `pull`: the project's JSON export (all tasks), as Label Studio produces it.
 """
@@ -17,10 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from khabar.errors import InputError, KhabarError
+from khabar.progress import Progress
 
 TOKEN_ENV_VAR = "LABEL_STUDIO_API_KEY"
 DEFAULT_PROJECT = "khabar"
 _MASK = "***"
+# Tasks per import request: a request stays small for a large corpus, and each one is a step of progress.
+IMPORT_BATCH = 100
 
 
 class ServerError(KhabarError):
@@ -109,12 +113,15 @@ def push(
     *,
     update: bool = False,
     overlap: int | None = None,
+    progress: Progress | None = None,
 ) -> PushReport:
-    """Create or update the project, then import the tasks it lacks (with their predictions) in one call.
+    """Create or update the project, then import the tasks it lacks (with their predictions),
+    `IMPORT_BATCH` per request.
 
     `update` also replaces the data of tasks already there whose data changed (a header
     added after the first push reaches Label Studio); their annotations stay. `overlap`
     sets double (or n-fold) annotation: every task goes to `overlap` annotators.
+    `progress(done, total)` counts the tasks refreshed (with `update`) and imported.
     """
     project = find_project(session, title)
     created = project is None
@@ -141,17 +148,22 @@ def push(
     new = [task for task in tasks if str(task["data"]["doc_id"]) not in present]
     report = PushReport(project.id, created)
     report.already_there = sorted(str(task["data"]["doc_id"]) for task in tasks if task not in new)
-    if update:
-        for task in tasks:
-            doc_id = str(task["data"]["doc_id"])
-            if doc_id in present:
-                stored = session.call("reading a task", session.sdk.tasks.get, present[doc_id])
-                if (stored.data or {}) != task["data"]:
-                    session.call("updating a task", session.sdk.tasks.update, present[doc_id], data=task["data"])
-                    report.refreshed.append(doc_id)
-    if new:
-        session.call("importing tasks", session.sdk.projects.import_tasks, id=project.id, request=new)
-        report.imported = [str(task["data"]["doc_id"]) for task in new]
+    existing = [task for task in tasks if str(task["data"]["doc_id"]) in present] if update else []
+    total = len(existing) + len(new)
+    for done, task in enumerate(existing, start=1):
+        doc_id = str(task["data"]["doc_id"])
+        stored = session.call("reading a task", session.sdk.tasks.get, present[doc_id])
+        if (stored.data or {}) != task["data"]:
+            session.call("updating a task", session.sdk.tasks.update, present[doc_id], data=task["data"])
+            report.refreshed.append(doc_id)
+        if progress is not None:
+            progress(done, total)
+    for start in range(0, len(new), IMPORT_BATCH):
+        batch = new[start : start + IMPORT_BATCH]
+        session.call("importing tasks", session.sdk.projects.import_tasks, id=project.id, request=batch)
+        report.imported += [str(task["data"]["doc_id"]) for task in batch]
+        if progress is not None:
+            progress(len(existing) + len(report.imported), total)
     return report
 
 

@@ -24,8 +24,10 @@ from khabar.adjudication import Disagreement, disagreements, merge
 from khabar.document import DCT, Document
 from khabar.errors import InputError, Problem, ValidationError
 from khabar.eval.agreement import common_documents
+from khabar.eval.render import markdown_table, to_json
 from khabar.files import write_files
 from khabar.guidelines import guidelines_version as stated_version
+from khabar.inventories import LAYERS
 from khabar.labelstudio.annotations import export_to_documents
 from khabar.paths import annotation_paths
 from khabar.store import dumps_annotation
@@ -285,6 +287,24 @@ class Promotion:
         if change["before"] is None:
             return "new"
         return "unchanged" if change["before"] == change["after"] else "changed"
+
+
+def render_promotion(promotion: Promotion, fmt: str) -> str:
+    """What `khabar promote` did to each document — new, changed or unchanged, with its layer
+    counts — one line each (table), as a GitHub table, or as JSON."""
+    rows = [(doc_id, promotion.state(doc_id), promotion.changes[doc_id]["counts"]) for doc_id in promotion.documents]
+    if fmt == "json":
+        documents = [{"document": doc_id, "state": state, "counts": counts} for doc_id, state, counts in rows]
+        return to_json({"documents": documents, "log": str(promotion.log)})
+    if fmt == "markdown":
+        header = ["document", "state", *LAYERS]
+        cells = [[doc_id, state, *(str(counts[layer]) for layer in LAYERS)] for doc_id, state, counts in rows]
+        return markdown_table(header, cells, left=2) + "\n"
+    lines = [
+        f"{doc_id}: {state} ({', '.join(f'{layer} {n}' for layer, n in counts.items())})"
+        for doc_id, state, counts in rows
+    ]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _layer_counts(document: Document) -> dict[str, int]:
