@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from khabar.document import Document
+from khabar.document import Argument, Document, Event, Quote
 from khabar.eval.matching import MATCHES, category_credit, matched, multiset_matches, overlap_pairs
 from khabar.eval.results import CountTable
 from khabar.eval.spanmaps import same_span
@@ -196,24 +196,31 @@ def declare_events(acc: Accumulator) -> None:
 EventKeys = dict[str, list[tuple[tuple, str, int]]]  # per metric: (key, label, position)
 
 
-def event_keys(document: Document, span_map: SpanMap) -> EventKeys:
-    """Per metric, the (key, label, position) of every trigger or argument of `document`."""
+def argument_extents(document: Document, event: Event) -> list[tuple[Argument, tuple[int, int]]]:
+    """The arguments of `event` with their raw extents: a `ref` argument through the
+    referenced entity or timex; an argument whose ref does not resolve is left out (the
+    reader and the validator report it; it is never counted twice)."""
     mentions = {entity.id: (entity.start, entity.end) for entity in document.entities}
     mentions.update({timex.id: (timex.start, timex.end) for timex in document.timex})
+    extents = []
+    for argument in event.arguments:
+        if argument.ref is not None:
+            if argument.ref in mentions:
+                extents.append((argument, mentions[argument.ref]))
+        elif argument.span is not None:
+            extents.append((argument, (argument.span.start, argument.span.end)))
+    return extents
+
+
+def event_keys(document: Document, span_map: SpanMap) -> EventKeys:
+    """Per metric, the (key, label, position) of every trigger or argument of `document`."""
     keys: dict[str, list[tuple[tuple, str, int]]] = {metric: [] for metric in EVENT_METRICS}
     for event in document.events:
         trigger = span_map(event.trigger.start, event.trigger.end)
         keys["Trig-I"].append((trigger, ALL, trigger[0]))
         keys["Trig-C"].append(((*trigger, event.type), event.type, trigger[0]))
-        for argument in event.arguments:
-            if argument.ref is not None:
-                if argument.ref not in mentions:
-                    continue  # checked by the reader and the validator; never counted twice
-                extent = span_map(*mentions[argument.ref])
-            elif argument.span is not None:
-                extent = span_map(argument.span.start, argument.span.end)
-            else:
-                continue
+        for argument, raw in argument_extents(document, event):
+            extent = span_map(*raw)
             role = argument.role
             keys["Arg-I"].append(((event.type, *extent), ALL, trigger[0]))
             keys["Arg-C"].append(((event.type, *extent, role), role, trigger[0]))
@@ -246,16 +253,25 @@ class QuoteSpans:
     speaker: tuple[int, int] | None
 
 
+def speaker_extent(quote: Quote, mentions: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+    """The raw extent of a quote's speaker: a `ref` through the entity of `mentions` (id →
+    extent), else its own span; None without a speaker (or with a ref that does not resolve)."""
+    if quote.speaker is None:
+        return None
+    if quote.speaker.ref is not None:
+        return mentions.get(quote.speaker.ref)
+    if quote.speaker.span is not None:
+        return quote.speaker.span.start, quote.speaker.span.end
+    return None
+
+
 def quote_spans(document: Document, span_map: SpanMap) -> list[QuoteSpans]:
     mentions = {entity.id: (entity.start, entity.end) for entity in document.entities}
     quotes = []
     for quote in document.quotes:
-        speaker = None
-        if quote.speaker is not None:
-            if quote.speaker.ref is not None and quote.speaker.ref in mentions:
-                speaker = span_map(*mentions[quote.speaker.ref])
-            elif quote.speaker.span is not None:
-                speaker = span_map(quote.speaker.span.start, quote.speaker.span.end)
+        speaker = speaker_extent(quote, mentions)
+        if speaker is not None:
+            speaker = span_map(*speaker)
         cue = span_map(quote.cue.start, quote.cue.end) if quote.cue else None
         content = _labeled(span_map(quote.content.start, quote.content.end), quote.kind, quote.id)
         quotes.append(QuoteSpans(content, cue, speaker))
@@ -270,7 +286,8 @@ def declare_quotes(acc: Accumulator) -> None:
     acc.declare("joint", "content overlap and speakers agree (joint attribution)", match="overlap+speaker")
 
 
-def _speakers_agree(gold: tuple[int, int] | None, pred: tuple[int, int] | None) -> bool:
+def speakers_agree(gold: tuple[int, int] | None, pred: tuple[int, int] | None) -> bool:
+    """Both absent, or their spans overlap (joint attribution, speaker accuracy)."""
     if gold is None or pred is None:
         return gold is None and pred is None
     return min(gold[1], pred[1]) > max(gold[0], pred[0])
@@ -308,7 +325,7 @@ def add_quotes(acc: Accumulator, gold: list[QuoteSpans], pred: list[QuoteSpans],
         acc.add("cue", ALL, locate(start), tp=count)
     by_content = {id(q.content): q for q in gold + pred}
     for gold_span, pred_span in overlap_pairs([q.content for q in gold], [q.content for q in pred]):
-        agree = _speakers_agree(by_content[id(gold_span)].speaker, by_content[id(pred_span)].speaker)
+        agree = speakers_agree(by_content[id(gold_span)].speaker, by_content[id(pred_span)].speaker)
         unit = locate(pred_span.start)
         acc.add("speaker-accuracy", ALL, unit, tp=float(agree), pred=1, gold=1)
         acc.add("joint", ALL, unit, tp=float(agree))

@@ -7,12 +7,15 @@ each one. Character spans of the layer are compared, nested ones included.
 Pairing rules, applied in this order; a span takes part in at most one pair, and within
 a rule the pairs with the closest boundaries (then the earliest) are taken first:
 
-1. `correct`: a predicted span with the same start, end and label as a gold span.
-2. `wrong_type`: the same start and end, another label.
-3. `wrong_boundary`: overlapping extents (at least one shared character), the same
+1. `correct`: a predicted span with the same start, end and label as a gold span (and, for a
+   layer whose spans carry a value — timex — the same value).
+2. `wrong_value`: the same start, end and label, another value (timex: the extent is right,
+   the normalized TIMEX3 value is not; TempEval-3's value F1 does not credit it).
+3. `wrong_type`: the same start and end, another label.
+4. `wrong_boundary`: overlapping extents (at least one shared character), the same
    label, different start or end.
-4. `wrong_boundary_type`: overlapping extents, different start or end and label.
-5. `missed`: a gold span left without a pair. `spurious`: a predicted span left without.
+5. `wrong_boundary_type`: overlapping extents, different start or end and label.
+6. `missed`: a gold span left without a pair. `spurious`: a predicted span left without.
 
 Counts per category match nervaluate's (strict: correct; exact: correct + wrong_type;
 ent_type: correct + wrong_boundary) whenever every predicted span overlaps at most one
@@ -23,15 +26,25 @@ can differ from nervaluate's first-in-list pairing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from khabar.document import Document
 from khabar.eval.spanmaps import SpanMap, SpanMapFactory
 from khabar.views import LabeledSpan, layer_spans
 
-CATEGORIES: tuple[str, ...] = ("correct", "wrong_type", "wrong_boundary", "wrong_boundary_type", "missed", "spurious")
+CATEGORIES: tuple[str, ...] = (
+    "correct",
+    "wrong_value",
+    "wrong_type",
+    "wrong_boundary",
+    "wrong_boundary_type",
+    "missed",
+    "spurious",
+)
 CATEGORY_TITLES = {
     "correct": "correct",
+    "wrong_value": "right extent, wrong value",
     "wrong_type": "wrong type",
     "wrong_boundary": "wrong boundary",
     "wrong_boundary_type": "wrong boundary and type",
@@ -58,19 +71,33 @@ def _distance(gold: LabeledSpan, pred: LabeledSpan) -> int:
     return abs(gold.start - pred.start) + abs(gold.end - pred.end)
 
 
-_RULES = (
-    ("correct", lambda g, p: (g.start, g.end, g.label) == (p.start, p.end, p.label)),
-    ("wrong_type", lambda g, p: (g.start, g.end) == (p.start, p.end) and g.label != p.label),
-    ("wrong_boundary", lambda g, p: _overlaps(g, p) and g.label == p.label and (g.start, g.end) != (p.start, p.end)),
-    (
-        "wrong_boundary_type",
-        lambda g, p: _overlaps(g, p) and g.label != p.label and (g.start, g.end) != (p.start, p.end),
-    ),
+def _same_extent(gold: LabeledSpan, pred: LabeledSpan) -> bool:
+    return (gold.start, gold.end) == (pred.start, pred.end)
+
+
+# (category, rule over a gold span, a predicted span and whether their values agree).
+_RULES: tuple[tuple[str, Callable[[LabeledSpan, LabeledSpan, bool], bool]], ...] = (
+    ("correct", lambda g, p, same_value: _same_extent(g, p) and g.label == p.label and same_value),
+    ("wrong_value", lambda g, p, same_value: _same_extent(g, p) and g.label == p.label and not same_value),
+    ("wrong_type", lambda g, p, _: _same_extent(g, p) and g.label != p.label),
+    ("wrong_boundary", lambda g, p, _: _overlaps(g, p) and g.label == p.label and not _same_extent(g, p)),
+    ("wrong_boundary_type", lambda g, p, _: _overlaps(g, p) and g.label != p.label and not _same_extent(g, p)),
 )
 
 
-def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[Outcome]:
-    """The outcome of every gold and predicted span, ordered by position in the text."""
+def match_spans(
+    gold: list[LabeledSpan],
+    pred: list[LabeledSpan],
+    gold_values: Sequence[str | None] | None = None,
+    pred_values: Sequence[str | None] | None = None,
+) -> list[Outcome]:
+    """The outcome of every gold and predicted span, ordered by position in the text.
+    `gold_values` and `pred_values` (one per span, in order) are compared by `correct` and
+    `wrong_value`; without them every pair's values agree."""
+
+    def same_value(g: int, p: int) -> bool:
+        return gold_values is None or pred_values is None or gold_values[g] == pred_values[p]
+
     gold_free = set(range(len(gold)))
     pred_free = set(range(len(pred)))
     outcomes: list[Outcome] = []
@@ -79,7 +106,7 @@ def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[Outcom
             (_distance(gold[g], pred[p]), gold[g].start, pred[p].start, g, p)
             for g in gold_free
             for p in pred_free
-            if rule(gold[g], pred[p])
+            if rule(gold[g], pred[p], same_value(g, p))
         )
         for *_, g, p in candidates:
             if g in gold_free and p in pred_free:
@@ -121,7 +148,12 @@ def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: 
     def mapped(spans: list[LabeledSpan], mapping: SpanMap) -> list[LabeledSpan]:
         return [LabeledSpan(*mapping(span.start, span.end), span.label, str(index)) for index, span in enumerate(spans)]
 
-    outcomes = match_spans(mapped(gold_raw, gold_map), mapped(pred_raw, pred_map))
+    outcomes = match_spans(
+        mapped(gold_raw, gold_map),
+        mapped(pred_raw, pred_map),
+        span_values(gold, layer, gold_raw),
+        span_values(pred, layer, pred_raw),
+    )
     return [
         Outcome(
             outcome.category,
@@ -130,3 +162,11 @@ def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: 
         )
         for outcome in outcomes
     ]
+
+
+def span_values(document: Document | None, layer: str, spans: list[LabeledSpan]) -> list[str | None] | None:
+    """The value of each of `spans` (a timex's TimeML value), or None for a layer without values."""
+    if layer != "timex" or document is None:
+        return None
+    values = {(t.start, t.end, t.type, t.id): t.value for t in document.timex}
+    return [values.get((span.start, span.end, span.label, span.id)) for span in spans]

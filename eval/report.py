@@ -17,27 +17,40 @@ Every page has no script, fetches nothing and carries its CSS inline
 
 What the summary shows, per layer: the headline score with its interval, the per-label table
 (P, R, F1, 95% CI, support) of the headline metric, from the scoring harness's
-`EvaluationResult`; the confusion matrix of labels over paired spans
-(`khabar.eval.outcomes`), with `∅` for a missed or spurious span; the signature; and an
-index of the documents with their outcome counts per layer, ordered by errors (every span
-not drawn as correct). A document is drawn right to left (`dir="rtl" lang="ar"`) once per
-layer, one sentence per row with the gold spans above and the predicted spans below, each
-span styled by its outcome (correct, wrong type, wrong boundary, wrong boundary and type,
-missed, spurious).
+`EvaluationResult`; the confusion matrix of labels over paired units (`khabar.eval.outcomes`),
+with `∅` for a missed or spurious one; the signature; and an index of the documents with their
+outcome counts per layer, ordered by errors (every counted unit not drawn as correct). Counts,
+table and matrix are over the unit and key of the layer's headline (`LAYER_KEYS`): entity and
+timex spans and quote contents by label, event arguments by role (the headline Arg-C+ credits
+arguments with their role; trigger outcomes are drawn and counted beside them).
+
+A document is drawn right to left (`dir="rtl" lang="ar"`) once per layer, one sentence per row
+with the gold spans above and the predicted spans below, each span styled by its outcome
+(correct, right extent but wrong value, wrong type, wrong boundary, wrong boundary and type,
+missed, spurious). An event's arguments and a quote's cue and speaker are drawn too
+(`khabar.eval.parts`), each with a chip naming its role and linking to its trigger or quote
+content, which carry the page id.
 
 Decisions: outcomes compare character spans of a layer, nested ones included (entity
 spans, timex spans, event triggers, quote contents), after the same span mapping the
 harness used (normalization, or snapping to tokens for tag predictions), and are shown on
 the raw text. Spans that cross a sentence end, or cross each other, are drawn in pieces
 (the continuation is marked `…`). A span that starts or ends inside a word (a name
-after the clitic `ل`) keeps the letters' joined forms across its border with zero-width
-joiners added by CSS, so the page shows the word as written.
+after the clitic `ل`) keeps the letters' joined forms across its border: zero-width
+joiners on both sides of the border, drawn by the style sheet (generated content), so the
+page's text stays the document's text exactly — what a reader copies or searches has the
+annotation's characters and offsets. Label chips are generated content too, each in its
+label's colour (`khabar.inventories.LABEL_COLOURS`, as in the Label Studio config).
+Left-to-right runs (Latin, European digits, with the brackets at their edges) are
+isolated in `<bdi dir="ltr">` so that a right-to-left row cannot reorder them.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -54,9 +67,10 @@ from khabar.eval.outcomes import (
     confusion,
     layer_outcomes,
 )
+from khabar.eval.parts import Part, PartOutcome, part_outcomes
 from khabar.eval.signature import render as render_signature
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
-from khabar.inventories import LAYERS
+from khabar.inventories import LABEL_COLOURS, LAYERS, PART_COLOURS, ROLE_COLOURS
 from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
 from khabar.tokenize import split_sentences
 from khabar.views import LabeledSpan
@@ -64,18 +78,38 @@ from khabar.views import LabeledSpan
 # Short column heads of the index of documents, as the span labels show them on the page.
 CATEGORY_SYMBOLS = {
     "correct": "✓",
+    "wrong_value": "≠value",
     "wrong_type": "≠type",
     "wrong_boundary": "↔",
     "wrong_boundary_type": "↔≠",
     "missed": "✗",
     "spurious": "+",
 }
-LAYER_TITLES = {"entities": "Entities", "timex": "Dates and times", "events": "Event triggers", "quotes": "Quotes"}
+LAYER_TITLES = {"entities": "Entities", "timex": "Dates and times", "events": "Events", "quotes": "Quotes"}
+# What the counts, the per-label table and the confusion matrix of a layer are over, by the
+# key of the layer's headline (so the table and the matrix explain that number).
+LAYER_KEYS = {
+    "entities": "entity mentions by type: the headline (exact micro F1) credits a mention with its type",
+    "timex": "timex spans by TIMEX3 type; a pair with the right extent but another TimeML value is "
+    "'right extent, wrong value', which the headline value F1 does not credit",
+    "events": "event arguments by role: the headline Arg-C+ counts arguments and credits each with its role; "
+    "arguments pair when their trigger extent, event type and argument extent agree (same role = correct, "
+    "another role = wrong type). Triggers are drawn and counted beside them",
+    "quotes": "quote contents by kind; the headline (joint attribution) also needs the speakers to agree: "
+    "cues and speakers are drawn linked to their quote and counted beside",
+}
+COUNTED_UNITS = {"events": "arguments (Arg-C+)", "quotes": "contents"}
+PART_TITLES = {"argument": "arguments (Arg-C+)", "cue": "cues", "speaker": "speakers", "trigger": "triggers (Trig-C)"}
+UNKNOWN_COLOUR = "#5f6368"  # a label outside the inventory (a prediction's own label)
 
 
 @dataclass(frozen=True)
 class Mark:
-    """A span drawn on one side of a row: its extent, outcome and hover title."""
+    """A span drawn on one side of a row: its extent, outcome and hover title.
+
+    `kind` is `span` (a span of the layer) or a part (`argument`, `cue`, `speaker`); `chip`
+    is the text of its label chip and `colour` the chip's colour (`khabar.inventories`, as in
+    Label Studio). `anchor` is the page id of a span's event or quote; a part links to it."""
 
     start: int
     end: int
@@ -83,6 +117,10 @@ class Mark:
     category: str
     title: str
     continued: bool = False
+    kind: str = "span"
+    chip: str = ""
+    colour: str = UNKNOWN_COLOUR
+    anchor: str = ""
 
 
 @dataclass
@@ -93,19 +131,110 @@ class Piece:
     mark: Mark | None = None
     children: list[Piece] = field(default_factory=list)
     # The mark starts or ends inside a word, between two letters that join: the page adds a
-    # zero-width joiner (CSS generated content, never copied with the text) on both sides
-    # of the mark's edge so the letters keep their joined forms across the border.
+    # zero-width joiner on both sides of the mark's edge so the letters keep their joined
+    # forms across the border. The joiners are CSS generated content (`.zj::after`), never
+    # characters of the page's text: the DOM text, a copy and a search see the document
+    # text exactly, at the annotation's offsets.
     join_start: bool = False
     join_end: bool = False
+    # Plain text that is a left-to-right run (Latin, European digits, with the brackets at
+    # its edges): isolated with `<bdi dir="ltr">` so the right-to-left row cannot reorder it.
+    ltr: bool = False
+
+
+# Marks that do not change how letters join (harakat, superscript alef, Quranic marks):
+# a joining decision looks through them to the letters they sit on.
+_TRANSPARENT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]")
 
 
 def _joined(text: str, position: int) -> bool:
-    """Whether the letters on both sides of `position` are joined in cursive Arabic."""
+    """Whether the letters on both sides of `position` are joined in cursive Arabic: the
+    letter before (looking through diacritics) joins the next one — a dual-joining letter
+    or tatweel, not ا د ذ ر ز و ة ى ء — and the letter after joins the previous one — any
+    Arabic letter but ء, or tatweel. Digits (Eastern or not), punctuation, spaces, Latin and
+    characters outside the BMP join nothing."""
     if not 0 < position < len(text):
         return False
-    before, after = text[position - 1], text[position]
-    joins_left = (before in ARABIC_LETTERS and before not in NON_JOINING_LEFT) or before == TATWEEL
-    return joins_left and (after in ARABIC_LETTERS or after == TATWEEL) and after != "ء"
+    before = position - 1
+    while before > 0 and _TRANSPARENT.match(text[before]):
+        before -= 1
+    after = position
+    while after < len(text) - 1 and _TRANSPARENT.match(text[after]):
+        after += 1
+    left, right = text[before], text[after]
+    joins_left = (left in ARABIC_LETTERS and left not in NON_JOINING_LEFT) or left == TATWEEL
+    joins_right = (right in ARABIC_LETTERS and right != "ء") or right == TATWEEL
+    return joins_left and joins_right
+
+
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {close: opener for opener, close in _OPENERS.items()}
+
+
+def _strong_ltr(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("L", "EN")
+
+
+def _ends_run(char: str) -> bool:
+    # Right-to-left letters, Arabic-Indic digits, line and segment breaks end a run.
+    return unicodedata.bidirectional(char) in ("R", "AL", "AN", "B", "S")
+
+
+def ltr_runs(text: str) -> list[tuple[int, int]]:
+    """The left-to-right runs of `text`: from a Latin letter or European digit to the last
+    one before a right-to-left character, widened over the brackets at their edges that
+    belong to them (`(CENTCOM)`, `f(x)`, `[1]`). Everything else keeps the row's direction."""
+    runs: list[tuple[int, int]] = []
+    position = 0
+    while position < len(text):
+        if not _strong_ltr(text[position]):
+            position += 1
+            continue
+        start = end = position
+        scan = position
+        while scan < len(text) and not _ends_run(text[scan]):
+            if _strong_ltr(text[scan]):
+                end = scan + 1
+            scan += 1
+        start, end = _with_brackets(text, start, end)
+        runs.append((start, end))
+        position = end
+    return runs
+
+
+def _with_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen `[start, end)` over a closing bracket whose opening one is inside (or just
+    before) it, and an opening bracket whose closing one is inside (or just after) it."""
+    while True:
+        inside = text[start:end]
+        if end < len(text) and text[end] in _CLOSERS:
+            opener = _CLOSERS[text[end]]
+            if inside.count(opener) > inside.count(text[end]):
+                end += 1
+                continue
+            if start > 0 and text[start - 1] == opener:
+                start, end = start - 1, end + 1
+                continue
+        if start > 0 and text[start - 1] in _OPENERS:
+            closer = _OPENERS[text[start - 1]]
+            if inside.count(closer) > inside.count(text[start - 1]):
+                start -= 1
+                continue
+        return start, end
+
+
+def _text_pieces(text: str) -> list[Piece]:
+    """Plain text as pieces, its left-to-right runs apart."""
+    pieces: list[Piece] = []
+    position = 0
+    for start, end in ltr_runs(text):
+        if start > position:
+            pieces.append(Piece(text=text[position:start]))
+        pieces.append(Piece(text=text[start:end], ltr=True))
+        position = end
+    if position < len(text):
+        pieces.append(Piece(text=text[position:]))
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -123,6 +252,9 @@ class DocumentLayer:
     title: str
     rows: list[Row]
     counts: dict[str, int]
+    # Outcomes drawn beside the layer's counted unit (triggers of events; cues, speakers of quotes).
+    beside: dict[str, dict[str, int]] = field(default_factory=dict)
+    unit: str = ""  # what `counts` counts, when other things are counted beside
 
 
 @dataclass(frozen=True)
@@ -172,6 +304,12 @@ class LayerView:
     confusion: dict[tuple[str, str], int]
     counts: dict[str, int]
     signature: str
+    key: str = ""  # what the counts, the table and the confusion matrix are over, and why
+    beside: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+# A document's gold, its prediction, and per layer its span outcomes and part outcomes.
+DocumentSource = tuple[Document, Document | None, dict[str, list[Outcome]], dict[str, list[PartOutcome]]]
 
 
 @dataclass(frozen=True)
@@ -186,23 +324,25 @@ class Report:
     index: tuple[DocumentEntry, ...] = ()
     categories: tuple[tuple[str, str], ...] = tuple((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
     symbols: tuple[tuple[str, str], ...] = tuple(CATEGORY_SYMBOLS.items())
-    # Per document: its gold, its prediction and its outcomes per layer (the scored matches).
-    sources: dict[str, tuple[Document, Document | None, dict[str, list[Outcome]]]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    # Per document: its gold, its prediction, and per layer its span outcomes (the scored
+    # matches) and the outcomes of its parts (event arguments, quote cues and speakers).
+    sources: dict[str, DocumentSource] = field(default_factory=dict, repr=False, compare=False)
 
     def documents(self) -> Iterator[DocumentView]:
         """Every document drawn, one at a time, in the order of the index."""
         titles = {view.layer: view.title for view in self.layers}
         ids = [entry.id for entry in self.index]
         for position, entry in enumerate(self.index):
-            gold, pred, outcomes = self.sources[entry.id]
+            gold, pred, outcomes, parts = self.sources[entry.id]
             layers = []
             for layer, title in titles.items():
                 details = span_details(gold, layer), span_details(pred, layer)
-                gold_marks, pred_marks = _marks(outcomes[layer], gold.text, *details)
-                rows = _rows(gold.text, gold_marks, pred_marks)
-                layers.append(DocumentLayer(layer, title, rows, entry.counts[layer]))
+                gold_marks, pred_marks = _marks(outcomes[layer], gold.text, *details, layer=layer, document_id=gold.id)
+                gold_parts, pred_parts = _part_marks(parts[layer], gold.text, layer, gold.id)
+                rows = _rows(gold.text, gold_marks + gold_parts, pred_marks + pred_parts)
+                beside = _beside(layer, outcomes[layer], parts[layer])
+                unit = COUNTED_UNITS.get(layer, "")
+                layers.append(DocumentLayer(layer, title, rows, entry.counts[layer], beside, unit))
             previous = ids[position - 1] if position > 0 else None
             following = ids[position + 1] if position + 1 < len(ids) else None
             yield DocumentView(entry, layers, previous, following)
@@ -248,9 +388,27 @@ def _describe(span: LabeledSpan | None, side: str, text: str, details: dict[str,
     return f"{side}{name} {span.label} [{span.start}, {span.end}) «{text[span.start : span.end]}»{extra}"
 
 
+def _anchor(layer: str, document_id: str, side: str, owner: str) -> str:
+    """The page id of an event's trigger or a quote's content on one side of a document."""
+    return re.sub(r"\s", "_", f"{layer}-{document_id}-{side}-{owner}")
+
+
+def _colour(layer: str, label: str) -> str:
+    return LABEL_COLOURS.get(layer, {}).get(label, UNKNOWN_COLOUR)
+
+
 def _marks(
-    outcomes: list[Outcome], text: str, gold_details: dict[str, str], pred_details: dict[str, str]
+    outcomes: list[Outcome],
+    text: str,
+    gold_details: dict[str, str],
+    pred_details: dict[str, str],
+    *,
+    layer: str = "",
+    document_id: str = "",
 ) -> tuple[list[Mark], list[Mark]]:
+    """The marks of the layer's spans; an event's trigger and a quote's content carry the
+    page id their parts link to, and their id on the chip."""
+    linked = layer in ("events", "quotes")
     gold_marks: list[Mark] = []
     pred_marks: list[Mark] = []
     for outcome in outcomes:
@@ -261,10 +419,64 @@ def _marks(
                 _describe(outcome.pred, "pred", text, pred_details),
             )
         )
-        if outcome.gold is not None:
-            gold_marks.append(Mark(outcome.gold.start, outcome.gold.end, outcome.gold.label, outcome.category, title))
-        if outcome.pred is not None:
-            pred_marks.append(Mark(outcome.pred.start, outcome.pred.end, outcome.pred.label, outcome.category, title))
+        for side, span, marks in (("gold", outcome.gold, gold_marks), ("pred", outcome.pred, pred_marks)):
+            if span is None:
+                continue
+            chip = f"{span.id} {span.label}" if linked and span.id else span.label
+            anchor = _anchor(layer, document_id, side, span.id) if linked and span.id else ""
+            colour = _colour(layer, span.label)
+            marks.append(
+                Mark(span.start, span.end, span.label, outcome.category, title, chip=chip, colour=colour, anchor=anchor)
+            )
+    return gold_marks, pred_marks
+
+
+PART_CATEGORY_TITLES = {**CATEGORY_TITLES, "wrong_type": "wrong role"}
+
+
+def _describe_part(part: Part | None, side: str, kind: str, text: str) -> str:
+    if part is None:
+        return f"no {side} {kind}"
+    role = f" {part.label}" if part.kind == "argument" else ""
+    span = f"[{part.start}, {part.end}) «{text[part.start : part.end]}»"
+    return f"{side} {part.kind}{role} {span} of {part.owner} {part.owner_label} «{part.owner_text}»"
+
+
+def _part_colour(part: Part) -> str:
+    if part.kind == "argument":
+        return ROLE_COLOURS.get(part.label, PART_COLOURS["argument"])
+    return PART_COLOURS[part.kind]
+
+
+def _part_marks(outcomes: list[PartOutcome], text: str, layer: str, document_id: str) -> tuple[list[Mark], list[Mark]]:
+    """The marks of arguments, cues and speakers, each linking to its event or quote."""
+    gold_marks: list[Mark] = []
+    pred_marks: list[Mark] = []
+    for outcome in outcomes:
+        kind = outcome.kind
+        title = " · ".join(
+            (
+                PART_CATEGORY_TITLES[outcome.category] if kind == "argument" else CATEGORY_TITLES[outcome.category],
+                _describe_part(outcome.gold, "gold", kind, text),
+                _describe_part(outcome.pred, "pred", kind, text),
+            )
+        )
+        for side, part, marks in (("gold", outcome.gold, gold_marks), ("pred", outcome.pred, pred_marks)):
+            if part is None:
+                continue
+            marks.append(
+                Mark(
+                    part.start,
+                    part.end,
+                    part.label,
+                    outcome.category,
+                    title,
+                    kind=part.kind,
+                    chip=f"{part.label} → {part.owner}",
+                    colour=_part_colour(part),
+                    anchor=_anchor(layer, document_id, side, part.owner),
+                )
+            )
     return gold_marks, pred_marks
 
 
@@ -272,7 +484,7 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
     """The pieces of `text[start:end]` with `marks` nested; a mark that crosses another
     (or the row's end) is cut in two and its second part is marked `continued`."""
     pending = [
-        Mark(max(m.start, start), min(m.end, end), m.label, m.category, m.title, m.continued or m.start < start)
+        replace(m, start=max(m.start, start), end=min(m.end, end), continued=m.continued or m.start < start)
         for m in marks
         if m.start < end and start < m.end
     ]
@@ -282,7 +494,7 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
     while pending:
         outer = pending.pop(0)
         if outer.start > position:
-            pieces.append(Piece(text=text[position : outer.start]))
+            pieces += _text_pieces(text[position : outer.start])
         inside: list[Mark] = []
         rest: list[Mark] = []
         for mark in pending:
@@ -291,14 +503,14 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
             elif mark.end <= outer.end:
                 inside.append(mark)
             else:  # crosses the end of `outer`: draw the part inside now, the rest after it
-                inside.append(Mark(mark.start, outer.end, mark.label, mark.category, mark.title, mark.continued))
-                rest.append(Mark(outer.end, mark.end, mark.label, mark.category, mark.title, True))
+                inside.append(replace(mark, end=outer.end))
+                rest.append(replace(mark, start=outer.end, continued=True))
         children = nest(text, outer.start, outer.end, inside)
         pieces.append(Piece("", outer, children, _joined(text, outer.start), _joined(text, outer.end)))
         position = outer.end
         pending = sorted(rest, key=lambda m: (m.start, -m.end))
     if position < end:
-        pieces.append(Piece(text=text[position:end]))
+        pieces += _text_pieces(text[position:end])
     return pieces
 
 
@@ -347,6 +559,34 @@ def _layer_table(result: Any, layer: str) -> tuple[dict[str, Any] | None, str, l
     return headline, "", [], None, _render_signature(layer_result.signature)
 
 
+def _as_outcomes(parts: list[PartOutcome]) -> list[Outcome]:
+    """Part outcomes as span outcomes (label = role, id = the owner), to count and confuse them."""
+
+    def span(part: Part | None) -> LabeledSpan | None:
+        return None if part is None else LabeledSpan(part.start, part.end, part.label, part.owner)
+
+    return [Outcome(outcome.category, span(outcome.gold), span(outcome.pred)) for outcome in parts]
+
+
+def _beside(layer: str, outcomes: list[Outcome], parts: list[PartOutcome]) -> dict[str, dict[str, int]]:
+    """Counts drawn beside the layer's counted unit: triggers of events, cues and speakers of quotes."""
+    if layer == "events":
+        return {PART_TITLES["trigger"]: category_counts(outcomes)}
+    if layer == "quotes":
+        return {
+            PART_TITLES[kind]: category_counts(_as_outcomes([outcome for outcome in parts if outcome.kind == kind]))
+            for kind in ("cue", "speaker")
+        }
+    return {}
+
+
+def _add_counts(total: dict[str, dict[str, int]], more: dict[str, dict[str, int]]) -> None:
+    for title, counts in more.items():
+        into = total.setdefault(title, dict.fromkeys(CATEGORIES, 0))
+        for category, count in counts.items():
+            into[category] += count
+
+
 def build_report(
     gold_docs: list[Document],
     pred_docs: list[Document],
@@ -360,23 +600,33 @@ def build_report(
     """The summary of the report, and the outcomes to draw every document from. `result` is
     the harness's `EvaluationResult` of the same documents (tables, signature and the very
     matches the scores were counted from); without it the spans are matched here and the
-    page shows outcomes only."""
+    page shows outcomes only.
+
+    Counts and the confusion matrix of a layer are over the unit its headline counts
+    (`LAYER_KEYS`): for events the arguments (Arg-C+, by role), for the other layers their spans."""
     span_map = span_map or identity_spans
+    part_map = result.span_map if result is not None and result.span_map is not None else span_map
     pred_by_id = {document.id: document for document in pred_docs}
     golds = sorted(gold_docs, key=lambda document: document.id)
     outcomes: dict[str, dict[str, list[Outcome]]] = {gold.id: {} for gold in golds}
+    parts: dict[str, dict[str, list[PartOutcome]]] = {gold.id: {} for gold in golds}
+    counted: dict[str, dict[str, list[Outcome]]] = {gold.id: {} for gold in golds}  # the headline's unit
     views: list[LayerView] = []
     for layer in layers:
-        all_outcomes: list[Outcome] = []
+        all_counted: list[Outcome] = []
+        beside: dict[str, dict[str, int]] = {}
         matched = result.matches.get(layer) if result is not None else None
         for gold in golds:
-            if matched is not None:  # the very matches the scores were counted from
-                found = matched[gold.id]
-            else:
-                found = layer_outcomes(gold, pred_by_id.get(gold.id), layer, span_map)
+            pred = pred_by_id.get(gold.id)
+            # The very matches the scores were counted from, when there are scores.
+            found = matched[gold.id] if matched is not None else layer_outcomes(gold, pred, layer, span_map)
             outcomes[gold.id][layer] = found
-            all_outcomes += found
-        confusions = confusion(all_outcomes)
+            parts[gold.id][layer] = part_outcomes(gold, pred, layer, part_map)
+            unit = _as_outcomes(parts[gold.id][layer]) if layer == "events" else found
+            counted[gold.id][layer] = unit
+            all_counted += unit
+            _add_counts(beside, _beside(layer, found, parts[gold.id][layer]))
+        confusions = confusion(all_counted)
         gold_labels = [*sorted({gold for gold, _ in confusions if gold != NONE_LABEL}), NONE_LABEL]
         pred_labels = [*sorted({pred for _, pred in confusions if pred != NONE_LABEL}), NONE_LABEL]
         headline, table_metric, table, micro, signature = _layer_table(result, layer)
@@ -391,17 +641,19 @@ def build_report(
                 gold_labels,
                 pred_labels,
                 confusions,
-                category_counts(all_outcomes),
+                category_counts(all_counted),
                 signature,
+                LAYER_KEYS.get(layer, ""),
+                beside,
             )
         )
     entries = []
     for gold in golds:
-        counts = {layer: category_counts(found) for layer, found in outcomes[gold.id].items()}
+        counts = {layer: category_counts(found) for layer, found in counted[gold.id].items()}
         errors = sum(n for layer_counts in counts.values() for c, n in layer_counts.items() if c != "correct")
         entries.append(DocumentEntry(gold.id, counts, errors))
     entries.sort(key=lambda entry: (-entry.errors, entry.id))
-    sources = {gold.id: (gold, pred_by_id.get(gold.id), outcomes[gold.id]) for gold in golds}
+    sources = {gold.id: (gold, pred_by_id.get(gold.id), outcomes[gold.id], parts[gold.id]) for gold in golds}
     signature = _render_signature(result.signature) if result is not None else ""
     warnings = tuple(result.warnings) if result is not None else ()
     return Report(title, source, views, signature, warnings, tuple(entries), sources=sources)

@@ -228,8 +228,9 @@ def _assign(labels: tuple[str, ...]) -> dict[str, str]:
 
 LABEL_COLOURS: dict[str, dict[str, str]] = {layer: _assign(layer_labels(layer)) for layer in LAYERS}
 ROLE_COLOURS: dict[str, str] = _assign(EVENT_ROLES)
-# The parts of a quote other than its content, and an event's arguments as a group.
-PART_COLOURS: dict[str, str] = {"argument": "#ff7f0e", "cue": "#8c564b", "speaker": "#e377c2"}
+# A control with one label in Label Studio (an event's trigger, an argument span, a quote's
+# cue and speaker), and the fallback of an argument whose role has no colour.
+PART_COLOURS: dict[str, str] = {"trigger": "#d62728", "argument": "#ff7f0e", "cue": "#8c564b", "speaker": "#e377c2"}
 
 
 def label_colour(layer: str, label: str) -> str:

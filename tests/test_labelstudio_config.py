@@ -63,3 +63,22 @@ def test_per_region_controls_follow_their_span_control() -> None:
         assert control.attr.get("perRegion") == "true"
         assert control.attr.get("whenTagName") == span_control or name in (c.TIMEX_VALUE, c.TIMEX_ANCHOR)
     assert {control.name for control in interface.controls} == set(c.SPAN_CONTROLS) | set(c.PER_REGION_CONTROLS)
+
+
+def test_labels_have_the_inventory_colours_the_report_uses() -> None:
+    """One colour per label, from `khabar.inventories`: each entity, TIMEX3 and quote label has
+    its own, each role its own on its relation, and the report draws with the same ones."""
+    from khabar.inventories import LABEL_COLOURS, PART_COLOURS, ROLE_COLOURS
+
+    root = ElementTree.fromstring(c.label_config())
+    for control, layer in ((c.ENTITY, "entities"), (c.TIMEX, "timex"), (c.QUOTE, "quotes")):
+        (labels,) = [element for element in root.iter("Labels") if element.get("name") == control]
+        backgrounds = {label.get("value"): label.get("background") for label in labels}
+        assert backgrounds == LABEL_COLOURS[layer]
+        assert len(set(backgrounds.values())) == len(backgrounds), control
+    for control, part in ((c.TRIGGER, "trigger"), (c.ARGUMENT, "argument"), (c.CUE, "cue"), (c.SOURCE, "speaker")):
+        (labels,) = [element for element in root.iter("Labels") if element.get("name") == control]
+        assert [label.get("background") for label in labels] == [PART_COLOURS[part]]
+    (relations,) = root.iter("Relations")
+    backgrounds = {relation.get("value"): relation.get("background") for relation in relations}
+    assert backgrounds == {**ROLE_COLOURS, "cue": PART_COLOURS["cue"], "speaker": PART_COLOURS["speaker"]}

@@ -20,21 +20,29 @@ from khabar.cli import main
 from khabar.document import Document, Entity
 from khabar.eval import report as report_module
 from khabar.eval.predictions import write_predictions
+from khabar.eval.report import PART_TITLES
 from khabar.eval.settings import ScoringSettings
 from khabar.runs.report import error_analysis
 from khabar.store import load_corpus
 from tests.fixture_corpus import make_corpus
 
 # The table whose exact matches are the report's `correct` (same extent and label), per layer;
-# for timex, strict extent ignores the type, so it also takes the report's `wrong_type`.
-TABLES = {"entities": "span-strict", "timex": "strict-extent", "events": "Trig-C", "quotes": "content-exact"}
-EXACT = {"entities": ("correct",), "timex": ("correct", "wrong_type"), "events": ("correct",), "quotes": ("correct",)}
-PAIRED = ("correct", "wrong_type", "wrong_boundary", "wrong_boundary_type")
+# for timex, strict extent ignores the type and the value, so it also takes the report's
+# `wrong_type` and `wrong_value`. Events are counted by argument, with the headline's Arg-C+ key.
+TABLES = {"entities": "span-strict", "timex": "strict-extent", "events": "Arg-C+", "quotes": "content-exact"}
+EXACT = {
+    "entities": ("correct",),
+    "timex": ("correct", "wrong_value", "wrong_type"),
+    "events": ("correct",),
+    "quotes": ("correct",),
+}
+PAIRED = ("correct", "wrong_value", "wrong_type", "wrong_boundary", "wrong_boundary_type")
 
 
 def _edited(document: Document) -> Document:
     """Predictions with an outcome of every kind: a correct, a wrong-type, a wrong-boundary, a
-    missed and a spurious entity, a timex of another type, a quote of another kind."""
+    missed and a spurious entity, a timex of another type or value, a quote of another kind,
+    an event argument of another role."""
     entities = list(document.entities)
     first, second = entities[0], entities[1]
     entities[0] = replace(first, type="ORG" if first.type != "ORG" else "PER")
@@ -47,8 +55,14 @@ def _edited(document: Document) -> Document:
     end = document.text.index(" ", start)
     entities.append(Entity("spurious", start, end, "LOC", document.text[start:end]))
     timex = tuple(replace(item, type="TIME") for item in document.timex[:1])
+    if document.id == "doc-0003":  # the right extent and type, another value
+        timex = tuple(replace(item, value="2024-11-24") for item in document.timex[:1])
     quotes = tuple(replace(item, kind="indirect") for item in document.quotes[:1])
-    return replace(document, entities=tuple(entities), timex=timex, quotes=quotes, events=document.events)
+    events = list(document.events)
+    if events and events[0].arguments:  # an argument with another role: a wrong role under Arg-C+
+        last = replace(events[0].arguments[-1], role="Instrument")
+        events[0] = replace(events[0], arguments=(*events[0].arguments[:-1], last))
+    return replace(document, entities=tuple(entities), timex=timex, quotes=quotes, events=tuple(events))
 
 
 def _fixture_case(tmp_path: Path) -> tuple[Path, Path]:
@@ -82,10 +96,15 @@ def test_report_counts_equal_the_evaluate_tables(case, tmp_path, corpus_dir, cap
         assert sum(counts[category] for category in (*PAIRED, "spurious")) == micro["pred"], view.layer
         # The page shows the matches the scores were counted from, not a second matching.
         shown = [outcome for entry in report.index for outcome in scored.matches[view.layer][entry.id]]
-        assert len(shown) == sum(counts.values())
+        spans = view.beside[PART_TITLES["trigger"]] if view.layer == "events" else counts
+        assert len(shown) == sum(spans.values())
         # The index of documents adds up to the layer's counts, category by category.
         for category, count in counts.items():
             assert sum(entry.counts[view.layer][category] for entry in report.index) == count, category
+    # The triggers drawn beside the arguments reconcile with Trig-C.
+    triggers, table = report.layers[2].beside[PART_TITLES["trigger"]], tables["events"]["metrics"]["Trig-C"]["micro"]
+    assert triggers["correct"] == table["tp"]
+    assert sum(triggers[category] for category in (*PAIRED, "missed")) == table["support"]
 
 
 def test_the_fixture_case_has_every_outcome(tmp_path) -> None:
@@ -95,6 +114,8 @@ def test_the_fixture_case_has_every_outcome(tmp_path) -> None:
     for category in ("correct", "wrong_type", "wrong_boundary", "missed", "spurious"):
         assert by_layer["entities"][category] > 0, category
     assert by_layer["timex"]["wrong_type"] > 0 and by_layer["quotes"]["wrong_type"] > 0
+    assert by_layer["timex"]["wrong_value"] > 0
+    assert by_layer["events"]["wrong_type"] > 0 and by_layer["events"]["missed"] > 0  # a role, an extent
 
 
 def test_the_report_does_not_match_again(tmp_path, monkeypatch) -> None:

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nervaluate import Evaluator
 
-from khabar.eval.outcomes import CATEGORIES, category_counts, confusion, match_spans
+from khabar.document import Document, Timex
+from khabar.eval.outcomes import CATEGORIES, category_counts, confusion, layer_outcomes, match_spans
 from khabar.views import LabeledSpan
 
 
@@ -16,10 +17,13 @@ def span(start: int, end: int, label: str, identifier: str = "") -> LabeledSpan:
 
 def test_one_example_per_category():
     gold = [span(0, 4, "PER", "T1"), span(10, 14, "ORG", "T2"), span(20, 25, "GPE", "T3"), span(30, 35, "LOC", "T4")]
-    gold.append(span(40, 44, "PER", "T5"))
+    gold += [span(40, 44, "PER", "T5"), span(60, 64, "DATE", "T6")]
     pred = [span(0, 4, "PER", "P1"), span(10, 14, "GPE", "P2"), span(19, 25, "GPE", "P3"), span(31, 35, "ORG", "P4")]
-    pred.append(span(50, 53, "ORG", "P5"))
-    outcomes = match_spans(gold, pred)
+    pred += [span(50, 53, "ORG", "P5"), span(60, 64, "DATE", "P6")]
+    # Values (a timex's TimeML value): the same but for T6 / P6.
+    gold_values = ["a", "b", "c", "d", "e", "2025-11-24"]
+    pred_values = ["a", "b", "c", "d", "f", "2025-11-25"]
+    outcomes = match_spans(gold, pred, gold_values, pred_values)
     found = [(o.category, o.gold.id if o.gold else None, o.pred.id if o.pred else None) for o in outcomes]
     assert found == [
         ("correct", "T1", "P1"),
@@ -28,6 +32,7 @@ def test_one_example_per_category():
         ("wrong_boundary_type", "T4", "P4"),
         ("missed", "T5", None),
         ("spurious", None, "P5"),
+        ("wrong_value", "T6", "P6"),
     ]
     assert category_counts(outcomes) == dict.fromkeys(CATEGORIES, 1)
     assert confusion(outcomes) == {
@@ -37,7 +42,31 @@ def test_one_example_per_category():
         ("LOC", "ORG"): 1,
         ("PER", "∅"): 1,
         ("∅", "ORG"): 1,
+        ("DATE", "DATE"): 1,
     }
+    # Without values, the right extent and label is correct.
+    assert [o.category for o in match_spans(gold, pred)][-1] == "correct"
+
+
+def test_a_timex_with_the_right_extent_and_another_value_is_not_correct():
+    """Gold and predicted timex of two fixture documents: the value decides `correct`."""
+    text = "وصل الوفد يوم ٢٤ نوفمبر وغادر في ٢٥ نوفمبر."  # test fixture, made up
+    first, second = text.index("٢٤ نوفمبر"), text.index("٢٥ نوفمبر")
+
+    def timex(identifier: str, start: int, value: str) -> Timex:
+        return Timex(identifier, start, start + 9, "DATE", value, text[start : start + 9])
+
+    gold = Document(
+        id="doc-0001", text=text, timex=(timex("X1", first, "2025-11-24"), timex("X2", second, "2025-11-25"))
+    )
+    pred = Document(
+        id="doc-0001", text=text, timex=(timex("X1", first, "2025-11-24"), timex("X2", second, "2024-11-25"))
+    )
+    identity = lambda document: lambda start, end: (start, end)  # noqa: E731
+    outcomes = layer_outcomes(gold, pred, "timex", identity)
+    assert [(o.category, o.gold.id) for o in outcomes] == [("correct", "X1"), ("wrong_value", "X2")]
+    valueless = Document(id="doc-0001", text=text, timex=(timex("X1", first, ""),))  # extent only: no value
+    assert [o.category for o in layer_outcomes(gold, valueless, "timex", identity)] == ["wrong_value", "missed"]
 
 
 def test_an_exact_match_wins_over_an_earlier_overlap():

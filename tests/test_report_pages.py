@@ -17,6 +17,7 @@ import pytest
 from khabar.cli import main
 from khabar.eval import report as report_module
 from khabar.eval.outcomes import CATEGORIES, category_counts
+from khabar.eval.parts import argument_outcomes
 from khabar.eval.predictions import write_predictions
 from khabar.eval.settings import ScoringSettings
 from khabar.files import STAGING_PREFIX
@@ -116,22 +117,23 @@ def test_the_summary_counts_are_the_scored_result(case, tmp_path):
     rows = _read(out / "index.html").rows
     layers = [view.layer for view in report.layers]
     assert layers == ["entities", "timex", "events", "quotes"]
+    # What each layer counts: its spans as scored; for events the arguments, by the Arg-C+ key.
+    result = scored.result
+    counted = {layer: scored.matches[layer] for layer in layers}
+    counted["events"] = {gold.id: argument_outcomes(gold, pred, result.span_map) for gold, pred in result.pairs}
     errors = []
     for row in rows:
         doc_id, shown_errors, cells = row[0], int(row[1]), [int(cell) for cell in row[2:]]
-        expected = [
-            category_counts(scored.matches[layer][doc_id])[category] for layer in layers for category in CATEGORIES
-        ]
+        expected = [category_counts(counted[layer][doc_id])[category] for layer in layers for category in CATEGORIES]
         assert cells == expected, doc_id
-        wrong = sum(1 for layer in layers for outcome in scored.matches[layer][doc_id] if outcome.category != "correct")
+        wrong = sum(1 for layer in layers for outcome in counted[layer][doc_id] if outcome.category != "correct")
         assert shown_errors == wrong, doc_id
         errors.append(wrong)
     assert errors == sorted(errors, reverse=True) and len(set(errors)) > 1  # most errors first, and they differ
     for view in report.layers:  # the layer totals of the summary table add the index up
         for category in CATEGORIES:
             assert view.counts[category] == sum(
-                len([o for o in scored.matches[view.layer][doc] if o.category == category])
-                for doc in scored.matches[view.layer]
+                len([o for o in counted[view.layer][doc] if o.category == category]) for doc in counted[view.layer]
             )
 
 

@@ -32,9 +32,12 @@ from khabar.inventories import (
     EVENT_REALIS,
     EVENT_ROLES,
     EVENT_TYPES,
+    PART_COLOURS,
     QUOTE_KINDS,
+    ROLE_COLOURS,
     TIMEX_MODS,
     TIMEX_TYPES,
+    label_colour,
 )
 
 TEXT = "text"
@@ -79,16 +82,25 @@ PER_REGION_CONTROLS: dict[str, str] = {
     REALIS: TRIGGER,
 }
 
-# Distinct colours per layer so that nested spans of different layers stay readable.
-_COLOURS = {
-    ENTITY: "#1f77b4",
-    TIMEX: "#2ca02c",
-    TRIGGER: "#d62728",
-    ARGUMENT: "#ff7f0e",
-    QUOTE: "#9467bd",
-    CUE: "#8c564b",
-    SOURCE: "#e377c2",
-}
+# One colour per label, the palette of `khabar.inventories` that the HTML report also draws
+# with: a label of a layer (entity type, TIMEX3 type, quote kind) has its own colour; a
+# control with one label (trigger, argument, cue, speaker) has the colour of that part;
+# a relation has its role's colour, or the colour of its part (cue, speaker).
+_LAYERS = {ENTITY: "entities", TIMEX: "timex", QUOTE: "quotes"}
+_PARTS = {TRIGGER: "trigger", ARGUMENT: "argument", CUE: "cue", SOURCE: "speaker"}
+
+
+def label_background(control: str, value: str) -> str:
+    """The colour of a label `value` of a span control."""
+    if control in _LAYERS:
+        return label_colour(_LAYERS[control], value)
+    return PART_COLOURS[_PARTS[control]]
+
+
+def relation_background(value: str) -> str:
+    """The colour of a relation label: an event role's colour, else its part's (cue, speaker)."""
+    return ROLE_COLOURS[value] if value in ROLE_COLOURS else PART_COLOURS[value]
+
 
 _STYLE = """
     .khabar-rtl { direction: rtl; text-align: right; unicode-bidi: plaintext; }
@@ -103,7 +115,8 @@ def _labels(name: str, title: str, values: dict[str, str] | tuple[str, ...]) -> 
     lines.append(f'  <Labels name={quoteattr(name)} toName={quoteattr(TEXT)} showInline="true">')
     for value in values:
         hint = f" hint={quoteattr(hints[value])}" if value in hints else ""
-        lines.append(f"    <Label value={quoteattr(value)} background={quoteattr(_COLOURS[name])}{hint}/>")
+        background = quoteattr(label_background(name, value))
+        lines.append(f"    <Label value={quoteattr(value)} background={background}{hint}/>")
     lines.append("  </Labels>")
     return lines
 
@@ -170,7 +183,7 @@ def label_config() -> str:
     lines.append("  </View>")
     lines.append("  <Relations>")
     for value in RELATION_LABELS:
-        lines.append(f"    <Relation value={quoteattr(value)}/>")
+        lines.append(f"    <Relation value={quoteattr(value)} background={quoteattr(relation_background(value))}/>")
     lines.append("  </Relations>")
     lines.append("</View>")
     return "\n".join(lines) + "\n"
