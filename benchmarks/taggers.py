@@ -88,7 +88,7 @@ def measure(name: str, tokens: int, dateparser_tokens: int) -> dict:
         split_sentences(text)
         seconds = time.perf_counter() - started
     elif name == "crf":
-        from khabar.baselines.crf import fit_models, tag_sentences
+        from khabar.baselines.crf import encode, fit_models, tag_sentences
         from khabar.baselines.rules import tag_document
         from khabar.tokenize import split_sentences
         from khabar.views import token_view
@@ -96,10 +96,13 @@ def measure(name: str, tokens: int, dateparser_tokens: int) -> dict:
         started = time.perf_counter()
         silver = tag_document(_documents(synthetic_text(20_000, seed=2))[0])
         views, _ = token_view(silver)
-        models = fit_models([[token.text for token in view.tokens] for view in views], views)
+        vocabulary: dict = {}
+        training = encode([[token.text for token in view.tokens] for view in views], vocabulary)
+        models = fit_models(training, range(len(training)), views)
         setup = time.perf_counter() - started
-        started = time.perf_counter()
-        tag_sentences(models, [[token.text for token in sentence.tokens] for sentence in split_sentences(text)])
+        started = time.perf_counter()  # features of the new text are part of tagging it
+        table = encode([[token.text for token in sentence.tokens] for sentence in split_sentences(text)], vocabulary)
+        tag_sentences(models, table, range(len(table)))
         seconds = time.perf_counter() - started
     else:
         tagger = registry.get(name)

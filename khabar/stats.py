@@ -1,6 +1,6 @@
 """Corpus statistics for the dataset card: sizes, and spans per layer and label.
 
-Counted from the documents and their sentence rows, never typed by hand. A span is
+Counted from the documents and the sentence and token counts of their rows, never typed by hand. A span is
 *nested* when it lies inside another span of the same layer (identical extents count
 once as outermost): nested spans are not in the flat tag columns and are scored by the
 span metrics only.
@@ -9,8 +9,8 @@ span metrics only.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from khabar.document import Document
 from khabar.inventories import LAYERS, layer_labels
@@ -27,6 +27,14 @@ class LabelCount:
     @property
     def outermost(self) -> int:
         return self.spans - self.nested
+
+
+@dataclass(frozen=True)
+class SentenceCounts:
+    """How many `sentences` rows a document has and how many tokens they hold."""
+
+    sentences: int
+    tokens: int
 
 
 @dataclass(frozen=True)
@@ -75,18 +83,14 @@ def _relation_counts(documents: list[Document]) -> dict[str, int]:
     }
 
 
-def corpus_statistics(documents: list[Document], sentence_rows: list[dict[str, Any]]) -> CorpusStatistics:
-    """Statistics of documents (sorted by id) and their `sentences` rows."""
-    sentences = Counter(row["doc_id"] for row in sentence_rows)
-    tokens: Counter[str] = Counter()
-    for row in sentence_rows:
-        tokens[row["doc_id"]] += len(row["tokens"])
+def corpus_statistics(documents: list[Document], counts: Mapping[str, SentenceCounts]) -> CorpusStatistics:
+    """Statistics of documents (sorted by id), given each one's sentence and token counts (by id)."""
     sizes = tuple(
         DocumentSize(
             id=document.id,
             characters=len(document.text),
-            sentences=sentences[document.id],
-            tokens=tokens[document.id],
+            sentences=counts[document.id].sentences,
+            tokens=counts[document.id].tokens,
             dct=document.dct.value if document.dct else None,
         )
         for document in documents

@@ -63,28 +63,30 @@ def test_adding_a_document_leaves_every_existing_paragraph_in_its_fold():
 def test_every_fold_model_never_saw_the_paragraphs_it_predicts(monkeypatch):
     from khabar.baselines import crf
 
+    gold = gold_documents()
+    views, folds = sentence_folds(gold, seed=7)
+    # The table `predict` encodes holds the sentences in this order.
+    words = [tuple(token.text for token in view.tokens) for view in views]
     seen: dict[object, set] = {}  # keyed by the model itself, kept alive
     tagged: dict[object, set] = {}
     original_fit, original_tag = crf.fit_model, crf.tag_sentences
 
-    def fit_model(words, tags):
-        words = [tuple(sentence) for sentence in words]
-        model = original_fit(words, tags)
-        seen[model] = set(words)
+    def fit_model(table, sentences, tags):
+        model = original_fit(table, sentences, tags)
+        seen[model] = {words[i] for i in sentences}
         return model
 
-    def tag_sentences(models, words):
+    def tag_sentences(models, table, sentences):
+        sentences = list(sentences)
         for model in models.values():
-            tagged.setdefault(model, set()).update(tuple(sentence) for sentence in words)
-        return original_tag(models, words)
+            tagged.setdefault(model, set()).update(words[i] for i in sentences)
+        return original_tag(models, table, sentences)
 
     monkeypatch.setattr(crf, "fit_model", fit_model)
     monkeypatch.setattr(crf, "tag_sentences", tag_sentences)
     tagger = CrfTagger(seed=7, n_jobs=1)  # in this process, where the patches apply
-    gold = gold_documents()
     pred = tagger.predict(gold)
 
-    _, folds = sentence_folds(gold, seed=7)
     assert len(seen) == len(set(folds)) * 4  # one model per layer for each fold that holds sentences
     for model, sentences in tagged.items():
         assert sentences and not sentences & seen[model]
@@ -123,15 +125,57 @@ def test_a_single_paragraph_cannot_be_cross_validated():
     assert pred.entities == () and pred.timex == ()
 
 
-def test_shared_item_sequences_tag_as_crf_predict_does():
-    from khabar.baselines.crf import fit_models, tag_sentences
-    from khabar.baselines.features import sentence_features
+def _views_and_words():
     from khabar.views import token_view
 
     views = [view for document in gold_documents() for view in token_view(document)[0]]
-    words = [[token.text for token in view.tokens] for view in views]
-    models = fit_models(words[:6], views[:6])
-    tags = tag_sentences(models, words[6:])
-    features = [sentence_features(view.tokens) for view in views[6:]]
+    return views, [[token.text for token in view.tokens] for view in views]
+
+
+def test_shared_item_sequences_tag_as_crf_predict_does():
+    from khabar.baselines.crf import encode, fit_models, tag_sentences
+
+    views, words = _views_and_words()
+    table = encode(words)
+    models = fit_models(table, range(6), views[:6])
+    tags = tag_sentences(models, table, range(6, len(table)))
     for layer, model in models.items():
-        assert tags[layer] == [list(sequence) for sequence in model.predict(features)]
+        expected = model.predict([table.items(i) for i in range(6, len(table))])
+        assert tags[layer] == [list(sequence) for sequence in expected]
+
+
+def test_encoded_features_train_the_model_the_feature_dicts_do():
+    """Attribute ids instead of feature strings: the same objective at every iteration and the
+    same tags, so the encoding is a matter of speed only."""
+    from khabar.baselines.crf import _crf, encode, fit_model
+    from khabar.baselines.features import sentence_features
+
+    views, words = _views_and_words()
+    table = encode(words)
+    assert len(table) == len(views)
+    train, test = range(6), range(6, len(views))
+    for layer in ("entities", "timex"):
+        tags = [views[i].tags[layer] for i in train]
+        encoded = fit_model(table, train, tags)
+        plain = _crf().fit([sentence_features(views[i].tokens) for i in train], tags)
+        assert [it["loss"] for it in encoded.training_log_.iterations] == [
+            it["loss"] for it in plain.training_log_.iterations
+        ]
+        assert list(map(list, encoded.predict([table.items(i) for i in test]))) == list(
+            map(list, plain.predict([sentence_features(views[i].tokens) for i in test]))
+        )
+
+
+def test_a_shared_vocabulary_gives_known_attributes_their_ids():
+    from khabar.baselines.crf import encode
+    from khabar.baselines.features import word_sequence_features
+
+    _, words = _views_and_words()
+    vocabulary: dict = {}
+    first = encode(words[:3], vocabulary)
+    size = len(vocabulary)
+    again = encode(words[:1], vocabulary)
+    assert len(vocabulary) == size and again.items(0) == first.items(0)
+    other = encode(words[3:], vocabulary)
+    assert len(vocabulary) > size and len(other) == len(words) - 3
+    assert [len(names) for names in other.items(0)] == [len(row) for row in word_sequence_features(words[3])]

@@ -9,6 +9,7 @@ from datasets import load_dataset
 
 from khabar.errors import InputError, ValidationError
 from khabar.formats.hf import DOCUMENT_FEATURES, SENTENCE_FEATURES, row_tags, row_to_document, sentence_rows
+from khabar.runs import build
 from khabar.runs.build import assemble, build_corpus
 from khabar.store import save_document
 from khabar.views import token_view
@@ -60,6 +61,16 @@ def test_building_twice_gives_identical_bytes(sample_corpus, tmp_path):
     build_corpus(sample_corpus, tmp_path / "b")
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_batch_size_changes_no_byte(sample_corpus, tmp_path, monkeypatch):
+    """Rows go to Arrow in batches; the files are those of one table, whatever the batch size."""
+    build_corpus(sample_corpus, tmp_path / "whole")
+    monkeypatch.setattr(build, "BATCH_ROWS", {"documents": 1, "sentences": 2})
+    assembled, _ = build_corpus(sample_corpus, tmp_path / "batched")
+    assert assembled.statistics.sentences > 2 * 2  # several batches, the last one partial
+    for name in FILES:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "batched" / name).read_bytes(), name
 
 
 def test_default_output_is_the_corpus_folder(sample_corpus):

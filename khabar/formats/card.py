@@ -243,12 +243,11 @@ def render_card(
     *,
     collisions: list[CollisionRow],
     documents: list[Document],
-    sentence_rows: list[dict[str, Any]],
+    example: dict[str, Any] | None,
     sources: CardSources,
     unannotated: tuple[str, ...] = (),
 ) -> str:
     """The full `README.md` of the dataset: YAML header and body."""
-    example = example_row(sentence_rows)
     scores = sources.reference_scores
     text = _template().render(
         card_data=card_data(sizes).to_yaml(),
