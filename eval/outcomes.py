@@ -85,6 +85,18 @@ _RULES: tuple[tuple[str, Callable[[LabeledSpan, LabeledSpan, bool], bool]], ...]
 )
 
 
+def _touching(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[tuple[int, int]]:
+    """The (gold, pred) index pairs a rule can pair: overlapping extents, or the same extent.
+    Found once, so the rules test these few pairs rather than every gold × pred pair."""
+    return [
+        (g, p)
+        for g, gold_span in enumerate(gold)
+        for p, pred_span in enumerate(pred)
+        if (gold_span.start < pred_span.end and pred_span.start < gold_span.end)
+        or (gold_span.start == pred_span.start and gold_span.end == pred_span.end)
+    ]
+
+
 def match_spans(
     gold: list[LabeledSpan],
     pred: list[LabeledSpan],
@@ -100,13 +112,13 @@ def match_spans(
 
     gold_free = set(range(len(gold)))
     pred_free = set(range(len(pred)))
+    pairs = _touching(gold, pred)
     outcomes: list[Outcome] = []
     for category, rule in _RULES:
         candidates = sorted(
             (_distance(gold[g], pred[p]), gold[g].start, pred[p].start, g, p)
-            for g in gold_free
-            for p in pred_free
-            if rule(gold[g], pred[p], same_value(g, p))
+            for g, p in pairs
+            if g in gold_free and p in pred_free and rule(gold[g], pred[p], same_value(g, p))
         )
         for *_, g, p in candidates:
             if g in gold_free and p in pred_free:

@@ -56,6 +56,7 @@ from itertools import pairwise
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from khabar.document import Document
 from khabar.eval.outcomes import (
@@ -168,6 +169,11 @@ def _joined(text: str, position: int) -> bool:
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+# Characters of no left-to-right bidi class (neither L nor EN; a test checks every one): Arabic
+# letters, marks and Arabic-Indic digits, spaces, ASCII and Arabic punctuation. `ltr_runs`
+# skips them without a Unicode look-up each — most of an Arabic text.
+NEVER_LTR = "\u0600-\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\\s!-/:-@\\[-`{-~«»…–—"
+_MAYBE_LTR = re.compile(f"[^{NEVER_LTR}]")
 _CLOSERS = {close: opener for opener, close in _OPENERS.items()}
 
 
@@ -187,6 +193,10 @@ def ltr_runs(text: str) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     position = 0
     while position < len(text):
+        found = _MAYBE_LTR.search(text, position)  # characters that are never L or EN are skipped at once
+        if found is None:
+            break
+        position = found.start()
         if not _strong_ltr(text[position]):
             position += 1
             continue
@@ -682,6 +692,48 @@ DOCUMENTS_FOLDER = "docs"
 FOLDER = Links(index="../index.html#index-{id}", document=DOCUMENTS_FOLDER + "/{id}.html", neighbour="{id}.html")
 
 
+_JOINER = '<span class="zj"></span>'
+
+
+def draw_pieces(pieces: list[Piece]) -> Markup:
+    """The HTML of a row's pieces: text escaped, a mark as a span with its chip (the joiners,
+    parts' links and left-to-right runs as the module docstring says). Drawn here rather than
+    by a recursive template macro: a large corpus has millions of pieces."""
+    out: list[str] = []
+    _draw(pieces, out)
+    return Markup("".join(out))
+
+
+def _draw(pieces: list[Piece], out: list[str]) -> None:
+    for piece in pieces:
+        mark = piece.mark
+        if mark is None:
+            out.append(f'<bdi dir="ltr">{escape(piece.text)}</bdi>' if piece.ltr else escape(piece.text))
+            continue
+        joiner_start = _JOINER if piece.join_start else ""
+        joiner_end = _JOINER if piece.join_end else ""
+        part = "" if mark.kind == "span" else f" part {escape(mark.kind)}"
+        continued = " cont" if mark.continued else ""
+        anchor = f' id="{escape(mark.anchor)}"' if mark.kind == "span" and mark.anchor and not mark.continued else ""
+        out.append(
+            f'{joiner_start}<span class="m {escape(mark.category)}{part}{continued}"{anchor}'
+            f' title="{escape(mark.title)}">{joiner_start}'
+        )
+        _draw(piece.children, out)
+        colour = escape(mark.colour)
+        if mark.kind == "span":
+            chip = (
+                f'<span class="lab" dir="ltr" lang="en" style="--c: {colour}"'
+                f' data-chip="{escape(mark.chip or mark.label)}"></span>'
+            )
+        else:
+            chip = (
+                f'<a class="lab" dir="ltr" lang="en" style="--c: {colour}" data-chip="{escape(mark.chip)}"'
+                f' href="#{escape(mark.anchor)}"></a>'
+            )
+        out.append(f"{joiner_end}{chip}</span>{joiner_end}")
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     environment = Environment(
@@ -692,6 +744,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["score"] = lambda value: "–" if value is None else f"{100 * value:.1f}"
+    environment.filters["pieces"] = draw_pieces
     return environment
 
 

@@ -127,8 +127,10 @@ def refusal(path: Path) -> str | None:
         return None
     if real in guard.inputs:
         return "it is an input of this command"
-    for folder in guard.inputs:
-        if folder in real.parents and folder.is_dir():
+    # The input folders above the target, nearest first: a lookup per parent, never a scan of
+    # the inputs (a corpus read declares every one of its files; a report writes a page per document).
+    for folder in real.parents:
+        if folder in guard.inputs and folder.is_dir():
             loose = real.parent == folder and real.suffix in _LOOSE_INPUT_SUFFIXES
             if loose or _in_corpus_part(real, folder):
                 return f"it is part of the input {folder}"

@@ -30,6 +30,7 @@ from khabar.document import Document, sha256_text
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.inventories import ENTITY_TYPES, LAYERS, REF_TARGETS
 from khabar.paths import text_path_for
+from khabar.progress import Progress
 from khabar.schema import build_schema, compiled
 from khabar.schema.compiled import Check, compile_check, ecma_pattern
 from khabar.strictjson import loads, read_bytes
@@ -477,14 +478,18 @@ def check_file(annotation_path: Path, text_path: Path | None = None, *, cached: 
 
 
 def check_files(
-    paths: Iterable[Path], *, require_header: bool = False, cached: bool = False
+    paths: Iterable[Path], *, require_header: bool = False, cached: bool = False, progress: Progress | None = None
 ) -> tuple[list[Document], list[Problem]]:
-    """Validate many annotation files; every problem of every file, sorted (options: see `check_path`)."""
+    """Validate many annotation files; every problem of every file, sorted (options: see `check_path`).
+    `progress(done, total)` is called after each file."""
     documents: list[Document] = []
     problems: list[Problem] = []
-    for path in paths:
+    paths = list(paths)
+    for done, path in enumerate(paths, start=1):
         document, found = check_path(path, require_header=require_header, cached=cached)
         problems += found
         if document is not None:
             documents.append(document)
+        if progress is not None:
+            progress(done, len(paths))
     return documents, sorted(problems)

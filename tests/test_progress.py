@@ -19,6 +19,7 @@ import pytest
 from khabar.baselines.crf import CrfTagger
 from khabar.cli import main
 from khabar.commands import status
+from khabar.runs.validate import validate_paths
 from khabar.store import load_corpus
 from tests.fixture_corpus import make_corpus
 
@@ -108,3 +109,10 @@ def test_predict_crf_draws_a_bar_on_a_terminal_and_none_under_quiet(tmp_path) ->
     )
     assert (quiet_code, quiet_out, quiet_drawn) == (0, out, b"")
     assert [line for line in out.splitlines() if line] and "\r" not in out  # the result never holds the bar
+
+
+def test_validation_reports_every_file(tmp_path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", count=3, built=False)
+    seen: list[tuple[int, int]] = []
+    files, documents, problems = validate_paths([corpus], lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)] and len(files) == len(documents) == 3 and problems == []

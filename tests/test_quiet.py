@@ -153,3 +153,17 @@ def test_quiet_is_reset_after_a_run(flag, tmp_path, capsys) -> None:
     assert capsys.readouterr().err == ""
     assert main(["validate", str(corpus)]) == 0
     assert capsys.readouterr().err == "ok: 2 document(s) valid\n"
+
+
+def test_no_command_writes_to_standard_error_but_through_the_status_module() -> None:
+    """Status and warnings go through `khabar.commands.status` (which `--quiet` governs), never
+    a bare `print(..., file=sys.stderr)` or `sys.stderr.write` in a command or the CLI."""
+    root = Path(__file__).resolve().parents[1] / "khabar"
+    offenders = []
+    for path in sorted([root / "cli.py", *(root / "commands").glob("*.py")]):
+        if path.name == "status.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "sys.stderr" in line or "stderr=" in line:
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []

@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from khabar.runs.validate import render_problems, validate_paths
     from khabar.validate import problems_error
 
-    files, documents, problems = validate_paths(args.paths)
+    with status.progress_bar("validate", unit="file") as progress:
+        files, documents, problems = validate_paths(args.paths, progress)
     sys.stdout.write(render_problems(problems, files, documents, args.format))
     if problems:
         status.status(f"{len(problems)} problem(s) in {len(files)} file(s)")

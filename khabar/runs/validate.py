@@ -8,6 +8,7 @@ from pathlib import Path
 from khabar.document import Document
 from khabar.errors import KhabarError, Problem
 from khabar.paths import annotation_paths
+from khabar.progress import Progress
 from khabar.validate import check_files
 
 
@@ -24,14 +25,17 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def validate_paths(paths: list[Path]) -> tuple[list[Path], list[Document], list[Problem]]:
+def validate_paths(
+    paths: list[Path], progress: Progress | None = None
+) -> tuple[list[Path], list[Document], list[Problem]]:
     """(files checked, valid documents, every problem sorted) of the annotation files under `paths`,
-    the header a corpus annotation requires included (`khabar.validate.REQUIRED_HEADER`)."""
+    the header a corpus annotation requires included (`khabar.validate.REQUIRED_HEADER`);
+    `progress(done, total)` after each file."""
     files = expand(paths)
     if not files:
         # As build, export and agree: nothing to check is a usage error, not a pass.
         raise KhabarError(f"no annotation files in {', '.join(map(str, paths))}")
-    documents, problems = check_files(files, require_header=True)
+    documents, problems = check_files(files, require_header=True, progress=progress)
     return files, documents, problems
 
 
