@@ -22,7 +22,7 @@ predictions at the prediction's unit, gold at the gold span's unit.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,13 +30,18 @@ from typing import Any
 import numpy as np
 
 from khabar.document import Argument, Document, Event, Quote
-from khabar.eval.matching import MATCHES, credit, match_spans, multiset_matches, overlap_pairs
+from khabar.eval.matching import MATCHES, category_credit, matched, multiset_matches, overlap_pairs
 from khabar.eval.results import CountTable
+from khabar.eval.spanmaps import same_span
 from khabar.views import LabeledSpan, layer_spans
 
 ALL = "*"
 Locate = Callable[[int], int]  # character offset → unit index
 SpanMap = Callable[[int, int], tuple[int, int]]
+
+
+def _empty_cell() -> list[float]:
+    return [0.0, 0.0, 0.0]
 
 
 @dataclass
@@ -52,7 +57,11 @@ class Accumulator:
         self.counts.setdefault(metric, {})
 
     def add(self, metric: str, label: str, unit: int, tp: float = 0.0, pred: float = 0.0, gold: float = 0.0) -> None:
-        cell = self.counts[metric].setdefault(label, defaultdict(lambda: [0.0, 0.0, 0.0]))[unit]
+        by_label = self.counts[metric]
+        cells = by_label.get(label)
+        if cells is None:
+            cells = by_label[label] = defaultdict(_empty_cell)
+        cell = cells[unit]
         cell[0] += tp
         cell[1] += pred
         cell[2] += gold
@@ -92,23 +101,34 @@ def declare_entities(acc: Accumulator) -> None:
         acc.declare(f"span-{match}", descriptions[match], match=match)
 
 
+def _by_label(spans: list[LabeledSpan]) -> dict[str, list[LabeledSpan]]:
+    """The spans of each label, in their order."""
+    groups: dict[str, list[LabeledSpan]] = {}
+    for span in spans:
+        groups.setdefault(span.label, []).append(span)
+    return groups
+
+
 def add_entities(acc: Accumulator, gold: list[LabeledSpan], pred: list[LabeledSpan], locate: Locate) -> None:
+    gold_by_label, pred_by_label = _by_label(gold), _by_label(pred)
+    labels = sorted(gold_by_label.keys() | pred_by_label.keys())
+    by_label = [(label, gold_by_label.get(label, []), pred_by_label.get(label, [])) for label in labels]
     for match in MATCHES:
         metric = f"span-{match}"
-        if match in ("boundary", "partial"):
-            groups = [(ALL, gold, pred)]
-        else:
-            labels = sorted({span.label for span in gold} | {span.label for span in pred})
-            groups = [
-                (label, [s for s in gold if s.label == label], [s for s in pred if s.label == label])
-                for label in labels
-            ]
+        groups = [(ALL, gold, pred)] if match in ("boundary", "partial") else by_label
         for label, gold_group, pred_group in groups:
-            for span in gold_group:
-                acc.add(metric, label, locate(span.start), gold=1)
-            for outcome in match_spans(gold_group, pred_group, match):
-                if outcome.side == "pred":
-                    acc.add(metric, label, locate(outcome.span.start), tp=credit(outcome, match), pred=1)
+            # Summed per unit before they are added (counts are whole or half, so exact in any order).
+            for unit, count in Counter(locate(span.start) for span in gold_group).items():
+                acc.add(metric, label, unit, gold=count)
+            predicted: Counter = Counter()
+            credited: Counter = Counter()
+            for category, span, side in matched(gold_group, pred_group, match):
+                if side == "pred":
+                    unit = locate(span.start)
+                    predicted[unit] += 1
+                    credited[unit] += category_credit(category, match)
+            for unit, count in predicted.items():
+                acc.add(metric, label, unit, tp=credited[unit], pred=count)
 
 
 # --- timex -------------------------------------------------------------------------------
@@ -316,7 +336,10 @@ def add_quotes(acc: Accumulator, gold: list[QuoteSpans], pred: list[QuoteSpans],
 
 def entity_spans(document: Document, span_map: SpanMap) -> list[LabeledSpan]:
     """The entity spans of `document` (sorted, nested ones included), mapped."""
-    return [_labeled(span_map(span.start, span.end), span.label, span.id) for span in layer_spans(document, "entities")]
+    spans = layer_spans(document, "entities")
+    if span_map is same_span:
+        return spans
+    return [_labeled(span_map(span.start, span.end), span.label, span.id) for span in spans]
 
 
 def timex_spans(document: Document, span_map: SpanMap) -> list[TimexSpan]:

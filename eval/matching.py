@@ -31,6 +31,7 @@ Where nervaluate does not fit, and what is done instead:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -69,12 +70,9 @@ class _Partial(_AnyOverlap, PartialEvaluation):
 
 
 _STRATEGIES = {"strict": _Strict(), "boundary": _Exact(), "type": _EntityType(), "partial": _Partial()}
-_PREPASS_KEY: dict[str, Callable[[LabeledSpan], Hashable]] = {
-    "strict": lambda span: (span.start, span.end, span.label),
-    "boundary": lambda span: (span.start, span.end),
-    "type": lambda span: (span.start, span.end, span.label),
-    "partial": lambda span: (span.start, span.end),
-}
+# The key of the exact pairing before nervaluate runs: (start, end, label) or (start, end),
+# the first fields of a `LabeledSpan`.
+_PREPASS_WIDTH = {"strict": 3, "boundary": 2, "type": 3, "partial": 2}
 
 
 @dataclass(frozen=True)
@@ -86,56 +84,86 @@ class Outcome:
     side: str  # pred | gold
 
 
-def _order(span: LabeledSpan) -> tuple[int, int, str, str]:
-    return (span.start, span.end, span.label, span.id)
-
-
 def _to_nervaluate(spans: list[LabeledSpan]) -> list[NervaluateEntity]:
     return [NervaluateEntity(label=span.label, start=span.start, end=span.end - 1) for span in spans]
 
 
 def match_spans(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[Outcome]:
     """Outcomes of every prediction and every unmatched gold span under `match`."""
-    key = _PREPASS_KEY[match]
-    # The dataclass order, by a key tuple (no Python `__lt__` per comparison).
-    gold_left = sorted(gold, key=_order)
-    pred_left = sorted(pred, key=_order)
-    outcomes: list[Outcome] = []
-    available = Counter(key(span) for span in gold_left)
+    return [Outcome(category, span, side) for category, span, side in matched(gold, pred, match)]
+
+
+def matched(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[tuple[str, LabeledSpan, str]]:
+    """`match_spans` as plain (category, span, side) tuples, for counting millions of spans."""
+    width = _PREPASS_WIDTH[match]
+    gold_left = sorted(gold)
+    pred_left = sorted(pred)
+    outcomes: list[tuple[str, LabeledSpan, str]] = []
+    # Exact pairs first, one to one: the first gold spans of a key are the ones taken.
+    unpaired = Counter(span[:width] for span in gold_left)
     taken: Counter = Counter()
     rest_pred = []
     for span in pred_left:
-        if available[key(span)] > taken[key(span)]:
-            taken[key(span)] += 1
-            outcomes.append(Outcome("correct", span, "pred"))
+        key = span[:width]
+        if unpaired[key] > 0:
+            unpaired[key] -= 1
+            taken[key] += 1
+            outcomes.append(("correct", span, "pred"))
         else:
             rest_pred.append(span)
     rest_gold = []
     for span in gold_left:
-        if taken[key(span)] > 0:
-            taken[key(span)] -= 1
+        key = span[:width]
+        if taken[key] > 0:
+            taken[key] -= 1
         else:
             rest_gold.append(span)
     if not rest_gold or not rest_pred:
         # What nervaluate gives when one side is empty, without its pass: every prediction
         # left is spurious, every gold span left is missed, in order.
-        outcomes += [Outcome("spurious", span, "pred") for span in rest_pred]
-        outcomes += [Outcome("missed", span, "gold") for span in rest_gold]
+        outcomes += [("spurious", span, "pred") for span in rest_pred]
+        outcomes += [("missed", span, "gold") for span in rest_gold]
         return outcomes
-    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(rest_pred), [])
-    for category in ("correct", "incorrect", "partial", "spurious"):
+    # A prediction that overlaps no gold span left is spurious under every strategy and takes
+    # no gold span, so nervaluate (a pass over every pair) sees only the others; the spurious
+    # ones are merged back in their order.
+    near = _overlapping_any(rest_pred, rest_gold)
+    candidates = [rest_pred[index] for index in near]
+    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(candidates), [])
+    for category in ("correct", "incorrect", "partial"):
         for _, index in getattr(indices, f"{category}_indices"):
-            outcomes.append(Outcome(category, rest_pred[index], "pred"))
+            outcomes.append((category, candidates[index], "pred"))
+    spurious = {near[index] for _, index in indices.spurious_indices}
+    spurious.update(set(range(len(rest_pred))).difference(near))
+    outcomes += [("spurious", rest_pred[index], "pred") for index in sorted(spurious)]
     for _, index in indices.missed_indices:
-        outcomes.append(Outcome("missed", rest_gold[index], "gold"))
+        outcomes.append(("missed", rest_gold[index], "gold"))
     return outcomes
+
+
+def _overlapping_any(spans: list[LabeledSpan], others: list[LabeledSpan]) -> list[int]:
+    """Indices of the `spans` that share a character with at least one of `others`."""
+    merged: list[list[int]] = []  # the union of the others' extents: disjoint, in order
+    for start, end in sorted((other.start, other.end) for other in others):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [start for start, _ in merged]
+    ends = [end for _, end in merged]
+    return [index for index, span in enumerate(spans) if bisect_right(ends, span.start) < bisect_left(starts, span.end)]
 
 
 def credit(outcome: Outcome, match: str) -> float:
     """True-positive credit of an outcome: 1 for correct, 0.5 for partial under `partial`."""
-    if outcome.category == "correct":
+    return category_credit(outcome.category, match)
+
+
+def category_credit(category: str, match: str) -> float:
+    """True-positive credit of a category: 1 for correct, 0.5 for partial under `partial`."""
+    if category == "correct":
         return 1.0
-    if outcome.category == "partial" and match == "partial":
+    if category == "partial" and match == "partial":
         return 0.5
     return 0.0
 

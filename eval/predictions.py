@@ -32,10 +32,12 @@ predicted", and `khabar.eval.evaluate` warns about missing documents.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex, Unaligned
@@ -117,9 +119,10 @@ def _check_keys(line: _Line, record: dict[str, Any], allowed: frozenset[str], sh
         raise line.error(message, f"{slash}{key}")
 
 
-def _checked(numbered: Iterable[tuple[int, Any]], where: Path) -> list[tuple[_Line, dict[str, Any]]]:
-    """Numbered records, each a JSON object with a string `id`; at least one."""
-    records = []
+def _checked(numbered: Iterable[tuple[int, Any]], where: Path) -> Iterator[tuple[_Line, dict[str, Any]]]:
+    """Numbered records, each a JSON object with a string `id`; at least one (an empty input
+    is an error once it is read to its end)."""
+    empty = True
     for number, record in numbered:
         line = _Line(where, number)
         if not isinstance(record, dict):
@@ -128,30 +131,31 @@ def _checked(numbered: Iterable[tuple[int, Any]], where: Path) -> list[tuple[_Li
             raise line.error("missing id", "id")
         if not isinstance(record["id"], str):
             raise line.error("id must be a string", "id")
-        records.append((line, record))
-    if not records:
+        empty = False
+        yield line, record
+    if empty:
         raise InputError("empty file (no predictions)", where=str(where))
-    return records
 
 
-def _records(path: Path) -> list[tuple[_Line, dict[str, Any]]]:
-    return _checked(json_lines(path), path)
-
-
-def _parse(records: list[tuple[_Line, dict[str, Any]]], gold_docs: list[Document], tagset: str) -> Predictions:
+def _parse(records: Iterable[tuple[_Line, dict[str, Any]]], gold_docs: list[Document], tagset: str) -> Predictions:
+    """Predictions from checked records, read one at a time: each line is checked and turned
+    into what scoring needs before the next is read, so a file is never held whole."""
+    records = iter(records)
+    first = next(records)  # an empty input raises in `_checked`
+    stream = itertools.chain([first], records)
     gold_by_id = {document.id: document for document in gold_docs}
-    first_id = records[0][1]["id"]
+    first_id = first[1]["id"]
     if first_id in gold_by_id:
-        return _document_predictions(records, gold_by_id, tagset)
+        return _document_predictions(stream, gold_by_id, tagset)
     views = {view.id: view for document in gold_docs for view in token_view(document)[0]}
     if first_id in views:
-        return _sentence_predictions(records, gold_docs, views, tagset)
-    raise records[0][0].error(f"unknown document or sentence id {first_id!r}", "id")
+        return _sentence_predictions(stream, gold_docs, views, tagset)
+    raise first[0].error(f"unknown document or sentence id {first_id!r}", "id")
 
 
 def load_predictions(path: Path, gold_docs: list[Document], *, tagset: str = "khabar") -> Predictions:
-    """Parse a prediction file against the gold documents (for ids, texts and tokens)."""
-    return _parse(_records(path), gold_docs, tagset)
+    """Parse a prediction file against the gold documents (for ids, texts and tokens), line by line."""
+    return _parse(_checked(json_lines(path), path), gold_docs, tagset)
 
 
 def predictions_from_records(
@@ -228,6 +232,7 @@ def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str)
     documents = []
     unaligned: list[Unaligned] = []
     valueless = False
+    layers: set[str] = set()
     for line, record in records:
         doc_id = record["id"]
         if doc_id not in gold_by_id:
@@ -238,9 +243,11 @@ def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str)
         documents.append(reader.read(record))
         unaligned += reader.unaligned(record)
         valueless = valueless or reader.valueless
-    layers = frozenset(layer for _, record in records for layer in LAYERS if layer in record)
+        layers.update(layer for layer in LAYERS if layer in record)
     layers |= {item.layer for item in unaligned}
-    return Predictions(documents, "document", layers=layers, unaligned=tuple(unaligned), valueless_timex=valueless)
+    return Predictions(
+        documents, "document", layers=frozenset(layers), unaligned=tuple(unaligned), valueless_timex=valueless
+    )
 
 
 class _DocumentReader:
@@ -310,16 +317,29 @@ class _DocumentReader:
     def read(self, record: dict) -> Document:
         self.check(record)
         text = self.text
+        # One string per distinct span text, and one per id and label (interned): a large file
+        # holds millions of spans whose texts, ids and labels repeat.
+        texts: dict[tuple[int, int], str] = {}
+
+        def span_text(item: dict) -> str:
+            extent = (item["start"], item["end"])
+            found = texts.get(extent)
+            if found is None:
+                found = texts[extent] = text[extent[0] : extent[1]]
+            return found
 
         def span(item: dict) -> Span:
-            return Span(item["start"], item["end"], text[item["start"] : item["end"]])
+            return Span(item["start"], item["end"], span_text(item))
 
         def reference(item: dict) -> dict[str, Any]:
-            return {"ref": item["ref"]} if "ref" in item else {"span": span(item)}
+            return {"ref": intern(item["ref"])} if "ref" in item else {"span": span(item)}
+
+        def identifier(item: dict, layer: str, index: int) -> str:
+            return intern(item["id"]) if "id" in item else intern(default_id(layer, index))
 
         entities = tuple(
             Entity(
-                item.get("id", default_id("entities", index)), item["start"], item["end"], item["type"], span(item).text
+                identifier(item, "entities", index), item["start"], item["end"], intern(item["type"]), span_text(item)
             )
             for index, item in enumerate(record.get("entities", []))
         )
@@ -329,30 +349,33 @@ class _DocumentReader:
             self.valueless = self.valueless or item.get("value") is None
             timexes.append(
                 Timex(
-                    item.get("id", default_id("timex", index)),
+                    identifier(item, "timex", index),
                     item["start"],
                     item["end"],
-                    item["type"],
+                    intern(item["type"]),
                     item.get("value") or "",
-                    span(item).text,
+                    span_text(item),
                     mod=item.get("mod"),
                     anchor=item.get("anchor"),
                 )
             )
         events = tuple(
             Event(
-                item.get("id", default_id("events", index)),
-                item["type"],
+                identifier(item, "events", index),
+                intern(item["type"]),
                 span(item["trigger"]),
-                tuple(Argument(argument["role"], **reference(argument)) for argument in item.get("arguments") or []),
+                tuple(
+                    Argument(intern(argument["role"]), **reference(argument))
+                    for argument in item.get("arguments") or []
+                ),
                 item.get("realis"),
             )
             for index, item in enumerate(record.get("events", []))
         )
         quotes = tuple(
             Quote(
-                item.get("id", default_id("quotes", index)),
-                item["kind"],
+                identifier(item, "quotes", index),
+                intern(item["kind"]),
                 span(item["content"]),
                 span(item["cue"]) if item.get("cue") is not None else None,
                 Speaker(**reference(item["speaker"])) if item.get("speaker") is not None else None,

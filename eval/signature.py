@@ -44,13 +44,17 @@ SHORT = {"zero_division": "zero"}
 
 
 def corpus_hash(documents: list[Document]) -> str:
-    """First 8 hex digits of the SHA-256 of the gold annotations (which include each text's hash)."""
-    payload = json.dumps(
-        [document.to_json() for document in sorted(documents, key=lambda document: document.id)],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:8]
+    """First 8 hex digits of the SHA-256 of the gold annotations (which include each text's hash).
+
+    The hashed bytes are `json.dumps` of the list of annotations (sorted keys, `", "` between
+    items), fed one annotation at a time so a large corpus is never one string."""
+    digest = hashlib.sha256(b"[")
+    for index, document in enumerate(sorted(documents, key=lambda document: document.id)):
+        if index:
+            digest.update(b", ")
+        digest.update(json.dumps(document.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    digest.update(b"]")
+    return digest.hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ one `InputError` naming the file, the line (JSONL) and the JSON pointer when
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -288,14 +289,45 @@ def read_json(path: Path) -> Any:
     return loads(read_bytes(path), where=str(path))
 
 
+def _lines(path: Path) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, bytes without the line break, length) for every line of a file, read one
+    line at a time, so memory is bounded by the longest line; a line longer than
+    `MAX_LINE_BYTES` is skipped over in pieces (its bytes None, its length counted)."""
+    guard.declare_inputs(path)
+    try:
+        file = path.open("rb")
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", where=str(path)) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+    limit = MAX_LINE_BYTES
+    with file:
+        for number in itertools.count(1):
+            try:
+                line = file.readline(limit + 1)
+                if not line:
+                    return
+                if line.endswith(b"\n"):
+                    yield number, line[:-1], len(line) - 1
+                elif len(line) <= limit:
+                    yield number, line, len(line)  # the last line, without a line break
+                else:
+                    length = len(line)
+                    while line and not line.endswith(b"\n"):
+                        line = file.readline(1 << 20)
+                        length += len(line)
+                    yield number, None, length - line.endswith(b"\n")
+            except OSError as error:
+                raise InputError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+
+
 def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for every non-blank line of a JSONL file; `InputError` naming
-    the file, `line N` and the pointer at the first bad line."""
-    raw = read_bytes(path)
-    for number, line in enumerate(raw.split(b"\n"), start=1):
+    """(line number, value) for every non-blank line of a JSONL file, read and parsed one line
+    at a time; `InputError` naming the file, `line N` and the pointer at the first bad line."""
+    for number, line, length in _lines(path):
         try:
-            if len(line) > MAX_LINE_BYTES:
-                raise JSONProblem(f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB ({len(line)} bytes)")
+            if line is None:
+                raise JSONProblem(f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB ({length} bytes)")
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as error:

@@ -382,6 +382,7 @@ def header_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+@cache
 def checking_code() -> tuple[Path, ...]:
     """The files whose code decides what is valid: this module, those it checks with, the schema."""
     modules = (

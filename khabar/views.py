@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from khabar.document import Document
 from khabar.tokenize import TOKENIZER_VERSION, Sentence, Token, split_sentences
@@ -19,9 +20,11 @@ VIEW_VERSION = "flat-outer.1"
 TOKEN_VIEW_SIGNATURE = f"{TOKENIZER_VERSION}+{VIEW_VERSION}"
 
 
-@dataclass(frozen=True, order=True)
-class LabeledSpan:
-    """A span of one layer: `[start, end)` with its label and the id of its annotation."""
+class LabeledSpan(NamedTuple):
+    """A span of one layer: `[start, end)` with its label and the id of its annotation.
+
+    A named tuple, not a dataclass: scoring a large file makes millions of them, and a tuple
+    is made in half the time; it compares and sorts by (start, end, label, id) as before."""
 
     start: int
     end: int
@@ -49,8 +52,7 @@ def layer_spans(document: Document, layer: str) -> list[LabeledSpan]:
         spans = [LabeledSpan(q.content.start, q.content.end, q.kind, q.id) for q in document.quotes]
     else:
         raise ValueError(f"unknown layer {layer!r}")
-    # The dataclass order, by a key tuple: the same order without a Python __lt__ per comparison.
-    return sorted(spans, key=lambda span: (span.start, span.end, span.label, span.id))
+    return sorted(spans)  # by (start, end, label, id)
 
 
 def outermost(spans: list[LabeledSpan]) -> list[LabeledSpan]:
@@ -101,10 +103,22 @@ def spans_to_tags(
         if taken:
             collisions.append(Collision(span, taken[0]))
         free = [index for index in indices if owner[index] is None]
+        begin, inside = _tags_of(span.label)
         for position, index in enumerate(free):
-            tags[index] = ("B-" if position == 0 else "I-") + span.label
+            tags[index] = inside if position else begin
             owner[index] = span
     return tags, collisions
+
+
+_TAGS: dict[str, tuple[str, str]] = {}
+
+
+def _tags_of(label: str) -> tuple[str, str]:
+    """(`B-label`, `I-label`), one string each per label: a large view holds millions of tags."""
+    pair = _TAGS.get(label)
+    if pair is None:
+        pair = _TAGS[label] = (f"B-{label}", f"I-{label}")
+    return pair
 
 
 def tags_to_spans(tokens: tuple[Token, ...] | list[Token], tags: list[str]) -> list[LabeledSpan]:
