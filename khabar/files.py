@@ -1,6 +1,7 @@
 """The one write path: every output file of khabar is written here, whole or not at all.
 
-`write_file` writes one file and `write_files` a set of files, all or nothing; `file_set`
+`write_file` writes one file and `write_files` a set of files, all or nothing (through
+`file_set`); `file_set`
 writes a set whose contents are made one at a time (the pages of a report folder, a page
 written as it is rendered), so no more than one file's content is ever held, with the same
 guarantees:
@@ -22,6 +23,9 @@ A symlinked target is written through: the file it points to is replaced, the li
 Staging left by a killed run (its process id no longer alive) is removed by the next write
 into the same folder, and the removal is reported through `khabar.guard.note`.
 
+`fresh_file` is the one exception to staging: a new file, created exclusively (it never
+replaces one), for output another process streams while it runs, such as a server's log.
+
 Any OS error becomes an `InputError` naming the target, which the CLI prints as
 `Error: <path>: cannot write: <reason>` with exit code 2.
 """
@@ -34,10 +38,12 @@ import secrets
 import shutil
 import signal
 import stat
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from khabar import guard
 from khabar.errors import InputError
@@ -364,23 +370,25 @@ def write_files(files: Mapping[Path, Content | Writer], *, make_folders: bool = 
     A value is the content (text is written as UTF-8) or a `Writer`. Missing folders are
     made (and removed again on failure) unless `make_folders` is false.
     """
-    items = _planned(files)
-    contents = [_encoded(path, content) for path, content in files.items()]
-    transaction = _Transaction(items=items)
+    with file_set(files, make_folders=make_folders) as staged:
+        for path, content in files.items():
+            staged.write(path, content)
+    return [Path(path) for path in files]
+
+
+@contextmanager
+def fresh_file(folder: Path, *, prefix: str, suffix: str) -> Iterator[tuple[BinaryIO, Path]]:
+    """A new file of a unique name in `folder`, open for writing, and its path.
+
+    For output another process streams as it runs (a server's log), which cannot be staged
+    and swapped in: the file is created exclusively, so it never replaces an existing one.
+    """
     try:
-        for item, content in zip(items, contents, strict=True):
-            transaction.stage(item, content, make_folders)
-        transaction.commit()
+        handle, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
     except OSError as error:
-        where = transaction.current or items[0].path
-        transaction.undo()
-        raise cannot_write(error, where) from None
-    except BaseException:
-        transaction.undo()
-        raise
-    transaction.cleanup()
-    guard.record_written([item.path for item in items])
-    return [item.path for item in items]
+        raise cannot_write(error, folder) from None
+    with os.fdopen(handle, "wb") as sink:
+        yield sink, Path(name)
 
 
 def _encoded(path: Path, content: Content | Writer) -> bytes | Writer:

@@ -200,3 +200,23 @@ def test_a_file_set_refuses_a_path_named_twice_before_anything_is_staged(tmp_pat
         pytest.fail("the block never runs")
     assert str(error.value) == f"{tmp_path / 'a.html'}: written twice by one command"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_fresh_file_is_new_and_never_replaces_one(tmp_path) -> None:
+    existing = tmp_path / "server.log"
+    existing.write_bytes(b"kept")
+    made = []
+    for _ in range(3):
+        with files.fresh_file(tmp_path, prefix="server", suffix=".log") as (sink, path):
+            sink.write(b"streamed")
+        made.append(path)
+    assert existing.read_bytes() == b"kept"
+    assert len(set(made)) == 3 and all(path.parent == tmp_path and path.read_bytes() == b"streamed" for path in made)
+
+
+def test_a_fresh_file_in_a_missing_folder_is_an_input_error(tmp_path) -> None:
+    with (
+        pytest.raises(InputError, match="cannot write"),
+        files.fresh_file(tmp_path / "absent", prefix="x", suffix=".log"),
+    ):
+        pass

@@ -14,12 +14,13 @@ import os
 import re
 import socket
 import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from khabar.files import fresh_file
 
 VENV_ENV_VAR = "KHABAR_LABEL_STUDIO_VENV"
 DEFAULT_VENV = Path.home() / ".cache" / "khabar" / "label-studio-venv"
@@ -114,10 +115,6 @@ def start(
     """
     requested = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
-    # The server streams its log, which the atomic write path cannot stage: a fresh file of its
-    # own (never an existing one) is the guarantee that nothing is overwritten.
-    handle, name = tempfile.mkstemp(dir=data_dir, prefix="label-studio.", suffix=".log")
-    log = Path(name)
     command = [
         str(executable(venv)),
         "start",
@@ -129,7 +126,8 @@ def start(
         "--data-dir",
         str(data_dir),
     ]
-    with os.fdopen(handle, "wb") as sink:
+    # The server streams its log, which cannot be staged: a fresh file, never an existing one.
+    with fresh_file(data_dir, prefix="label-studio.", suffix=".log") as (sink, log):
         process = subprocess.Popen(
             command,
             env=server_environment(data_dir, requested, credentials),
