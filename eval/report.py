@@ -74,7 +74,7 @@ from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.inventories import LABEL_COLOURS, LAYERS, PART_COLOURS, ROLE_COLOURS
 from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
 from khabar.progress import Progress
-from khabar.tokenize import split_sentences
+from khabar.tokenize import text_tokens
 from khabar.views import LabeledSpan
 
 # Short column heads of the index of documents, as the span labels show them on the page.
@@ -567,8 +567,11 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """The rows of a document: one per sentence, partitioning the text so nothing is left out."""
-    starts = [sentence.start for sentence in split_sentences(text)] or [0]
+    """The rows of a document: one per sentence, partitioning the text so nothing is left out.
+    Sentences are taken as offsets (`text_tokens`, which scoring has already found), never as
+    token objects (`split_sentences`)."""
+    offsets = text_tokens(text)
+    starts = offsets.starts[offsets.bounds[:-1]].tolist() or [0]
     starts[0] = 0
     return [(start, end) for start, end in pairwise([*starts, len(text)]) if start < end]
 
@@ -594,13 +597,11 @@ def _rows(
 
 class PlainText:
     """The HTML of stretches of one document's text without marks (escaped, left-to-right runs
-    in `<bdi>`), and whether its letters join across a position; each found once per document,
-    as every layer draws the same sentences."""
+    in `<bdi>`), each drawn once per document, as every layer draws the same sentences."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._html: dict[tuple[int, int], str] = {}
-        self._joined: dict[int, bool] = {}
 
     def html(self, start: int, end: int) -> str:
         key = (start, end)
@@ -608,12 +609,6 @@ class PlainText:
         if found is None:
             found = self._html[key] = _draw_plain(self.text[start:end])
         return found
-
-    def joiner(self, position: int) -> str:
-        joined = self._joined.get(position)
-        if joined is None:
-            joined = self._joined[position] = _joined(self.text, position)
-        return _JOINER if joined else ""
 
 
 def _draw_plain(text: str) -> str:
@@ -650,8 +645,7 @@ class Sweep:
     """The rows of one side of a document drawn in order, as `draw_pieces(nest(...))` draws
     them (the test `test_report_fast_paths.py` holds them equal) without its cost per row:
     the marks are sorted by start once and swept, so a row sees only the marks that overlap
-    it; a mark's tags are formatted once; a mark is cut as a plain tuple; text is drawn
-    straight to HTML."""
+    it; a mark is cut as a plain tuple; text is drawn straight to HTML."""
 
     def __init__(self, text: str, marks: list[Mark], plain: PlainText) -> None:
         self.text = text
@@ -660,7 +654,6 @@ class Sweep:
         self._order = sorted(range(len(marks)), key=lambda index: marks[index].start)
         self._next = 0  # the first mark of `_order` not yet seen by a row
         self._open: list[int] = []  # marks seen that may reach into the next row
-        self._tags: dict[int, tuple[str, str]] = {}
 
     def advance(self, start: int, end: int) -> list[int]:
         """The marks overlapping the row `[start, end)`, in their order on the side; rows
@@ -676,6 +669,8 @@ class Sweep:
 
     def draw(self, start: int, end: int, overlapping: list[int]) -> Markup:
         """The HTML of the row `[start, end)` with the marks `overlapping` it (in side order)."""
+        if not overlapping:
+            return Markup(self.plain.html(start, end)) if start < end else Markup("")
         marks = self.marks
         pending: list[_Cut] = []
         for index in overlapping:
@@ -687,46 +682,61 @@ class Sweep:
         return Markup("".join(out))
 
     def _nest(self, start: int, end: int, pending: list[_Cut], out: list[str]) -> None:
-        # `nest`, step for step, writing HTML instead of pieces.
-        plain = self.plain
+        # `nest`, step for step, writing HTML instead of pieces. `pending` is in `nest`'s
+        # order; a mark that the next one does not start inside is drawn at once.
+        plain, text, marks = self.plain, self.text, self.marks
         position = start
         while pending:
-            outer_start, outer_end, continued, index = pending.pop(0)
+            outer_start, outer_end, continued, index = pending[0]
             if outer_start > position:
                 out.append(plain.html(position, outer_start))
-            inside: list[_Cut] = []
-            rest: list[_Cut] = []
-            for cut in pending:
-                if cut[0] >= outer_end:
-                    rest.append(cut)
-                elif cut[1] <= outer_end:
-                    inside.append(cut)
-                else:  # crosses the end of the outer mark: the part inside now, the rest after it
-                    inside.append((cut[0], outer_end, cut[2], cut[3]))
-                    rest.append((outer_end, cut[1], True, cut[3]))
-            opening, closing = self._tags_of(index)
-            if continued:
-                opening = _opening(self.marks[index], continued=True)
-            joiner_start, joiner_end = plain.joiner(outer_start), plain.joiner(outer_end)
-            out.append(joiner_start + opening + joiner_start)
-            # As `nest` draws the children: the marks overlapping the outer one, in order.
-            inside = [cut for cut in inside if cut[0] < outer_end and outer_start < cut[1]]
-            inside.sort(key=_cut_order)
-            self._nest(outer_start, outer_end, inside, out)
-            out.append(joiner_end + closing + joiner_end)
+            mark = marks[index]
+            joiner_start = _JOINER if _joined(text, outer_start) else ""
+            joiner_end = _JOINER if _joined(text, outer_end) else ""
+            out.append(joiner_start + _opening(mark, continued) + joiner_start)
+            if len(pending) == 1 or pending[1][0] >= outer_end:  # nothing inside, nothing crossing
+                if outer_start < outer_end:
+                    out.append(plain.html(outer_start, outer_end))
+                rest = pending[1:]
+            else:
+                inside: list[_Cut] = []
+                rest = []
+                for cut in pending[1:]:
+                    if cut[0] >= outer_end:
+                        rest.append(cut)
+                    elif cut[1] <= outer_end:
+                        inside.append(cut)
+                    else:  # crosses the end of the outer mark: the part inside now, the rest after it
+                        inside.append((cut[0], outer_end, cut[2], cut[3]))
+                        rest.append((outer_end, cut[1], True, cut[3]))
+                # As `nest` draws the children: the marks overlapping the outer one, in order.
+                inside = [cut for cut in inside if cut[0] < outer_end and outer_start < cut[1]]
+                inside.sort(key=_cut_order)
+                self._nest(outer_start, outer_end, inside, out)
+                rest.sort(key=_cut_order)
+            out.append(joiner_end + _closing(mark) + joiner_end)
             position = outer_end
-            rest.sort(key=_cut_order)
             pending = rest
         if position < end:
             out.append(plain.html(position, end))
 
-    def _tags_of(self, index: int) -> tuple[str, str]:
-        """A mark's opening tag and its chip with the closing tag."""
-        tags = self._tags.get(index)
-        if tags is None:
-            mark = self.marks[index]
-            tags = self._tags[index] = (_opening(mark, continued=False), _closing(mark))
-        return tags
+
+def draw_rows(rows: list[Row]) -> Markup:
+    """The HTML of a document layer's rows: the gold line, and the predicted line of a row
+    with spans (a row without spans shows its text once, unmarked)."""
+    out = []
+    for row in rows:
+        if row.has_spans:
+            out.append(
+                f'<div class="row">\n<div class="line gold"><span class="side">gold</span><p>{row.gold_html}</p>'
+                f'</div>\n<div class="line pred"><span class="side">pred</span><p>{row.pred_html}</p></div>\n</div>\n'
+            )
+        else:
+            out.append(
+                f'<div class="row quiet">\n<div class="line gold"><span class="side"></span><p>{row.gold_html}</p>'
+                "</div>\n</div>\n"
+            )
+    return Markup("".join(out))
 
 
 def _render_signature(signature: dict[str, Any]) -> str:
@@ -936,6 +946,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["score"] = lambda value: "–" if value is None else f"{100 * value:.1f}"
+    environment.filters["rows"] = draw_rows
     return environment
 
 

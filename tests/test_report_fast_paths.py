@@ -19,10 +19,21 @@ from khabar.baselines.registry import get
 from khabar.eval import outcomes as outcomes_module
 from khabar.eval.outcomes import Outcome, match_spans
 from khabar.eval.predictions import write_predictions
-from khabar.eval.report import NEVER_LTR, Mark, PlainText, Report, Sweep, build_report, draw_pieces, nest
+from khabar.eval.report import (
+    NEVER_LTR,
+    Mark,
+    PlainText,
+    Report,
+    Sweep,
+    build_report,
+    draw_pieces,
+    nest,
+    sentence_bounds,
+)
 from khabar.eval.settings import ScoringSettings
 from khabar.runs.report import error_analysis
 from khabar.store import load_corpus
+from khabar.tokenize import split_sentences
 from khabar.views import LabeledSpan
 from tests.strategies import document_texts
 from tests.test_report_drawing import event_quote_pair
@@ -136,6 +147,16 @@ def test_a_row_drawn_by_the_sweep_is_the_nested_pieces_drawn(text, data):
         overlapping = sweep.advance(start, end)
         assert overlapping == [i for i, m in enumerate(marks) if m.start < end and start < m.end]
         assert sweep.draw(start, end, overlapping) == draw_pieces(nest(text, start, end, marks))
+
+
+@settings(max_examples=300, deadline=None)
+@given(document_texts)
+def test_rows_are_the_sentences_from_the_start_of_the_text(text):
+    starts = [sentence.start for sentence in split_sentences(text)] or [0]
+    starts[0] = 0
+    expected = [(start, end) for start, end in pairwise([*starts, len(text)]) if start < end]
+    assert sentence_bounds(text) == expected
+    assert sentence_bounds(text + " ") == [*expected[:-1], (expected[-1][0], len(text) + 1)]
 
 
 def assert_rows_drawn_as_nested(report: Report) -> int:
