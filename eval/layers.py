@@ -196,12 +196,21 @@ def declare_events(acc: Accumulator) -> None:
 EventKeys = dict[str, list[tuple[tuple, str, int]]]  # per metric: (key, label, position)
 
 
-def argument_extents(document: Document, event: Event) -> list[tuple[Argument, tuple[int, int]]]:
-    """The arguments of `event` with their raw extents: a `ref` argument through the
-    referenced entity or timex; an argument whose ref does not resolve is left out (the
-    reader and the validator report it; it is never counted twice)."""
+def mention_extents(document: Document) -> dict[str, tuple[int, int]]:
+    """The raw extent of every entity and timex of `document`, by id (what a `ref` names)."""
     mentions = {entity.id: (entity.start, entity.end) for entity in document.entities}
     mentions.update({timex.id: (timex.start, timex.end) for timex in document.timex})
+    return mentions
+
+
+def argument_extents(
+    document: Document, event: Event, mentions: dict[str, tuple[int, int]] | None = None
+) -> list[tuple[Argument, tuple[int, int]]]:
+    """The arguments of `event` with their raw extents: a `ref` argument through the
+    referenced entity or timex; an argument whose ref does not resolve is left out (the
+    reader and the validator report it; it is never counted twice). `mentions` is
+    `mention_extents(document)`, for a caller going over every event of a document."""
+    mentions = mention_extents(document) if mentions is None else mentions
     extents = []
     for argument in event.arguments:
         if argument.ref is not None:
@@ -215,11 +224,12 @@ def argument_extents(document: Document, event: Event) -> list[tuple[Argument, t
 def event_keys(document: Document, span_map: SpanMap) -> EventKeys:
     """Per metric, the (key, label, position) of every trigger or argument of `document`."""
     keys: dict[str, list[tuple[tuple, str, int]]] = {metric: [] for metric in EVENT_METRICS}
+    mentions = mention_extents(document)
     for event in document.events:
         trigger = span_map(event.trigger.start, event.trigger.end)
         keys["Trig-I"].append((trigger, ALL, trigger[0]))
         keys["Trig-C"].append(((*trigger, event.type), event.type, trigger[0]))
-        for argument, raw in argument_extents(document, event):
+        for argument, raw in argument_extents(document, event, mentions):
             extent = span_map(*raw)
             role = argument.role
             keys["Arg-I"].append(((event.type, *extent), ALL, trigger[0]))

@@ -28,10 +28,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from khabar.document import Document
-from khabar.eval.spanmaps import SpanMap, SpanMapFactory
+from khabar.eval.spanmaps import SpanMap, SpanMapFactory, same_span
 from khabar.views import LabeledSpan, layer_spans
 
 CATEGORIES: tuple[str, ...] = (
@@ -55,9 +55,9 @@ CATEGORY_TITLES = {
 NONE_LABEL = "∅"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """One gold span, one predicted span, or a pair of them, with its category."""
+class Outcome(NamedTuple):
+    """One gold span, one predicted span, or a pair of them, with its category (a named
+    tuple: a report of a large corpus holds one per span)."""
 
     category: str
     gold: LabeledSpan | None
@@ -117,6 +117,22 @@ def match_spans(
     """The outcome of every gold and predicted span, ordered by position in the text.
     `gold_values` and `pred_values` (one per span, in order) are compared by `correct` and
     `wrong_value`; without them every pair's values agree."""
+    return [
+        Outcome(category, None if g is None else gold[g], None if p is None else pred[p])
+        for category, g, p in _paired(gold, pred, gold_values, pred_values)
+    ]
+
+
+_CATEGORY_ORDER = {category: index for index, category in enumerate(CATEGORIES)}
+
+
+def _paired(
+    gold: list[LabeledSpan],
+    pred: list[LabeledSpan],
+    gold_values: Sequence[str | None] | None,
+    pred_values: Sequence[str | None] | None,
+) -> list[tuple[str, int | None, int | None]]:
+    """`match_spans` as (category, gold index, pred index), ordered as its outcomes."""
 
     def same_value(g: int, p: int) -> bool:
         return gold_values is None or pred_values is None or gold_values[g] == pred_values[p]
@@ -124,7 +140,7 @@ def match_spans(
     gold_free = set(range(len(gold)))
     pred_free = set(range(len(pred)))
     pairs = _touching(gold, pred)
-    outcomes: list[Outcome] = []
+    outcomes: list[tuple[str, int | None, int | None]] = []
     for category, rule in _RULES:
         candidates = sorted(
             (_distance(gold[g], pred[p]), gold[g].start, pred[p].start, g, p)
@@ -135,16 +151,20 @@ def match_spans(
             if g in gold_free and p in pred_free:
                 gold_free.discard(g)
                 pred_free.discard(p)
-                outcomes.append(Outcome(category, gold[g], pred[p]))
-    outcomes += [Outcome("missed", gold[g], None) for g in gold_free]
-    outcomes += [Outcome("spurious", None, pred[p]) for p in pred_free]
+                outcomes.append((category, g, p))
+    outcomes += [("missed", g, None) for g in gold_free]
+    outcomes += [("spurious", None, p) for p in pred_free]
 
-    def position(outcome: Outcome) -> tuple[int, int]:
-        span = outcome.gold or outcome.pred
-        assert span is not None  # every outcome holds at least one span
-        return span.start, span.end
+    def order(outcome: tuple[str, int | None, int | None]) -> tuple[int, int, int]:
+        category, g, p = outcome
+        if g is not None:
+            span = gold[g]
+        else:
+            assert p is not None  # every outcome has a side
+            span = pred[p]
+        return span.start, span.end, _CATEGORY_ORDER[category]
 
-    return sorted(outcomes, key=lambda outcome: (*position(outcome), CATEGORIES.index(outcome.category)))
+    return sorted(outcomes, key=order)
 
 
 def category_counts(outcomes: list[Outcome]) -> dict[str, int]:
@@ -169,21 +189,19 @@ def layer_outcomes(gold: Document, pred: Document | None, layer: str, span_map: 
     gold_map, pred_map = span_map(gold), span_map(pred if pred is not None else gold)
 
     def mapped(spans: list[LabeledSpan], mapping: SpanMap) -> list[LabeledSpan]:
-        return [LabeledSpan(*mapping(span.start, span.end), span.label, str(index)) for index, span in enumerate(spans)]
+        if mapping is same_span:
+            return spans
+        return [LabeledSpan(*mapping(span.start, span.end), span.label, span.id) for span in spans]
 
-    outcomes = match_spans(
+    paired = _paired(
         mapped(gold_raw, gold_map),
         mapped(pred_raw, pred_map),
         span_values(gold, layer, gold_raw),
         span_values(pred, layer, pred_raw),
     )
     return [
-        Outcome(
-            outcome.category,
-            gold_raw[int(outcome.gold.id)] if outcome.gold else None,
-            pred_raw[int(outcome.pred.id)] if outcome.pred else None,
-        )
-        for outcome in outcomes
+        Outcome(category, None if g is None else gold_raw[g], None if p is None else pred_raw[p])
+        for category, g, p in paired
     ]
 
 

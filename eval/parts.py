@@ -25,7 +25,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from khabar.document import Document
-from khabar.eval.layers import QuoteSpans, argument_extents, quote_spans, speaker_extent, speakers_agree
+from khabar.eval.layers import (
+    QuoteSpans,
+    argument_extents,
+    mention_extents,
+    quote_spans,
+    speaker_extent,
+    speakers_agree,
+)
 from khabar.eval.matching import overlap_pairs
 from khabar.eval.spanmaps import SpanMap, SpanMapFactory
 
@@ -64,9 +71,10 @@ class PartOutcome:
 def _arguments(document: Document, span_map: SpanMap) -> list[tuple[tuple, Part]]:
     """Every argument with its Arg-C+ key (trigger extent, event type, argument extent, role)."""
     found = []
+    mentions = mention_extents(document)
     for event in document.events:
         trigger = span_map(event.trigger.start, event.trigger.end)
-        for argument, (start, end) in argument_extents(document, event):
+        for argument, (start, end) in argument_extents(document, event, mentions):
             key = (*trigger, event.type, *span_map(start, end), argument.role)
             found.append((key, Part("argument", start, end, argument.role, event.id, event.type, event.trigger.text)))
     return found

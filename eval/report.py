@@ -50,10 +50,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -105,13 +105,13 @@ PART_TITLES = {"argument": "arguments (Arg-C+)", "cue": "cues", "speaker": "spea
 UNKNOWN_COLOUR = "#5f6368"  # a label outside the inventory (a prediction's own label)
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """A span drawn on one side of a row: its extent, outcome and hover title.
 
     `kind` is `span` (a span of the layer) or a part (`argument`, `cue`, `speaker`); `chip`
     is the text of its label chip and `colour` the chip's colour (`khabar.inventories`, as in
-    Label Studio). `anchor` is the page id of a span's event or quote; a part links to it."""
+    Label Studio). `anchor` is the page id of a span's event or quote; a part links to it.
+    A named tuple: a large corpus draws hundreds of thousands."""
 
     start: int
     end: int
@@ -536,7 +536,7 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
     """The pieces of `text[start:end]` with `marks` nested; a mark that crosses another
     (or the row's end) is cut in two and its second part is marked `continued`."""
     pending = [
-        replace(m, start=max(m.start, start), end=min(m.end, end), continued=m.continued or m.start < start)
+        m._replace(start=max(m.start, start), end=min(m.end, end), continued=m.continued or m.start < start)
         for m in marks
         if m.start < end and start < m.end
     ]
@@ -555,8 +555,8 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
             elif mark.end <= outer.end:
                 inside.append(mark)
             else:  # crosses the end of `outer`: draw the part inside now, the rest after it
-                inside.append(replace(mark, end=outer.end))
-                rest.append(replace(mark, start=outer.end, continued=True))
+                inside.append(mark._replace(end=outer.end))
+                rest.append(mark._replace(start=outer.end, continued=True))
         children = nest(text, outer.start, outer.end, inside)
         pieces.append(Piece("", outer, children, _joined(text, outer.start), _joined(text, outer.end)))
         position = outer.end
@@ -917,23 +917,29 @@ def _draw(pieces: list[Piece], out: list[str]) -> None:
 
 
 def _opening(mark: Mark, continued: bool) -> str:
-    part = "" if mark.kind == "span" else f" part {_escaped(mark.kind)}"
+    part = "" if mark.kind == "span" else f" part {_escaped_name(mark.kind)}"
     cont = " cont" if continued else ""
     anchor = f' id="{_escaped(mark.anchor)}"' if mark.kind == "span" and mark.anchor and not continued else ""
-    return f'<span class="m {_escaped(mark.category)}{part}{cont}"{anchor} title="{_escaped(mark.title)}">'
+    return f'<span class="m {_escaped_name(mark.category)}{part}{cont}"{anchor} title="{_escaped(mark.title)}">'
 
 
 def _closing(mark: Mark) -> str:
-    colour = _escaped(mark.colour)
+    colour = _escaped_name(mark.colour)
     if mark.kind == "span":
         return (
             f'<span class="lab" dir="ltr" lang="en" style="--c: {colour}"'
-            f' data-chip="{_escaped(mark.chip or mark.label)}"></span></span>'
+            f' data-chip="{_escaped_name(mark.chip or mark.label)}"></span></span>'
         )
     return (
-        f'<a class="lab" dir="ltr" lang="en" style="--c: {colour}" data-chip="{_escaped(mark.chip)}"'
+        f'<a class="lab" dir="ltr" lang="en" style="--c: {colour}" data-chip="{_escaped_name(mark.chip)}"'
         f' href="#{_escaped(mark.anchor)}"></a></span>'
     )
+
+
+@lru_cache(maxsize=4096)
+def _escaped_name(name: str) -> str:
+    """`_escaped` of a category, kind, colour, label or chip: a few names, each on many marks."""
+    return _escaped(name)
 
 
 @lru_cache(maxsize=1)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from dataclasses import replace
 from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.baselines.registry import get
+from khabar.document import Document
 from khabar.eval import outcomes as outcomes_module
-from khabar.eval.outcomes import Outcome, match_spans
+from khabar.eval.outcomes import Outcome, layer_outcomes, match_spans, span_values
 from khabar.eval.predictions import write_predictions
 from khabar.eval.report import (
     NEVER_LTR,
@@ -31,11 +33,12 @@ from khabar.eval.report import (
     sentence_bounds,
 )
 from khabar.eval.settings import ScoringSettings
+from khabar.eval.spanmaps import identity_spans, normalized_spans, snap_to_tokens
 from khabar.runs.report import error_analysis
 from khabar.store import load_corpus
 from khabar.tokenize import split_sentences
-from khabar.views import LabeledSpan
-from tests.strategies import document_texts
+from khabar.views import LabeledSpan, layer_spans
+from tests.strategies import document_texts, documents
 from tests.test_report_drawing import event_quote_pair
 
 
@@ -93,6 +96,52 @@ def test_the_sweep_finds_every_touching_pair(gold, pred):
     }
     found = outcomes_module._touching(gold, pred)
     assert len(found) == len(set(found)) and set(found) == every
+
+
+def layer_outcomes_the_long_way(gold: Document, pred: Document, layer: str, span_map) -> list[Outcome]:
+    """Match the mapped spans (ids: their index), then put the raw spans back by id."""
+    gold_raw, pred_raw = layer_spans(gold, layer), layer_spans(pred, layer)
+    gold_map, pred_map = span_map(gold), span_map(pred)
+
+    def mapped(spans, mapping):
+        return [LabeledSpan(*mapping(span.start, span.end), span.label, str(index)) for index, span in enumerate(spans)]
+
+    found = match_spans(
+        mapped(gold_raw, gold_map),
+        mapped(pred_raw, pred_map),
+        span_values(gold, layer, gold_raw),
+        span_values(pred, layer, pred_raw),
+    )
+    return [
+        Outcome(
+            outcome.category,
+            gold_raw[int(outcome.gold.id)] if outcome.gold else None,
+            pred_raw[int(outcome.pred.id)] if outcome.pred else None,
+        )
+        for outcome in found
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents(doc_id="doc-0001"), st.data())
+def test_layer_outcomes_are_the_matches_of_the_mapped_spans_put_back(gold, data):
+    # A prediction on the same text: the gold's spans, some dropped, some moved or relabelled.
+    def edited(items, text_length):
+        kept = []
+        for item in items:
+            change = data.draw(st.sampled_from(["keep", "drop", "move", "label"]))
+            if change == "move" and item.end < text_length:
+                item = replace(item, end=item.end + 1)
+            elif change == "label" and hasattr(item, "type"):
+                item = replace(item, type="ZZZ")
+            if change != "drop":
+                kept.append(item)
+        return tuple(kept)
+
+    pred = replace(gold, entities=edited(gold.entities, len(gold.text)), timex=edited(gold.timex, len(gold.text)))
+    span_map = data.draw(st.sampled_from([identity_spans, snap_to_tokens, normalized_spans]))
+    for layer in ("entities", "timex", "events", "quotes"):
+        assert layer_outcomes(gold, pred, layer, span_map) == layer_outcomes_the_long_way(gold, pred, layer, span_map)
 
 
 def test_the_characters_ltr_runs_skips_are_never_left_to_right():
