@@ -41,7 +41,8 @@ def _paths(value: Any, path: tuple = ()) -> list[tuple]:
 
 
 def _items(record: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for layer in LAYERS for item in record.get(layer, []) if isinstance(item, dict)]
+    layers = [record.get(layer) for layer in LAYERS]
+    return [item for items in layers if isinstance(items, list) for item in items if isinstance(item, dict)]
 
 
 @st.composite
@@ -91,7 +92,7 @@ def damaged(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         elif action == "id" and isinstance(parent, dict):
             taken = [item.get("id", "") for item in _items(record)]
             parent["id"] = draw(st.sampled_from(["T1", "T2", "X1", "E1", "Q1", "DCT", *taken]))
-    if draw(st.booleans()) and record.get("timex"):
+    if draw(st.booleans()) and isinstance(record.get("timex"), list) and record["timex"]:
         item = record["timex"][0]
         if isinstance(item, dict):
             item["value"] = draw(st.sampled_from(["2025-13-45", "PAST_REF", "", "XXXX"]))
