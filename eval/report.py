@@ -71,6 +71,7 @@ from khabar.eval.outcomes import (
 from khabar.eval.parts import Part, PartOutcome, part_outcomes
 from khabar.eval.signature import render as render_signature
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
+from khabar.gcpause import paused_gc
 from khabar.inventories import LABEL_COLOURS, LAYERS, PART_COLOURS, ROLE_COLOURS
 from khabar.perturb import ARABIC_LETTERS, NON_JOINING_LEFT, TATWEEL
 from khabar.progress import Progress
@@ -812,8 +813,24 @@ def build_report(
     page shows outcomes only.
 
     Counts and the confusion matrix of a layer are over the unit its headline counts
-    (`LAYER_KEYS`): for events the arguments (Arg-C+, by role), for the other layers their spans."""
-    span_map = span_map or identity_spans
+    (`LAYER_KEYS`): for events the arguments (Arg-C+, by role), for the other layers their spans.
+
+    The garbage collector is paused meanwhile (`paused_gc`): matching makes no cycles, and at
+    1,000 documents the outcomes it keeps would have the collector walk the whole scored corpus
+    again and again (about half the time of this step)."""
+    with paused_gc():
+        return _build_report(gold_docs, pred_docs, result, layers, span_map or identity_spans, title, source)
+
+
+def _build_report(
+    gold_docs: list[Document],
+    pred_docs: list[Document],
+    result: Any,
+    layers: tuple[str, ...] | list[str],
+    span_map: SpanMapFactory,
+    title: str,
+    source: str,
+) -> Report:
     part_map = result.span_map if result is not None and result.span_map is not None else span_map
     pred_by_id = {document.id: document for document in pred_docs}
     golds = sorted(gold_docs, key=lambda document: document.id)
