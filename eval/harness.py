@@ -42,15 +42,16 @@ import numpy as np
 
 from khabar.document import Document, Unaligned
 from khabar.errors import InputError
+from khabar.eval import flatview
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
 from khabar.eval.spanmaps import SpanMapFactory
-from khabar.eval.tags import tag_count_tables
+from khabar.eval.tags import encoded_count_tables, tag_count_tables
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
-from khabar.tokenize import split_sentences
+from khabar.tokenize import text_tokens
 from khabar.views import Collision, LabeledSpan, layer_spans, outermost, token_view, token_view_by_layer
 
 HEADLINES: dict[str, tuple[str, str]] = {
@@ -126,10 +127,10 @@ class Units:
             self.n = len(gold_docs)
         else:
             for index, document in enumerate(gold_docs):
-                sentences = split_sentences(document.text)
-                self.sentence_starts[document.id] = [sentence.start for sentence in sentences]
+                tokens = text_tokens(document.text)
+                self.sentence_starts[document.id] = tokens.starts[tokens.bounds[:-1]].tolist()
                 self.first_unit[document.id] = len(strata)
-                strata += [index] * max(len(sentences), 1)  # an empty text still has its unit
+                strata += [index] * max(tokens.n_sentences, 1)  # an empty text still has its unit
             self.n = max(len(strata), 1)
         self.strata = tuple(strata) if self.several and not self.by_document else ()
 
@@ -149,6 +150,12 @@ class Units:
     def of_sentence(self, doc_id: str, sentence_index: int) -> int:
         return self.document_index[doc_id] if self.by_document else self.first_unit[doc_id] + sentence_index
 
+    def of_sentences(self, doc_id: str, n_sentences: int) -> np.ndarray:
+        """`of_sentence` of the document's sentences 0 to `n_sentences - 1`."""
+        if self.by_document:
+            return np.full(n_sentences, self.document_index[doc_id], dtype=np.int64)
+        return self.first_unit[doc_id] + np.arange(n_sentences, dtype=np.int64)
+
 
 def unrepresentable_spans(
     document: Document, layer: str, collisions: list[Collision] | None = None
@@ -159,11 +166,24 @@ def unrepresentable_spans(
     (`token_view_by_layer`)."""
     spans = layer_spans(document, layer)
     kept = outermost(spans)
-    kept_ids = {id(span) for span in kept}
-    kept_extents = {(span.start, span.end) for span in kept}
-    duplicates = [span for span in spans if id(span) not in kept_ids and (span.start, span.end) in kept_extents]
     if collisions is None:
         _, collisions = token_view(document, (layer,))
+    return _duplicates(spans, kept), _colliding(kept, collisions)
+
+
+def _duplicates(spans: list[LabeledSpan], kept: list[LabeledSpan]) -> list[LabeledSpan]:
+    """The `spans` left out of `kept` (their outermost ones) that have the extent of a kept span."""
+    if len(kept) == len(spans):
+        return []  # every span is kept
+    kept_ids = {id(span) for span in kept}
+    kept_extents = {(span.start, span.end) for span in kept}
+    return [span for span in spans if id(span) not in kept_ids and (span.start, span.end) in kept_extents]
+
+
+def _colliding(kept: list[LabeledSpan], collisions: list[Collision]) -> list[LabeledSpan]:
+    """The kept spans behind the `collisions` of the view, each once."""
+    if not collisions:
+        return []
     kept_by_key: dict[tuple[str, str], list[LabeledSpan]] = {}
     for span in kept:
         kept_by_key.setdefault((span.id, span.label), []).append(span)
@@ -180,7 +200,7 @@ def unrepresentable_spans(
             collision.span,
         )
         colliding[(original.start, original.end, original.label, original.id)] = original
-    return duplicates, list(colliding.values())
+    return list(colliding.values())
 
 
 def _add_false_positives(
@@ -225,8 +245,78 @@ def _seqeval_tables(
     tagset: str = "khabar",
     warnings: list[str] | None = None,
 ) -> dict[str, dict[str, CountTable]]:
-    """Per layer, the seqeval count tables (both modes). Each document's token view is built
-    once per side for all `layers`."""
+    """Per layer, the seqeval count tables (both modes): from tag codes built straight from the
+    spans (`khabar.eval.flatview`), or, for submitted tags, from each document's token view."""
+    if not pred_tags:
+        coded = _coded_seqeval_tables(layers, pairs, units)
+        if coded is not None:
+            tables, notes = coded
+            if warnings is not None:
+                warnings += notes
+            return tables
+    return _tagged_seqeval_tables(layers, pairs, units, pred_tags, tagset, warnings)
+
+
+def _coded_seqeval_tables(
+    layers: tuple[str, ...], pairs: list[tuple[Document, Document]], units: Units
+) -> tuple[dict[str, dict[str, CountTable]], list[str]] | None:
+    """`_tagged_seqeval_tables` without submitted tags, with its warnings, from tag codes; None
+    when the string view must decide (a prediction on another text, a span outside its text,
+    a label no tag can carry), and the tagged path then gives the tables or the error."""
+    if any(pred.text != gold.text for gold, pred in pairs):
+        return None
+    corpus = flatview.CorpusTokens.of([gold.text for gold, _ in pairs])
+    counts = corpus.sentence_counts.tolist()
+    unit_of_sequence = np.concatenate(
+        [units.of_sentences(gold.id, count) for (gold, _), count in zip(pairs, counts, strict=True)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+    golds, preds = [gold for gold, _ in pairs], [pred for _, pred in pairs]
+    tables: dict[str, dict[str, CountTable]] = {}
+    notes: list[str] = []
+    for layer in layers:
+        labels: dict[str, int] = {}
+        try:
+            gold_codes = flatview.layer_codes(golds, layer, corpus, labels)
+            pred_codes = flatview.layer_codes(preds, layer, corpus, labels)
+        except flatview.LabelsRefused:
+            return None
+        if gold_codes is None or pred_codes is None:
+            return None
+        gathered = _LayerTags()
+        for index, gold in enumerate(golds):
+            duplicates = _duplicates(pred_codes.spans[index], pred_codes.kept[index])
+            colliding = _colliding(pred_codes.kept[index], pred_codes.collisions.get(index, []))
+            if duplicates:
+                locate = units.locator(gold.id)
+                gathered.extra_false_positives += [(locate(span.start), span.label) for span in duplicates]
+            gathered.n_duplicates += len(duplicates)
+            gathered.n_collisions += len(colliding)
+        names, gold_labels, pred_labels = flatview.in_order_of_appearance(gold_codes, pred_codes, labels)
+        counted = encoded_count_tables(
+            flatview.encoded(gold_codes, gold_labels, corpus),
+            flatview.encoded(pred_codes, pred_labels, corpus),
+            names,
+            unit_of_sequence,
+        )
+        tables[layer] = _completed_tables(layer, counted, gathered, units.n, notes)
+    return tables, notes
+
+
+Pairs = list[tuple[Document, Document]]
+SubmittedTags = dict[str, dict[str, list[str]]]  # sentence id → layer → tags
+
+
+def _tagged_seqeval_tables(
+    layers: tuple[str, ...],
+    pairs: Pairs,
+    units: Units,
+    pred_tags: SubmittedTags | None,
+    tagset: str,
+    warnings: list[str] | None,
+) -> dict[str, dict[str, CountTable]]:
+    """Per layer, the seqeval count tables (both modes) from the tag strings of each
+    document's token view, built once per side for all `layers`, or of the submitted tags."""
     gathered = {layer: _LayerTags() for layer in layers}
     unit_index: list[int] = []
     for gold, pred in pairs:
@@ -257,6 +347,14 @@ def _layer_seqeval_tables(
     layer: str, gathered: _LayerTags, unit_index: np.ndarray, n_units: int, warnings: list[str] | None
 ) -> dict[str, CountTable]:
     tables = tag_count_tables(gathered.gold, gathered.pred, units=unit_index)
+    return _completed_tables(layer, tables, gathered, n_units, warnings)
+
+
+def _completed_tables(
+    layer: str, tables: dict[str, CountTable], gathered: _LayerTags, n_units: int, warnings: list[str] | None
+) -> dict[str, CountTable]:
+    """The seqeval tables of `layer` with the false positives of duplicate predicted spans,
+    a warning about spans the view cannot hold, and a row for every unit."""
     tables = _add_false_positives(tables, gathered.extra_false_positives, n_units)
     n_duplicates, n_collisions = gathered.n_duplicates, gathered.n_collisions
     if (n_duplicates or n_collisions) and warnings is not None:

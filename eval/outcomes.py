@@ -25,6 +25,7 @@ can differ from nervaluate's first-in-list pairing.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -87,14 +88,24 @@ _RULES: tuple[tuple[str, Callable[[LabeledSpan, LabeledSpan, bool], bool]], ...]
 
 def _touching(gold: list[LabeledSpan], pred: list[LabeledSpan]) -> list[tuple[int, int]]:
     """The (gold, pred) index pairs a rule can pair: overlapping extents, or the same extent.
-    Found once, so the rules test these few pairs rather than every gold × pred pair."""
-    return [
-        (g, p)
-        for g, gold_span in enumerate(gold)
-        for p, pred_span in enumerate(pred)
-        if (gold_span.start < pred_span.end and pred_span.start < gold_span.end)
-        or (gold_span.start == pred_span.start and gold_span.end == pred_span.end)
-    ]
+    Found once, so the rules test these few pairs rather than every gold × pred pair; and found
+    by a sweep over the predicted spans sorted by start: a gold span looks only at those that
+    start between its start less the longest predicted span and its end."""
+    if not gold or not pred:
+        return []
+    order = sorted(range(len(pred)), key=lambda p: pred[p].start)
+    starts = [pred[p].start for p in order]
+    longest = max(span.end - span.start for span in pred)
+    pairs = []
+    for g, gold_span in enumerate(gold):
+        start, end = gold_span.start, gold_span.end
+        # A predicted span touching this one starts at or before its end and ends at or after its start.
+        for position in range(bisect_left(starts, start - longest), bisect_right(starts, end)):
+            p = order[position]
+            pred_span = pred[p]
+            if (start < pred_span.end and pred_span.start < end) or (start == pred_span.start and end == pred_span.end):
+                pairs.append((g, p))
+    return pairs
 
 
 def match_spans(

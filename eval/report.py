@@ -146,7 +146,22 @@ class Piece:
 
 # Marks that do not change how letters join (harakat, superscript alef, Quranic marks):
 # a joining decision looks through them to the letters they sit on.
-_TRANSPARENT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]")
+_TRANSPARENT = frozenset(
+    chr(code)
+    for code in (
+        *range(0x0610, 0x061B),
+        *range(0x064B, 0x0660),
+        0x0670,
+        *range(0x06D6, 0x06DD),
+        *range(0x06DF, 0x06E5),
+        0x06E7,
+        0x06E8,
+        *range(0x06EA, 0x06EE),
+    )
+)
+# A letter (or tatweel) that joins the one after it, and one that joins the one before it.
+_JOINS_NEXT = frozenset(ARABIC_LETTERS - NON_JOINING_LEFT) | {TATWEEL}
+_JOINS_PREVIOUS = frozenset(ARABIC_LETTERS - {"ء"}) | {TATWEEL}
 
 
 def _joined(text: str, position: int) -> bool:
@@ -158,15 +173,14 @@ def _joined(text: str, position: int) -> bool:
     if not 0 < position < len(text):
         return False
     before = position - 1
-    while before > 0 and _TRANSPARENT.match(text[before]):
+    while before > 0 and text[before] in _TRANSPARENT:
         before -= 1
+    if text[before] not in _JOINS_NEXT:
+        return False
     after = position
-    while after < len(text) - 1 and _TRANSPARENT.match(text[after]):
+    while after < len(text) - 1 and text[after] in _TRANSPARENT:
         after += 1
-    left, right = text[before], text[after]
-    joins_left = (left in ARABIC_LETTERS and left not in NON_JOINING_LEFT) or left == TATWEEL
-    joins_right = (right in ARABIC_LETTERS and right != "ء") or right == TATWEEL
-    return joins_left and joins_right
+    return text[after] in _JOINS_PREVIOUS
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -250,9 +264,27 @@ def _text_pieces(text: str) -> list[Piece]:
 
 @dataclass(frozen=True)
 class Row:
-    gold: list[Piece]
-    pred: list[Piece]
+    """One sentence of a document drawn for one layer: its HTML, gold above and prediction
+    below (a row without spans draws its text once, `pred_html` empty), drawn by a sweep
+    over the marks (`Sweep`). `gold` and `pred` are the same row as pieces, nested by `nest`
+    from all the marks of its side: the plain path the drawing is tested equal to."""
+
+    gold_html: Markup
+    pred_html: Markup
     has_spans: bool
+    text: str = field(repr=False)
+    start: int = 0
+    end: int = 0
+    gold_marks: list[Mark] = field(default_factory=list, repr=False)
+    pred_marks: list[Mark] = field(default_factory=list, repr=False)
+
+    @property
+    def gold(self) -> list[Piece]:
+        return nest(self.text, self.start, self.end, self.gold_marks)
+
+    @property
+    def pred(self) -> list[Piece]:
+        return nest(self.text, self.start, self.end, self.pred_marks)
 
 
 @dataclass(frozen=True)
@@ -347,11 +379,12 @@ class Report:
         for position, entry in enumerate(self.index):
             gold, pred, outcomes, parts = self.sources[entry.id]
             layers = []
+            bounds = sentence_bounds(gold.text)  # the same rows in every layer
             for layer, title in titles.items():
                 details = span_details(gold, layer), span_details(pred, layer)
                 gold_marks, pred_marks = _marks(outcomes[layer], gold.text, *details, layer=layer, document_id=gold.id)
                 gold_parts, pred_parts = _part_marks(parts[layer], gold.text, layer, gold.id)
-                rows = _rows(gold.text, gold_marks + gold_parts, pred_marks + pred_parts)
+                rows = _rows(gold.text, gold_marks + gold_parts, pred_marks + pred_parts, bounds)
                 beside = _beside(layer, outcomes[layer], parts[layer])
                 unit = COUNTED_UNITS.get(layer, "")
                 layers.append(DocumentLayer(layer, title, rows, entry.counts[layer], beside, unit))
@@ -367,9 +400,11 @@ def span_details(document: Document | None, layer: str) -> dict[str, str]:
     TimeML value, a quote's speaker, an event's arguments."""
     if document is None:
         return {}
-    mentions = {item.id: item.text for item in (*document.entities, *document.timex)}
     if layer == "timex":
         return {timex.id: f"value {timex.value}" for timex in document.timex}
+    if layer not in ("quotes", "events"):
+        return {}
+    mentions = {item.id: item.text for item in (*document.entities, *document.timex)}
     if layer == "quotes":
         details = {}
         for quote in document.quotes:
@@ -404,7 +439,10 @@ def _describe(span: LabeledSpan | None, side: str, text: str, details: dict[str,
 
 def _anchor(layer: str, document_id: str, side: str, owner: str) -> str:
     """The page id of an event's trigger or a quote's content on one side of a document."""
-    return re.sub(r"\s", "_", f"{layer}-{document_id}-{side}-{owner}")
+    return _SPACE.sub("_", f"{layer}-{document_id}-{side}-{owner}")
+
+
+_SPACE = re.compile(r"\s")
 
 
 def _colour(layer: str, label: str) -> str:
@@ -528,20 +566,167 @@ def nest(text: str, start: int, end: int, marks: list[Mark]) -> list[Piece]:
     return pieces
 
 
-def _rows(text: str, gold_marks: list[Mark], pred_marks: list[Mark]) -> list[Row]:
-    """One row per sentence; rows partition the text, so nothing is left out."""
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """The rows of a document: one per sentence, partitioning the text so nothing is left out."""
     starts = [sentence.start for sentence in split_sentences(text)] or [0]
     starts[0] = 0
-    bounds = [*starts, len(text)]
+    return [(start, end) for start, end in pairwise([*starts, len(text)]) if start < end]
+
+
+def _rows(
+    text: str, gold_marks: list[Mark], pred_marks: list[Mark], bounds: list[tuple[int, int]] | None = None
+) -> list[Row]:
+    """One row per sentence (`bounds`, from `sentence_bounds`), each side drawn by a sweep."""
+    bounds = sentence_bounds(text) if bounds is None else bounds
+    plain = PlainText(text)
+    gold_sweep = Sweep(text, gold_marks, plain)
+    pred_sweep = Sweep(text, pred_marks, plain)
     rows = []
-    for start, end in pairwise(bounds):
-        if start == end:
-            continue
-        gold = nest(text, start, end, gold_marks)
-        pred = nest(text, start, end, pred_marks)
-        has_spans = any(piece.mark is not None for piece in gold + pred)
-        rows.append(Row(gold, pred, has_spans))
+    for start, end in bounds:
+        gold = gold_sweep.advance(start, end)
+        pred = pred_sweep.advance(start, end)
+        has_spans = bool(gold or pred)
+        gold_html = gold_sweep.draw(start, end, gold)
+        pred_html = pred_sweep.draw(start, end, pred) if has_spans else Markup("")
+        rows.append(Row(gold_html, pred_html, has_spans, text, start, end, gold_marks, pred_marks))
     return rows
+
+
+class PlainText:
+    """The HTML of stretches of one document's text without marks (escaped, left-to-right runs
+    in `<bdi>`), and whether its letters join across a position; each found once per document,
+    as every layer draws the same sentences."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._html: dict[tuple[int, int], str] = {}
+        self._joined: dict[int, bool] = {}
+
+    def html(self, start: int, end: int) -> str:
+        key = (start, end)
+        found = self._html.get(key)
+        if found is None:
+            found = self._html[key] = _draw_plain(self.text[start:end])
+        return found
+
+    def joiner(self, position: int) -> str:
+        joined = self._joined.get(position)
+        if joined is None:
+            joined = self._joined[position] = _joined(self.text, position)
+        return _JOINER if joined else ""
+
+
+def _draw_plain(text: str) -> str:
+    """`draw_pieces(_text_pieces(text))`: most stretches hold nothing that may be left to
+    right (L or EN) nor anything to escape, and are drawn as they are."""
+    if _PLAIN.search(text) is None:
+        return text
+    if _MAYBE_LTR.search(text) is None:
+        return str(escape(text))
+    out: list[str] = []
+    _draw(_text_pieces(text), out)
+    return "".join(out)
+
+
+# A character that may be left to right, or one to escape (`NEVER_LTR` holds those).
+_PLAIN = re.compile(f"[^{NEVER_LTR}]|[&<>'\"]")
+_HTML_SPECIAL = re.compile("[&<>'\"]")
+
+
+def _escaped(text: str) -> str:
+    """`markupsafe.escape(text)` as a plain string; text without `&<>'"` is returned as is."""
+    return text if _HTML_SPECIAL.search(text) is None else str(escape(text))
+
+
+# A mark while a row is drawn: (start, end, continued, index of the mark on its side).
+_Cut = tuple[int, int, bool, int]
+
+
+def _cut_order(cut: _Cut) -> tuple[int, int]:
+    return cut[0], -cut[1]
+
+
+class Sweep:
+    """The rows of one side of a document drawn in order, as `draw_pieces(nest(...))` draws
+    them (the test `test_report_fast_paths.py` holds them equal) without its cost per row:
+    the marks are sorted by start once and swept, so a row sees only the marks that overlap
+    it; a mark's tags are formatted once; a mark is cut as a plain tuple; text is drawn
+    straight to HTML."""
+
+    def __init__(self, text: str, marks: list[Mark], plain: PlainText) -> None:
+        self.text = text
+        self.marks = marks
+        self.plain = plain
+        self._order = sorted(range(len(marks)), key=lambda index: marks[index].start)
+        self._next = 0  # the first mark of `_order` not yet seen by a row
+        self._open: list[int] = []  # marks seen that may reach into the next row
+        self._tags: dict[int, tuple[str, str]] = {}
+
+    def advance(self, start: int, end: int) -> list[int]:
+        """The marks overlapping the row `[start, end)`, in their order on the side; rows
+        come in order of the text."""
+        marks, order = self.marks, self._order
+        while self._next < len(order) and marks[order[self._next]].start < end:
+            self._open.append(order[self._next])
+            self._next += 1
+        if not self._open:
+            return []
+        self._open = [index for index in self._open if marks[index].end > start]
+        return sorted(self._open)  # every mark seen starts before `end`
+
+    def draw(self, start: int, end: int, overlapping: list[int]) -> Markup:
+        """The HTML of the row `[start, end)` with the marks `overlapping` it (in side order)."""
+        marks = self.marks
+        pending: list[_Cut] = []
+        for index in overlapping:
+            mark = marks[index]
+            pending.append((max(mark.start, start), min(mark.end, end), mark.continued or mark.start < start, index))
+        pending.sort(key=_cut_order)
+        out: list[str] = []
+        self._nest(start, end, pending, out)
+        return Markup("".join(out))
+
+    def _nest(self, start: int, end: int, pending: list[_Cut], out: list[str]) -> None:
+        # `nest`, step for step, writing HTML instead of pieces.
+        plain = self.plain
+        position = start
+        while pending:
+            outer_start, outer_end, continued, index = pending.pop(0)
+            if outer_start > position:
+                out.append(plain.html(position, outer_start))
+            inside: list[_Cut] = []
+            rest: list[_Cut] = []
+            for cut in pending:
+                if cut[0] >= outer_end:
+                    rest.append(cut)
+                elif cut[1] <= outer_end:
+                    inside.append(cut)
+                else:  # crosses the end of the outer mark: the part inside now, the rest after it
+                    inside.append((cut[0], outer_end, cut[2], cut[3]))
+                    rest.append((outer_end, cut[1], True, cut[3]))
+            opening, closing = self._tags_of(index)
+            if continued:
+                opening = _opening(self.marks[index], continued=True)
+            joiner_start, joiner_end = plain.joiner(outer_start), plain.joiner(outer_end)
+            out.append(joiner_start + opening + joiner_start)
+            # As `nest` draws the children: the marks overlapping the outer one, in order.
+            inside = [cut for cut in inside if cut[0] < outer_end and outer_start < cut[1]]
+            inside.sort(key=_cut_order)
+            self._nest(outer_start, outer_end, inside, out)
+            out.append(joiner_end + closing + joiner_end)
+            position = outer_end
+            rest.sort(key=_cut_order)
+            pending = rest
+        if position < end:
+            out.append(plain.html(position, end))
+
+    def _tags_of(self, index: int) -> tuple[str, str]:
+        """A mark's opening tag and its chip with the closing tag."""
+        tags = self._tags.get(index)
+        if tags is None:
+            mark = self.marks[index]
+            tags = self._tags[index] = (_opening(mark, continued=False), _closing(mark))
+        return tags
 
 
 def _render_signature(signature: dict[str, Any]) -> str:
@@ -716,26 +901,29 @@ def _draw(pieces: list[Piece], out: list[str]) -> None:
             continue
         joiner_start = _JOINER if piece.join_start else ""
         joiner_end = _JOINER if piece.join_end else ""
-        part = "" if mark.kind == "span" else f" part {escape(mark.kind)}"
-        continued = " cont" if mark.continued else ""
-        anchor = f' id="{escape(mark.anchor)}"' if mark.kind == "span" and mark.anchor and not mark.continued else ""
-        out.append(
-            f'{joiner_start}<span class="m {escape(mark.category)}{part}{continued}"{anchor}'
-            f' title="{escape(mark.title)}">{joiner_start}'
-        )
+        out.append(f"{joiner_start}{_opening(mark, mark.continued)}{joiner_start}")
         _draw(piece.children, out)
-        colour = escape(mark.colour)
-        if mark.kind == "span":
-            chip = (
-                f'<span class="lab" dir="ltr" lang="en" style="--c: {colour}"'
-                f' data-chip="{escape(mark.chip or mark.label)}"></span>'
-            )
-        else:
-            chip = (
-                f'<a class="lab" dir="ltr" lang="en" style="--c: {colour}" data-chip="{escape(mark.chip)}"'
-                f' href="#{escape(mark.anchor)}"></a>'
-            )
-        out.append(f"{joiner_end}{chip}</span>{joiner_end}")
+        out.append(f"{joiner_end}{_closing(mark)}{joiner_end}")
+
+
+def _opening(mark: Mark, continued: bool) -> str:
+    part = "" if mark.kind == "span" else f" part {_escaped(mark.kind)}"
+    cont = " cont" if continued else ""
+    anchor = f' id="{_escaped(mark.anchor)}"' if mark.kind == "span" and mark.anchor and not continued else ""
+    return f'<span class="m {_escaped(mark.category)}{part}{cont}"{anchor} title="{_escaped(mark.title)}">'
+
+
+def _closing(mark: Mark) -> str:
+    colour = _escaped(mark.colour)
+    if mark.kind == "span":
+        return (
+            f'<span class="lab" dir="ltr" lang="en" style="--c: {colour}"'
+            f' data-chip="{_escaped(mark.chip or mark.label)}"></span></span>'
+        )
+    return (
+        f'<a class="lab" dir="ltr" lang="en" style="--c: {colour}" data-chip="{_escaped(mark.chip)}"'
+        f' href="#{_escaped(mark.anchor)}"></a></span>'
+    )
 
 
 @lru_cache(maxsize=1)
@@ -748,7 +936,6 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["score"] = lambda value: "–" if value is None else f"{100 * value:.1f}"
-    environment.filters["pieces"] = draw_pieces
     return environment
 
 

@@ -20,7 +20,7 @@ from seqeval import scheme as seqeval_scheme
 from khabar import __version__
 from khabar.errors import InputError
 from khabar.eval.bootstrap import Bootstrap
-from khabar.eval.chunks import chunks, encode, unit_label_counts
+from khabar.eval.chunks import EncodedTags, chunks, encode, unit_label_counts
 from khabar.eval.prf import ZERO_DIVISION
 from khabar.eval.results import CountTable, MetricResult, score_table
 
@@ -58,13 +58,26 @@ def tag_count_tables(
     gold = encode(gold_tags, labels, side="gold")
     pred = encode(pred_tags, labels, side="pred")
     unit_of_sequence = np.arange(len(gold_tags)) if units is None else np.asarray(units, dtype=np.int64)
+    return encoded_count_tables(gold, pred, tuple(labels), unit_of_sequence, modes=modes, name_prefix=name_prefix)
+
+
+def encoded_count_tables(
+    gold: EncodedTags,
+    pred: EncodedTags,
+    label_names: tuple[str, ...],
+    unit_of_sequence: np.ndarray,
+    *,
+    modes: tuple[str, ...] = ("strict", "default"),
+    name_prefix: str = "seqeval",
+) -> dict[str, CountTable]:
+    """`tag_count_tables` of sequences already encoded (both sides over the same sequences),
+    with the labels of the codes in `label_names` and the unit of each sequence."""
     n_units = int(unit_of_sequence.max()) + 1 if len(unit_of_sequence) else 0
     token_unit = unit_of_sequence[gold.sequence] if len(gold.sequence) else gold.sequence
-    label_names = tuple(labels)
     tables = {}
     for mode in modes:
         counts = unit_label_counts(
-            chunks(gold, mode), chunks(pred, mode), token_unit, n_units, len(labels), len(gold.prefix)
+            chunks(gold, mode), chunks(pred, mode), token_unit, n_units, len(label_names), len(gold.prefix)
         )
         tables[mode] = CountTable(
             f"{name_prefix}-{SCHEME_NAMES[mode]}",

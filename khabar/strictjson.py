@@ -167,56 +167,63 @@ def _parse_checked(text: str, one_line: bool) -> Any:
 # Walking every parsed value in Python costs several times what `json` itself does. Most texts
 # are plainly fine, and that can be shown with scans that run in C: a text passes the fast
 # path only when it holds no escaped or raw surrogate, no number of more than MAX_DIGITS
-# digits, no container deeper than MAX_DEPTH, no repeated key and no float that overflows.
+# digits, no container deeper than MAX_DEPTH, no repeated key and no exponent of 3+ digits (where a
+# float could overflow).
 # Anything else — doubt included — takes the full reading above, so a refusal always comes
 # from the same code with the same message and pointer (a property test compares the two).
 
-# A lone surrogate can only come from a `\uD800`-`\uDFFF` escape (or be in the str already);
-# a surrogate pair such as `\ud83d\ude00` is fine but is sent to the full reading too.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-# Outside strings: a number with more than MAX_DIGITS digits has more than MAX_DIGITS
-# characters of this class in a row (its digits, with at most `.`, `e` and a sign between).
-_LONG_NUMBER = re.compile(rf"[0-9][0-9.eE+\-]{{{MAX_DIGITS}}}")
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_EMPTY_CONTAINER = re.compile(r"\[\]|\{\}")
+# The scans run over the UTF-8 bytes of the text: a byte below 0x80 is always that ASCII
+# character in UTF-8, the characters the scans look for are all ASCII, and bytes scan
+# faster than a string of Arabic text.
+# A lone surrogate can only come from a `\uD800`-`\uDFFF` escape (or be in the str already,
+# which a text decoded from UTF-8 never is); a surrogate pair such as `\ud83d\ude00` is fine
+# but is sent to the full reading too.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_EMPTY_CONTAINER = re.compile(rb"\[\]|\{\}")
+# Outside strings, a number with more than MAX_DIGITS digits makes a run of more than
+# MAX_DIGITS characters of a number ("0-9.eE+-"; its digits, with at most `.`, `e` and a sign
+# between): each such character becomes `#`, every other one a space, and the run is looked for.
+_NUMBER_CHARACTERS = bytes(ord("#") if chr(byte) in "0123456789.eE+-" else ord(" ") for byte in range(256))
+_LONG_RUN = b"#" * (MAX_DIGITS + 1)
+# A float of at most MAX_DIGITS digits overflows (1e999) only with an exponent of 3+ digits.
+_LARGE_EXPONENT = re.compile(rb"[eE][+\-]?[0-9]{3}")
 
 
 class _Doubt(Exception):
     """The fast path cannot vouch for a text: read it in full."""
 
 
-def _outside_strings(text: str) -> str:
-    """`text` with its string literals removed (a valid JSON text: `json` parsed it)."""
-    if "\\" not in text:
-        return "".join(text.split('"')[::2])  # without escapes, every `"` opens or closes a string
-    return _STRING.sub("", text)
+def _outside_strings(raw: bytes) -> bytes:
+    """`raw` with its string literals removed (a valid JSON text: `json` parsed it)."""
+    if b"\\" not in raw:
+        return b"".join(raw.split(b'"')[::2])  # without escapes, every `"` opens or closes a string
+    return _STRING.sub(b"", raw)
 
 
-def _deeper_than_limit(structure: str) -> bool:
+def _deeper_than_limit(structure: bytes) -> bool:
     """Whether containers nest deeper than MAX_DEPTH in `structure` (a JSON text without its
     strings): each pass removes the containers that hold no container, so after MAX_DEPTH
     passes only containers nested deeper remain."""
-    if structure.count("[") + structure.count("{") <= MAX_DEPTH:
+    if structure.count(b"[") + structure.count(b"{") <= MAX_DEPTH:
         return False
-    brackets = _NOT_BRACKET.sub("", structure)
+    brackets = structure.translate(None, _NOT_BRACKET)
     for _ in range(MAX_DEPTH):
-        brackets = _EMPTY_CONTAINER.sub("", brackets)
+        brackets = _EMPTY_CONTAINER.sub(b"", brackets)
         if not brackets:
             return False
     return True
 
 
-def _finite_float(literal: str) -> float:
-    value = float(literal)
-    if not math.isfinite(value):
-        raise _Doubt  # 1e999: the full reading names it
-    return value
-
-
-def _parse_fast(text: str) -> Any:
-    """The value of `text` when the scans above vouch for it; `_Doubt` otherwise."""
-    if _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):
+def _parse_fast(text: str, raw: bytes | None = None) -> Any:
+    """The value of `text` when the scans above vouch for it; `_Doubt` otherwise. `raw`, when
+    given, is the UTF-8 bytes `text` was decoded from (strictly, so it holds no surrogate)."""
+    if raw is None:
+        if _SURROGATE.search(text):
+            raise _Doubt
+        raw = text.encode("utf-8")
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
         raise _Doubt
     n_keys = 0
 
@@ -226,12 +233,17 @@ def _parse_fast(text: str) -> Any:
         return value
 
     try:
-        value = json.loads(text, object_hook=count_keys, parse_float=_finite_float, parse_constant=_constant)
+        value = json.loads(text, object_hook=count_keys, parse_constant=_constant)
     except (ValueError, RecursionError):  # not JSON, or an integer beyond `int()`: the full reading says why
         raise _Doubt from None
-    structure = _outside_strings(text)
+    structure = _outside_strings(raw)
     # Each `:` outside strings is one key of an object; a repeated key leaves its object shorter.
-    if n_keys != structure.count(":") or _LONG_NUMBER.search(structure) or _deeper_than_limit(structure):
+    if (
+        n_keys != structure.count(b":")
+        or _LONG_RUN in structure.translate(_NUMBER_CHARACTERS)
+        or _LARGE_EXPONENT.search(structure)
+        or _deeper_than_limit(structure)
+    ):
         raise _Doubt
     return value
 
@@ -239,8 +251,13 @@ def _parse_fast(text: str) -> Any:
 def parse(text: str, *, one_line: bool = False) -> Any:
     """The value of one JSON text, or `JSONProblem` (see the module docstring); a syntax
     error names the column only when the text is `one_line` of a JSONL file."""
+    return _parse(text, None, one_line)
+
+
+def _parse(text: str, raw: bytes | None, one_line: bool) -> Any:
+    """`parse`, given the UTF-8 bytes `raw` that `text` was decoded from when at hand."""
     try:
-        return _parse_fast(text)
+        return _parse_fast(text, raw)
     except _Doubt:
         return _parse_checked(text, one_line)
 
@@ -279,7 +296,7 @@ def loads(raw: bytes, *, where: str) -> Any:
     """The value of one JSON file's bytes; `InputError` at `where` otherwise."""
     try:
         _check_lines(raw)
-        return parse(decode(raw))
+        return _parse(decode(raw), raw, False)
     except JSONProblem as problem:
         raise InputError(problem.message, where=where, pointer=problem.pointer) from None
 
@@ -334,7 +351,7 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                 raise JSONProblem(f"not UTF-8 (byte {error.start + 1})") from None
             if not text.strip():
                 continue
-            value = parse(text, one_line=True)
+            value = _parse(text, line, True)
         except JSONProblem as problem:
             location = f"line {number}" + (f": {problem.pointer}" if problem.pointer else "")
             raise InputError(problem.message, where=str(path), pointer=location) from None

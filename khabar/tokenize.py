@@ -8,12 +8,15 @@ control marks separate tokens and never belong to one. Offsets are code points.
 
 from __future__ import annotations
 
-import bisect
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
+
+import numpy as np
 
 TOKENIZER_VERSION = "ws-punct.2"
 
@@ -23,8 +26,6 @@ BIDI_MARKS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u
 NUMBER_SEPARATORS = frozenset(".,:\u066b\u066c/")
 SENTENCE_FINAL = frozenset(".!?\u061f\u2026\u06d4")
 CLOSING_MARKS = frozenset("\"'»”’)]}\u201d")
-_MARKS = SENTENCE_FINAL | CLOSING_MARKS
-_LINE_BREAK = re.compile("\n")
 
 
 # A named tuple: a long text makes hundreds of thousands of tokens, and a tuple is as small
@@ -84,47 +85,100 @@ def tokenize(text: str) -> list[Token]:
     return [Token(start, end, text[start:end]) for start, end in map(re.Match.span, _TOKEN.finditer(kinds))]
 
 
-def _sentence_ends(text: str, tokens: list[Token]) -> set[int]:
-    """Indices of tokens that end a sentence: a line break follows, or final punctuation."""
-    if not tokens:
-        return set()
-    last = len(tokens) - 1
-    ends = {last} | _line_break_ends(text, tokens)
-    for index, token in enumerate(tokens):
-        if token.text not in _MARKS or index == last:
-            continue
-        following = tokens[index + 1]
-        # A closing mark ends a sentence only after final punctuation (`."»` included).
-        if token.text in CLOSING_MARKS and not closes_final_punctuation(tokens, index):
-            continue
-        if following.text in CLOSING_MARKS and following.start == token.end:
-            continue
-        if following.start > token.end:
-            ends.add(index)
-    return ends
+# The kinds again as small codes, for the array form of the rules (`text_tokens`): a table over
+# every code point, filled the first time a code point is seen (0 = not yet), as `_KINDS` is.
+_KIND_CODES = {SEPARATOR: 1, PUNCTUATION: 2, NUMBER_SEPARATOR: 3, DIGIT: 4, WORD: 5}
+_CODE_TABLE = np.zeros(0x110000, dtype=np.uint8)
+_SEPARATOR_CODE, _PUNCTUATION_CODE, _NUMBER_SEPARATOR_CODE, _DIGIT_CODE, _WORD_CODE = 1, 2, 3, 4, 5
+_FINAL_CODE, _CLOSING_CODE = 1, 2
+_MARK_TABLE = np.zeros(0x110000, dtype=np.uint8)
+_MARK_TABLE[[ord(char) for char in SENTENCE_FINAL]] = _FINAL_CODE
+_MARK_TABLE[[ord(char) for char in CLOSING_MARKS]] = _CLOSING_CODE
+_NEWLINE = ord("\n")
+
+
+class TextTokens(NamedTuple):
+    """The tokens and sentences of a text as offset arrays, with no object per token.
+
+    `starts` and `ends` are the tokens' code-point offsets (int64, in text order); sentence
+    `k` holds the tokens `bounds[k]` to `bounds[k + 1]` (so `bounds` has one more entry than
+    there are sentences, and its last entry is the number of tokens)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    bounds: np.ndarray
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.bounds) - 1
+
+
+def _code_points(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The text's code points and their kind codes (lone surrogates included, as `str` holds them)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kinds = _CODE_TABLE[points]
+    if len(kinds) and not kinds.all():
+        for point in np.unique(points[kinds == 0]).tolist():
+            _CODE_TABLE[point] = _KIND_CODES[_kind(chr(point))]
+        kinds = _CODE_TABLE[points]
+    return points, kinds
+
+
+def _token_offsets(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token starts and ends by the rules of `_TOKEN`, over the kind codes of a text.
+
+    A character belongs to a word when it is a word character or digit, or a number
+    separator with a digit on both sides; a word is a maximal run of them. Every other
+    punctuation or symbol character is a token alone; separators belong to none."""
+    digit = kinds == _DIGIT_CODE
+    in_word = digit | (kinds == _WORD_CODE)
+    joining = kinds == _NUMBER_SEPARATOR_CODE
+    joining[0:1] = False
+    joining[-1:] = False
+    joining[1:-1] &= digit[:-2] & digit[2:]
+    in_word |= joining
+    alone = (kinds == _PUNCTUATION_CODE) | ((kinds == _NUMBER_SEPARATOR_CODE) & ~joining)
+    before = np.concatenate(([False], in_word[:-1]))
+    after = np.concatenate((in_word[1:], [False]))
+    starts = np.flatnonzero((in_word & ~before) | alone)
+    ends = np.flatnonzero((in_word & ~after) | alone) + 1
+    return starts, ends
+
+
+def _sentence_bounds(text: str, points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Sentence bounds (see `TextTokens`): a sentence ends at the last token, before a line
+    break, and after final punctuation (with the closing marks that follow it)."""
+    n = len(starts)
+    if not n:
+        return np.zeros(1, dtype=np.int64)
+    # A line break is whitespace, so never inside a token: it ends the sentence of the last
+    # token that ends at or before it (none when it comes before the first token).
+    after_break = np.searchsorted(ends, np.flatnonzero(points == _NEWLINE), side="right") - 1
+    # Marks are one character long, so only one-character tokens can be marks. A mark ends a
+    # sentence when a gap follows it (an attached closing mark carries the end on), a closing
+    # mark only when it follows final punctuation over other closing marks.
+    mark = np.where((ends - starts) == 1, _MARK_TABLE[points[starts]], 0)
+    final, closing = mark == _FINAL_CODE, mark == _CLOSING_CODE
+    positions = np.arange(n)
+    before_closing = np.maximum.accumulate(np.where(closing, -1, positions))  # last token not a closing mark
+    after_final = (before_closing >= 0) & final[np.maximum(before_closing, 0)]
+    gap = np.append(starts[1:] > ends[:-1], False)
+    ends_here = (final | (closing & after_final)) & gap
+    ends_here[after_break[after_break >= 0]] = True
+    ends_here[-1] = True
+    return np.concatenate(([0], np.flatnonzero(ends_here) + 1))
 
 
 def closes_final_punctuation(tokens: list[Token], index: int) -> bool:
     """Whether the closing mark at `index` follows final punctuation, over other closing marks."""
+    return _after_final_punctuation(lambda position: tokens[position].text, index)
+
+
+def _after_final_punctuation(text_of: Callable[[int], str], index: int) -> bool:
     previous = index - 1
-    while previous >= 0 and tokens[previous].text in CLOSING_MARKS:
+    while previous >= 0 and text_of(previous) in CLOSING_MARKS:
         previous -= 1
-    return previous >= 0 and tokens[previous].text in SENTENCE_FINAL
-
-
-def _line_break_ends(text: str, tokens: list[Token]) -> set[int]:
-    """Indices of the tokens followed by a line break before the next token.
-
-    A line break is whitespace, so never inside a token: each one lies in the gap after the
-    last token that ends at or before it (none when it comes before the first token).
-    """
-    token_ends = [token.end for token in tokens]
-    ends: set[int] = set()
-    for match in _LINE_BREAK.finditer(text):
-        index = bisect.bisect_right(token_ends, match.start()) - 1
-        if index >= 0:
-            ends.add(index)
-    return ends
+    return previous >= 0 and text_of(previous) in SENTENCE_FINAL
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -142,18 +196,33 @@ of up to this many documents tokenizes each document once."""
 
 
 def forget_sentences() -> None:
-    """Empty the sentence cache: for a run that reads each text once, and would otherwise keep
+    """Empty the sentence caches: for a run that reads each text once, and would otherwise keep
     the tokens of a whole corpus (130 MiB at 1,000 documents) for nothing."""
     _sentences.cache_clear()
+    _text_tokens.cache_clear()
+
+
+def text_tokens(text: str) -> TextTokens:
+    """The token and sentence offsets of `text` (the tokens of `tokenize`, the sentences of
+    `split_sentences`), cached by text like the sentences."""
+    return _text_tokens(text)
+
+
+@lru_cache(maxsize=SENTENCE_CACHE_SIZE)
+def _text_tokens(text: str) -> TextTokens:
+    points, kinds = _code_points(text)
+    starts, ends = _token_offsets(kinds)
+    return TextTokens(starts, ends, _sentence_bounds(text, points, starts, ends))
 
 
 @lru_cache(maxsize=SENTENCE_CACHE_SIZE)
 def _sentences(text: str) -> tuple[Sentence, ...]:
-    tokens = tokenize(text)
-    sentences: list[Sentence] = []
-    first = 0
-    for last in sorted(_sentence_ends(text, tokens)):
-        members = tuple(tokens[first : last + 1])
-        sentences.append(Sentence(len(sentences), members[0].start, members[-1].end, members))
-        first = last + 1
+    offsets = text_tokens(text)
+    extents = zip(offsets.starts.tolist(), offsets.ends.tolist(), strict=True)
+    tokens = [Token(start, end, text[start:end]) for start, end in extents]
+    bounds = offsets.bounds.tolist()
+    sentences = []
+    for index, (first, last) in enumerate(itertools.pairwise(bounds)):
+        members = tuple(tokens[first:last])
+        sentences.append(Sentence(index, members[0].start, members[-1].end, members))
     return tuple(sentences)

@@ -25,11 +25,12 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 
-from khabar import guard, inventories, schema, strictjson, timeml, validcache
+from khabar import guard, inventories, plain_prediction, schema, strictjson, timeml, validcache
 from khabar.document import Document, sha256_text
 from khabar.errors import InputError, MalformedInput, Problem, ValidationError
 from khabar.inventories import ENTITY_TYPES, LAYERS, REF_TARGETS
 from khabar.paths import text_path_for
+from khabar.plain_prediction import PlainPrediction, default_id
 from khabar.progress import Progress
 from khabar.schema import build_schema, compiled
 from khabar.schema.compiled import Check, compile_check, ecma_pattern
@@ -38,7 +39,6 @@ from khabar.timeml import is_timeml_value
 
 LAYER_NOUNS = {"entities": "entity", "timex": "timex", "events": "event", "quotes": "quote"}
 ENTITY_LABELS = tuple(ENTITY_TYPES)
-DEFAULT_ID_PREFIXES = {"entities": "T", "timex": "X", "events": "E", "quotes": "Q"}
 FIELD_NOUNS = {"type": "type", "kind": "kind", "role": "role", "mod": "mod", "realis": "realis"}
 
 
@@ -208,11 +208,6 @@ def _check_crossing(items: Items) -> list[tuple[str, str]]:
     return found
 
 
-def default_id(layer: str, index: int) -> str:
-    """The id of a predicted item written without one: T1, X1, E1, Q1 … by position."""
-    return f"{DEFAULT_ID_PREFIXES[layer]}{index + 1}"
-
-
 def _check_ids(data: dict[str, Any], *, default_ids: bool = False) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """Ids are unique across the document; returns problems and id → layer.
 
@@ -312,8 +307,17 @@ def check_annotation(data: Any, text: str, *, stem: str | None = None) -> list[t
 
 def check_prediction(data: Any, text: str, *, entity_types: tuple[str, ...] = ENTITY_LABELS) -> list[tuple[str, str]]:
     """Every problem of one predicted document against the gold text, as (pointer, message):
-    the checks of `check_annotation` for a prediction (see the module docstring)."""
+    the checks of `check_annotation` for a prediction (see the module docstring). A plainly
+    valid document is vouched for in one pass (`khabar.plain_prediction`); any doubt, and
+    every problem, goes through the full check."""
+    if _plain_prediction(entity_types)(data, text):
+        return []
     return _check_document(data, text, prediction=True, entity_types=entity_types)
+
+
+@cache
+def _plain_prediction(entity_types: tuple[str, ...]) -> PlainPrediction:
+    return PlainPrediction(build_schema(prediction=True, entity_types=entity_types), _compiled(True, entity_types))
 
 
 def _check_document(
@@ -391,6 +395,7 @@ def checking_code() -> tuple[Path, ...]:
         schema.__file__,
         compiled.__file__,
         inventories.__file__,
+        plain_prediction.__file__,
         strictjson.__file__,
         timeml.__file__,
     )

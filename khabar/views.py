@@ -192,6 +192,35 @@ def token_view_by_layer(
     return views, by_layer
 
 
+def layer_view(
+    document: Document, layer: str, kept: list[LabeledSpan] | None = None
+) -> tuple[list[list[str]], list[Collision]]:
+    """The tags of one layer, sentence by sentence, and its collisions: what `token_view(document,
+    (layer,))` gives for it. `kept` is the layer's outermost spans when already at hand."""
+    sentences = split_sentences(document.text)
+    if kept is None:
+        kept = outermost(layer_spans(document, layer))
+    tags: list[list[str]] = []
+    collisions: list[Collision] = []
+    for sentence, inside in zip(sentences, spans_by_sentence(sentences, kept), strict=True):
+        sentence_tags, found = _sentence_tags(sentence, inside)
+        tags.append(sentence_tags)
+        collisions += found
+    return tags, collisions
+
+
+def _sentence_tags(sentence: Sentence, inside: list[LabeledSpan]) -> tuple[list[str], list[Collision]]:
+    """The tags of one sentence for the outermost spans that overlap it, and its collisions."""
+    if not inside:
+        return ["O"] * len(sentence.tokens), []
+    # A span across a sentence boundary is tagged in each sentence it touches.
+    clipped = [
+        LabeledSpan(max(span.start, sentence.start), min(span.end, sentence.end), span.label, span.id)
+        for span in inside
+    ]
+    return spans_to_tags(sentence.tokens, clipped)
+
+
 def _token_view(document: Document, layers: tuple[str, ...]) -> tuple[list[SentenceView], list[tuple[str, Collision]]]:
     sentences = split_sentences(document.text)
     collisions: list[tuple[str, Collision]] = []
@@ -200,16 +229,7 @@ def _token_view(document: Document, layers: tuple[str, ...]) -> tuple[list[Sente
     for sentence in sentences:
         tags: dict[str, list[str]] = {}
         for layer in layers:
-            inside = by_sentence[layer][sentence.index]
-            if not inside:
-                tags[layer] = ["O"] * len(sentence.tokens)
-                continue
-            # A span across a sentence boundary is tagged in each sentence it touches.
-            clipped = [
-                LabeledSpan(max(span.start, sentence.start), min(span.end, sentence.end), span.label, span.id)
-                for span in inside
-            ]
-            tags[layer], layer_collisions = spans_to_tags(sentence.tokens, clipped)
+            tags[layer], layer_collisions = _sentence_tags(sentence, by_sentence[layer][sentence.index])
             collisions += [(layer, collision) for collision in layer_collisions]
         views.append(SentenceView(sentence_id(document.id, sentence.index), document.id, sentence, tags))
     return views, collisions

@@ -2,25 +2,30 @@
 
 The references below are the earlier code, kept here as written: span matching that sorts
 by the dataclass order and always runs nervaluate, and seqeval tables built layer by layer
-with one token view per layer and side. The harness must agree with them on random
+with one token view per layer and side; the tag codes built straight from the spans
+(`khabar.eval.flatview`) are checked against `encode` of the string view. The harness must agree with them on random
 document pairs, predicted spans that nest, cross, repeat and share tokens included.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
-from khabar.eval import harness
+from khabar.errors import InputError
+from khabar.eval import flatview, harness
 from khabar.eval.bootstrap import Bootstrap
+from khabar.eval.chunks import encode
 from khabar.eval.matching import _STRATEGIES, MATCHES, Outcome, _to_nervaluate, match_spans
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS
-from khabar.views import LabeledSpan, layer_spans, outermost, token_view, token_view_by_layer
+from khabar.views import LabeledSpan, layer_spans, layer_view, outermost, token_view, token_view_by_layer
 from tests.strategies import documents
 
 LABELS = st.sampled_from(["PER", "ORG", "GPE"])
@@ -208,3 +213,80 @@ def test_weights_drawn_once_resample_as_weights_drawn_per_table(n_units, n, seed
     for table in tables + tables:  # the second round reuses the weights
         assert np.array_equal(bootstrap.resample(table), reference_resample(Bootstrap(n, seed, strata), table))
     assert len(bootstrap._drawn) == 1
+
+
+def string_view_codes(documents: list[Document], layer: str, labels: dict[str, int]):
+    """The codes `encode` gives the string view of `layer`, document after document."""
+    sequences = [tags for document in documents for tags in layer_view(document, layer)[0]]
+    return encode(sequences, labels)
+
+
+@settings(max_examples=200, deadline=None)
+@given(document_pairs())
+def test_tag_codes_equal_the_encoded_string_view(pairs):
+    golds, preds = [gold for gold, _ in pairs], [pred for _, pred in pairs]
+    corpus = flatview.CorpusTokens.of([gold.text for gold in golds])
+    for layer in LAYERS:
+        labels: dict[str, int] = {}
+        gold_codes = flatview.layer_codes(golds, layer, corpus, labels)
+        pred_codes = flatview.layer_codes(preds, layer, corpus, labels)
+        names, gold_labels, pred_labels = flatview.in_order_of_appearance(gold_codes, pred_codes, labels)
+        reference_labels: dict[str, int] = {}
+        for side, codes, renumbered in ((golds, gold_codes, gold_labels), (preds, pred_codes, pred_labels)):
+            reference = string_view_codes(side, layer, reference_labels)
+            assert codes.prefix.tolist() == reference.prefix.tolist()
+            assert renumbered.tolist() == reference.label.tolist()
+            assert corpus.sequence.tolist() == reference.sequence.tolist()
+            assert corpus.first.tolist() == reference.first.tolist()
+        assert names == tuple(reference_labels)
+        for index, pred in enumerate(preds):
+            assert pred_codes.collisions.get(index, []) == layer_view(pred, layer)[1]
+
+
+def test_a_document_whose_spans_share_a_token_takes_the_string_view():
+    text = "نص اختبار قصير للتجربة فقط"  # a test fixture, not news
+    gold = Document(id="doc-0001", text=text, entities=(Entity("T1", 0, 9, "PER", text[0:9]),))
+    pred = replace(gold, entities=(Entity("P1", 0, 5, "PER", text[0:5]), Entity("P2", 4, 14, "ORG", text[4:14])))
+    corpus = flatview.CorpusTokens.of([text, text])
+    codes = flatview.layer_codes([gold, pred], "entities", corpus, {})
+    assert list(codes.collisions) == [1] and len(codes.collisions[1]) == 1
+    warnings: list[str] = []
+    tables = harness._seqeval_tables(("entities",), [(gold, pred)], harness.Units([gold]), None, "khabar", warnings)
+    assert warnings and "1 sharing tokens" in warnings[0]
+    reference = reference_seqeval_tables("entities", [(gold, pred)], harness.Units([gold]))
+    assert np.array_equal(tables["entities"]["seqeval-IOB2-strict"].counts, reference["strict"].counts)
+
+
+@pytest.mark.parametrize(
+    "entity",
+    [
+        Entity("P1", 0, 2, "-PER", "نص"),  # a label no IOB2 tag can carry
+        Entity("P1", 20, 90, "PER", ""),  # a span past the end of its text
+    ],
+)
+def test_what_the_codes_cannot_decide_goes_to_the_string_view(entity):
+    text = "نص اختبار قصير للتجربة فقط"  # a test fixture, not news
+    gold = Document(id="doc-0001", text=text, entities=(Entity("T1", 0, 9, "PER", text[0:9]),))
+    pairs = [(gold, replace(gold, entities=(entity,)))]
+    units = harness.Units([gold])
+
+    def outcome(function):
+        try:
+            return function(("entities",), pairs, units, None, "khabar", [])
+        except InputError as error:
+            return str(error)
+
+    assert harness._coded_seqeval_tables(("entities",), pairs, units) is None
+    got, expected = outcome(harness._seqeval_tables), outcome(harness._tagged_seqeval_tables)
+    assert type(got) is type(expected)
+    if isinstance(expected, str):
+        assert got == expected
+    else:
+        assert got["entities"]["seqeval-IOB2-strict"].labels == expected["entities"]["seqeval-IOB2-strict"].labels
+
+
+def test_a_prediction_on_another_text_goes_to_the_string_view():
+    text = "نص اختبار قصير للتجربة فقط"  # a test fixture, not news
+    gold = Document(id="doc-0001", text=text)
+    pairs = [(gold, replace(gold, text=text + " ثم"))]
+    assert harness._coded_seqeval_tables(("entities",), pairs, harness.Units([gold])) is None

@@ -13,10 +13,11 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from khabar import strictjson
+from khabar.errors import InputError
 from khabar.strictjson import MAX_DEPTH, MAX_DIGITS, JSONProblem, _Doubt, _parse_checked, _parse_fast, parse
 from tests.strategies import text_chars
 
@@ -91,6 +92,30 @@ def _outcome(read, text: str, one_line: bool) -> tuple[str, Any, Any]:
 def test_the_fast_path_decides_as_the_full_reading(text, one_line):
     fast = _outcome(lambda text, one_line: parse(text, one_line=one_line), text, one_line)
     assert fast == _outcome(_parse_checked, text, one_line)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(JSON_TEXTS, deep_texts(), corrupted(JSON_TEXTS)), st.booleans())
+def test_the_fast_path_over_the_bytes_of_a_line_decides_as_the_full_reading(text, one_line):
+    # What a file reader does: the scans run over the UTF-8 bytes the text was decoded from.
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 file holds this text
+        assume(False)
+    fast = _outcome(lambda text, one_line: strictjson._parse(text, raw, one_line), text, one_line)
+    assert fast == _outcome(_parse_checked, text, one_line)
+
+
+def test_files_and_lines_take_the_fast_path_and_keep_their_refusals(tmp_path):
+    lines = ['{"id": "a", "n": 1.5, "t": "نص \\"x\\" [{"}', '{"id": "b", "id": "c"}']
+    path = tmp_path / "p.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        list(strictjson.json_lines(path))
+    assert (caught.value.message, caught.value.pointer) == ("duplicate key 'id'", "line 2: /id")
+    single = tmp_path / "one.json"
+    single.write_text(lines[0], encoding="utf-8")
+    assert strictjson.read_json(single) == next(strictjson.json_lines(path))[1] == json.loads(lines[0])
 
 
 def test_an_ordinary_annotation_takes_the_fast_path():

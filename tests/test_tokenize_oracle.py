@@ -1,9 +1,9 @@
 """The tokenizer and sentence splitter equal their character-by-character definition.
 
-`tokenize` and `split_sentences` run as regular expressions over a string of character
-kinds, for speed; the reference below is the original per-character loop, kept here as
-the oracle, so that any change of behaviour (which would need a new TOKENIZER_VERSION)
-fails here.
+`tokenize` runs as a regular expression over a string of character kinds, `split_sentences`
+(and `text_tokens`, its offsets) as numpy operations over kind codes, for speed; the
+reference below is the original per-character loop, kept here as the oracle, so that any
+change of behaviour (which would need a new TOKENIZER_VERSION) fails here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from khabar.tokenize import (
     Token,
     closes_final_punctuation,
     split_sentences,
+    text_tokens,
     tokenize,
 )
 from tests.strategies import document_texts
@@ -137,3 +138,23 @@ def test_number_separators_and_sentence_marks() -> None:
 def test_seed_equals_the_reference(corpus_dir) -> None:
     text = (corpus_dir / "documents" / "doc-0001.txt").read_text(encoding="utf-8")
     assert split_sentences(text) == reference_split_sentences(text)
+
+
+@settings(max_examples=150)
+@given(st.one_of(unicode_texts, document_texts))
+def test_the_offset_arrays_are_the_tokens_and_sentences(text: str) -> None:
+    offsets = text_tokens(text)
+    sentences = reference_split_sentences(text)
+    tokens = [token for sentence in sentences for token in sentence.tokens]
+    assert offsets.starts.tolist() == [token.start for token in tokens]
+    assert offsets.ends.tolist() == [token.end for token in tokens]
+    lengths = [len(sentence.tokens) for sentence in sentences]
+    assert offsets.bounds.tolist() == [sum(lengths[:index]) for index in range(len(lengths) + 1)]
+    assert offsets.n_sentences == len(sentences)
+
+
+def test_offset_arrays_of_an_empty_and_a_blank_text() -> None:
+    for text in ["", " \n\u200f", "."]:
+        offsets = text_tokens(text)
+        assert offsets.starts.tolist() == [token.start for token in reference_tokenize(text)]
+        assert offsets.n_sentences == len(reference_split_sentences(text))
