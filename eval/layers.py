@@ -23,7 +23,7 @@ predictions at the prediction's unit, gold at the gold span's unit.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,9 @@ from khabar.views import LabeledSpan, layer_spans
 ALL = "*"
 Locate = Callable[[int], int]  # character offset → unit index
 SpanMap = Callable[[int, int], tuple[int, int]]
+
+
+TP, PRED, GOLD = 0, 1, 2  # the columns of a count cell
 
 
 def _empty_cell() -> list[float]:
@@ -66,14 +69,26 @@ class Accumulator:
         cell[1] += pred
         cell[2] += gold
 
+    def add_cells(self, metric: str, column: int, cells: Mapping[tuple[str, int], float]) -> None:
+        """Add each amount of `cells` ((label, unit) → amount) to `column` (TP, PRED or GOLD) of
+        its cell: the counts of many spans summed first (they are whole or half counts, so any
+        order of summing gives the same floats)."""
+        by_label = self.counts[metric]
+        for (label, unit), amount in cells.items():
+            unit_cells = by_label.get(label)
+            if unit_cells is None:
+                unit_cells = by_label[label] = defaultdict(_empty_cell)
+            unit_cells[unit][column] += amount
+
     def tables(self) -> dict[str, CountTable]:
         tables = {}
         for metric, by_label in self.counts.items():
             labels = tuple(sorted(by_label)) or (ALL,)
             array = np.zeros((self.n_units, len(labels), 3))
             for index, label in enumerate(labels):
-                for unit, cell in by_label.get(label, {}).items():
-                    array[unit, index] += cell
+                cells = by_label.get(label)
+                if cells:  # each unit once: set, as adding to the zeros would
+                    array[list(cells), index] = list(cells.values())
             kind, description, settings = self.meta[metric]
             tables[metric] = CountTable(metric, labels, array, kind, description, settings)
         return tables
@@ -110,25 +125,71 @@ def _by_label(spans: list[LabeledSpan]) -> dict[str, list[LabeledSpan]]:
 
 
 def add_entities(acc: Accumulator, gold: list[LabeledSpan], pred: list[LabeledSpan], locate: Locate) -> None:
+    """Counts of the four matches, each span at its unit.
+
+    `matched` first pairs the spans with the same key, (start, end, label) for `strict` and
+    `type`, (start, end) for `boundary` and `partial`; no prediction left then has a gold
+    span left with its key. So the credit of `strict` and `boundary` (same key, or nothing)
+    is the number of those pairs, and so is that of `type` (per label) and `partial` when
+    nothing is left on one side; otherwise `matched` itself gives it."""
+    gold_cells = Counter((span.label, locate(span.start)) for span in gold)
+    pred_cells = Counter((span.label, locate(span.start)) for span in pred)
+    strict, strict_pairs = _exact_credit(gold, pred, 3, locate)
+    boundary, boundary_pairs = _exact_credit(gold, pred, 2, locate)
+    typed = Counter(strict)
     gold_by_label, pred_by_label = _by_label(gold), _by_label(pred)
-    labels = sorted(gold_by_label.keys() | pred_by_label.keys())
-    by_label = [(label, gold_by_label.get(label, []), pred_by_label.get(label, [])) for label in labels]
-    for match in MATCHES:
-        metric = f"span-{match}"
-        groups = [(ALL, gold, pred)] if match in ("boundary", "partial") else by_label
-        for label, gold_group, pred_group in groups:
-            # Summed per unit before they are added (counts are whole or half, so exact in any order).
-            for unit, count in Counter(locate(span.start) for span in gold_group).items():
-                acc.add(metric, label, unit, gold=count)
-            predicted: Counter = Counter()
-            credited: Counter = Counter()
-            for category, span, side in matched(gold_group, pred_group, match):
-                if side == "pred":
-                    unit = locate(span.start)
-                    predicted[unit] += 1
-                    credited[unit] += category_credit(category, match)
-            for unit, count in predicted.items():
-                acc.add(metric, label, unit, tp=credited[unit], pred=count)
+    for label in gold_by_label.keys() & pred_by_label.keys():
+        pairs = strict_pairs[label]
+        if len(gold_by_label[label]) > pairs and len(pred_by_label[label]) > pairs:
+            for cell in [cell for cell in typed if cell[0] == label]:
+                del typed[cell]
+            typed.update(_credit(matched(gold_by_label[label], pred_by_label[label], "type"), "type", label, locate))
+    partial = boundary
+    if len(gold) > boundary_pairs[ALL] and len(pred) > boundary_pairs[ALL]:
+        partial = _credit(matched(gold, pred, "partial"), "partial", ALL, locate)
+    gold_all, pred_all = _all_labels(gold_cells), _all_labels(pred_cells)
+    for metric, gold_counts, pred_counts, credit in (
+        ("span-strict", gold_cells, pred_cells, strict),
+        ("span-boundary", gold_all, pred_all, _all_labels(boundary)),
+        ("span-type", gold_cells, pred_cells, typed),
+        ("span-partial", gold_all, pred_all, _all_labels(partial)),
+    ):
+        acc.add_cells(metric, GOLD, gold_counts)
+        acc.add_cells(metric, PRED, pred_counts)
+        acc.add_cells(metric, TP, credit)
+
+
+def _all_labels(cells: Counter) -> Counter:
+    """(label, unit) counts summed over labels, under `*`."""
+    summed: Counter = Counter()
+    for (_, unit), count in cells.items():
+        summed[(ALL, unit)] += count
+    return summed
+
+
+def _exact_credit(
+    gold: list[LabeledSpan], pred: list[LabeledSpan], width: int, locate: Locate
+) -> tuple[Counter, Counter]:
+    """Pairs of spans with the same first `width` fields: (label, unit of the prediction) →
+    pairs, and label → pairs (label `*` when the key has no label)."""
+    credit: Counter = Counter()
+    pairs: Counter = Counter()
+    for key, count in multiset_matches([span[:width] for span in gold], [span[:width] for span in pred]).items():
+        label = key[2] if width > 2 else ALL
+        credit[(label, locate(key[0]))] += count
+        pairs[label] += count
+    return credit, pairs
+
+
+def _credit(outcomes: list[tuple[str, LabeledSpan, str]], match: str, label: str, locate: Locate) -> Counter:
+    """(label, unit) → true-positive credit of the predictions among `outcomes`."""
+    credit: Counter = Counter()
+    for category, span, side in outcomes:
+        if side == "pred":
+            value = category_credit(category, match)
+            if value:
+                credit[(label, locate(span.start))] += value
+    return credit
 
 
 # --- timex -------------------------------------------------------------------------------
@@ -196,12 +257,22 @@ def declare_events(acc: Accumulator) -> None:
 EventKeys = dict[str, list[tuple[tuple, str, int]]]  # per metric: (key, label, position)
 
 
-def argument_extents(document: Document, event: Event) -> list[tuple[Argument, tuple[int, int]]]:
-    """The arguments of `event` with their raw extents: a `ref` argument through the
-    referenced entity or timex; an argument whose ref does not resolve is left out (the
-    reader and the validator report it; it is never counted twice)."""
+def mention_extents(document: Document) -> dict[str, tuple[int, int]]:
+    """Entity and timex id → raw extent: what an argument's `ref` points at."""
     mentions = {entity.id: (entity.start, entity.end) for entity in document.entities}
     mentions.update({timex.id: (timex.start, timex.end) for timex in document.timex})
+    return mentions
+
+
+def argument_extents(
+    document: Document, event: Event, mentions: dict[str, tuple[int, int]] | None = None
+) -> list[tuple[Argument, tuple[int, int]]]:
+    """The arguments of `event` with their raw extents: a `ref` argument through the
+    referenced entity or timex; an argument whose ref does not resolve is left out (the
+    reader and the validator report it; it is never counted twice). `mentions` is
+    `mention_extents(document)` when already at hand."""
+    if mentions is None:
+        mentions = mention_extents(document)
     extents = []
     for argument in event.arguments:
         if argument.ref is not None:
@@ -215,32 +286,35 @@ def argument_extents(document: Document, event: Event) -> list[tuple[Argument, t
 def event_keys(document: Document, span_map: SpanMap) -> EventKeys:
     """Per metric, the (key, label, position) of every trigger or argument of `document`."""
     keys: dict[str, list[tuple[tuple, str, int]]] = {metric: [] for metric in EVENT_METRICS}
+    trig_i, trig_c, arg_i, arg_c = keys["Trig-I"], keys["Trig-C"], keys["Arg-I"], keys["Arg-C"]
+    arg_i_plus, arg_c_plus = keys["Arg-I+"], keys["Arg-C+"]
+    mentions = mention_extents(document) if document.events else {}
     for event in document.events:
         trigger = span_map(event.trigger.start, event.trigger.end)
-        keys["Trig-I"].append((trigger, ALL, trigger[0]))
-        keys["Trig-C"].append(((*trigger, event.type), event.type, trigger[0]))
-        for argument, raw in argument_extents(document, event):
-            extent = span_map(*raw)
+        position, kind = trigger[0], event.type
+        trig_i.append((trigger, ALL, position))
+        trig_c.append(((*trigger, kind), kind, position))
+        for argument, raw in argument_extents(document, event, mentions):
+            start, end = span_map(*raw)
             role = argument.role
-            keys["Arg-I"].append(((event.type, *extent), ALL, trigger[0]))
-            keys["Arg-C"].append(((event.type, *extent, role), role, trigger[0]))
-            keys["Arg-I+"].append(((*trigger, event.type, *extent), ALL, trigger[0]))
-            keys["Arg-C+"].append(((*trigger, event.type, *extent, role), role, trigger[0]))
+            arg_i.append(((kind, start, end), ALL, position))
+            arg_c.append(((kind, start, end, role), role, position))
+            arg_i_plus.append(((*trigger, kind, start, end), ALL, position))
+            arg_c_plus.append(((*trigger, kind, start, end, role), role, position))
     return keys
 
 
 def add_events(acc: Accumulator, gold_keys: EventKeys, pred_keys: EventKeys, locate: Locate) -> None:
     for metric in EVENT_METRICS:
-        for _, label, position in gold_keys[metric]:
-            acc.add(metric, label, locate(position), gold=1)
-        positions = {}
-        for key, label, position in pred_keys[metric]:
-            acc.add(metric, label, locate(position), pred=1)
-            positions[key] = (label, position)
+        acc.add_cells(metric, GOLD, Counter((label, locate(position)) for _, label, position in gold_keys[metric]))
+        acc.add_cells(metric, PRED, Counter((label, locate(position)) for _, label, position in pred_keys[metric]))
+        positions = {key: (label, position) for key, label, position in pred_keys[metric]}
         matched = multiset_matches([key for key, _, _ in gold_keys[metric]], [key for key, _, _ in pred_keys[metric]])
+        credit: Counter = Counter()
         for key, count in matched.items():
             label, position = positions[key]
-            acc.add(metric, label, locate(position), tp=count)
+            credit[(label, locate(position))] += count
+        acc.add_cells(metric, TP, credit)
 
 
 # --- quotes ------------------------------------------------------------------------------

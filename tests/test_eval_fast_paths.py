@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
 from khabar.errors import InputError
 from khabar.eval import flatview, harness
+from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.chunks import encode
-from khabar.eval.matching import _STRATEGIES, MATCHES, Outcome, _to_nervaluate, match_spans
+from khabar.eval.matching import _STRATEGIES, MATCHES, Outcome, _to_nervaluate, category_credit, match_spans, matched
+from khabar.eval.spanmaps import same_span
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS
 from khabar.views import LabeledSpan, layer_spans, layer_view, outermost, token_view, token_view_by_layer
@@ -290,3 +292,67 @@ def test_a_prediction_on_another_text_goes_to_the_string_view():
     gold = Document(id="doc-0001", text=text)
     pairs = [(gold, replace(gold, text=text + " ثم"))]
     assert harness._coded_seqeval_tables(("entities",), pairs, harness.Units([gold])) is None
+
+
+def reference_add_entities(acc, gold, pred, locate):
+    """The earlier entity counts: every match through `matched`, label group by label group."""
+    gold_by_label, pred_by_label = {}, {}
+    for spans, groups in ((gold, gold_by_label), (pred, pred_by_label)):
+        for span in spans:
+            groups.setdefault(span.label, []).append(span)
+    labels = sorted(gold_by_label.keys() | pred_by_label.keys())
+    by_label = [(label, gold_by_label.get(label, []), pred_by_label.get(label, [])) for label in labels]
+    for match in MATCHES:
+        metric = f"span-{match}"
+        groups = [(L.ALL, gold, pred)] if match in ("boundary", "partial") else by_label
+        for label, gold_group, pred_group in groups:
+            for span in gold_group:
+                acc.add(metric, label, locate(span.start), gold=1)
+            for category, span, side in matched(gold_group, pred_group, match):
+                if side == "pred":
+                    acc.add(metric, label, locate(span.start), tp=category_credit(category, match), pred=1)
+
+
+def reference_add_events(acc, gold_keys, pred_keys, locate):
+    for metric in L.EVENT_METRICS:
+        for _, label, position in gold_keys[metric]:
+            acc.add(metric, label, locate(position), gold=1)
+        positions = {}
+        for key, label, position in pred_keys[metric]:
+            acc.add(metric, label, locate(position), pred=1)
+            positions[key] = (label, position)
+        found = Counter(key for key, _, _ in gold_keys[metric]) & Counter(key for key, _, _ in pred_keys[metric])
+        for key, count in found.items():
+            label, position = positions[key]
+            acc.add(metric, label, locate(position), tp=count)
+
+
+def same_tables(add, reference_add, declare, gold_items, pred_items, locate):
+    got, expected = L.Accumulator(4), L.Accumulator(4)
+    declare(got)
+    declare(expected)
+    add(got, gold_items, pred_items, locate)
+    reference_add(expected, gold_items, pred_items, locate)
+    got_tables, expected_tables = got.tables(), expected.tables()
+    assert list(got_tables) == list(expected_tables)
+    for name, table in expected_tables.items():
+        assert got_tables[name].labels == table.labels
+        assert np.array_equal(got_tables[name].counts, table.counts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(span_lists(), span_lists(), st.booleans())
+def test_entity_counts_equal_the_earlier_code(gold, pred, by_sentence):
+    locate = (lambda offset: min(offset // 4, 3)) if by_sentence else (lambda offset: 2)
+    same_tables(L.add_entities, reference_add_entities, L.declare_entities, gold, pred, locate)
+
+
+@settings(max_examples=150, deadline=None)
+@given(document_pairs(), st.booleans())
+def test_entity_and_event_counts_of_documents_equal_the_earlier_code(pairs, by_sentence):
+    locate = (lambda offset: min(offset // 30, 3)) if by_sentence else (lambda offset: 1)
+    for gold, pred in pairs:
+        gold_spans, pred_spans = L.entity_spans(gold, same_span), L.entity_spans(pred, same_span)
+        same_tables(L.add_entities, reference_add_entities, L.declare_entities, gold_spans, pred_spans, locate)
+        gold_keys, pred_keys = L.event_keys(gold, same_span), L.event_keys(pred, same_span)
+        same_tables(L.add_events, reference_add_events, L.declare_events, gold_keys, pred_keys, locate)
