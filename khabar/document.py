@@ -20,7 +20,7 @@ def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in mapping.items() if value is not None}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A character span `[start, end)` with the text it covers."""
 
@@ -36,7 +36,7 @@ class Span:
         return cls(start=data["start"], end=data["end"], text=data["text"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     id: str
     start: int
@@ -52,7 +52,7 @@ class Entity:
         return cls(id=data["id"], start=data["start"], end=data["end"], type=data["type"], text=data["text"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timex:
     """A TIMEX3 expression; `anchor` is the id of the timex (or `DCT`) it is resolved from."""
 
@@ -93,7 +93,7 @@ class Timex:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Argument:
     """An event argument: either a `ref` to an entity/timex id, or a span of its own."""
 
@@ -115,7 +115,7 @@ class Argument:
         return cls(role=data["role"], ref=data.get("ref"), span=span)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     type: str
@@ -145,7 +145,7 @@ class Event:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Speaker:
     """The source of a quote: a `ref` to an entity id, or a span where no entity exists."""
 
@@ -166,7 +166,7 @@ class Speaker:
         return cls(ref=data.get("ref"), span=span)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     id: str
     kind: str
