@@ -6,13 +6,18 @@ or `InputError` naming the file, never a traceback from deep inside.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
+import weakref
+from collections.abc import Sequence
 from pathlib import Path
 
+from khabar import validcache
 from khabar.document import Document
 from khabar.files import write_files
 from khabar.paths import annotation_paths
-from khabar.validate import check_file, check_files, problems_error
+from khabar.validate import check_file, check_files, checking_code, problems_error
 
 
 def load_document(annotation_path: Path, text_path: Path | None = None) -> Document:
@@ -25,10 +30,74 @@ def load_corpus(corpus: Path) -> list[Document]:
 
     A file found valid before, byte for byte under the same checking code, is not checked
     again (`khabar.validcache`): the corpus is validated once per version, not per command."""
-    documents, problems = check_files(annotation_paths(corpus), cached=True)
+    keys: dict[Path, str] = {}
+    documents, problems = check_files(annotation_paths(corpus), cached=True, keys=keys)
     if problems:
         raise problems_error(problems)
-    return sorted(documents, key=lambda document: document.id)
+    documents = sorted(documents, key=lambda document: document.id)
+    _remember_hash(documents, keys)
+    return documents
+
+
+def corpus_hash(documents: Sequence[Document]) -> str:
+    """First 8 hex digits of the SHA-256 of the annotations (which include each text's hash).
+
+    The hashed bytes are `json.dumps` of the list of annotations sorted by id (sorted keys,
+    `", "` between items), fed one annotation at a time so a large corpus is never one string.
+    The documents `load_corpus` returned are hashed once per version of their files (see
+    `_remember_hash`)."""
+    known = _known_hashes.get(tuple(sorted(map(id, documents))))
+    if known is not None and len(known[0]) == len(documents) and all(ref() is not None for ref in known[0]):
+        return known[1]
+    return _hash_of(documents)
+
+
+def _hash_of(documents: Sequence[Document]) -> str:
+    digest = hashlib.sha256(b"[")
+    for index, document in enumerate(sorted(documents, key=lambda document: document.id)):
+        if index:
+            digest.update(b", ")
+        digest.update(json.dumps(document.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    digest.update(b"]")
+    return digest.hexdigest()[:8]
+
+
+# The hashes of the corpora loaded last: the ids of their documents (sorted) → (a weak
+# reference to each, its hash). An id names one live object only; the weak references tell
+# that every document is still the one loaded (documents are frozen, so it still holds what
+# its files said).
+_known_hashes: dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], str]] = {}
+KNOWN_HASHES = 4
+
+
+def _remember_hash(documents: list[Document], keys: dict[Path, str]) -> None:
+    """Keep the corpus hash of freshly loaded `documents`: read from the cache when these
+    very files were hashed before, else computed and recorded.
+
+    The record's key is the SHA-256 of each file's name and validation key (which holds the
+    bytes of the annotation and its text, and the code that reads, checks and builds the
+    documents: `khabar.validate.checking_code`), this module (which hashes them) and the
+    Python version (its `json`). The hash is a function of exactly these, so a record found
+    under the key is the hash of these documents; a changed byte of any file or of that code
+    makes another key."""
+    if len(keys) != len(documents):
+        return  # a file without a key (no cache folder): hash the documents when asked
+    digest = hashlib.sha256(validcache.checker_fingerprint((*checking_code(), Path(__file__))))
+    digest.update(sys.version.encode())
+    for path in sorted(keys):
+        digest.update(f"{path.name}\0{keys[path]}\0".encode())
+    record_key = digest.hexdigest()
+    value = validcache.recorded(CORPUS_HASHES, record_key)
+    if value is None or len(value) != 8:
+        value = _hash_of(documents)
+        validcache.record(CORPUS_HASHES, record_key, value)
+    ordered = sorted(documents, key=id)
+    while len(_known_hashes) >= KNOWN_HASHES:
+        del _known_hashes[next(iter(_known_hashes))]
+    _known_hashes[tuple(map(id, ordered))] = (tuple(weakref.ref(document) for document in ordered), value)
+
+
+CORPUS_HASHES = "corpus-hash"
 
 
 def document_files(document: Document, corpus: Path) -> dict[Path, str]:
