@@ -35,7 +35,7 @@ def load_corpus(corpus: Path) -> list[Document]:
     if problems:
         raise problems_error(problems)
     documents = sorted(documents, key=lambda document: document.id)
-    _remember_hash(documents, keys)
+    _remember_key(documents, keys)
     return documents
 
 
@@ -44,12 +44,16 @@ def corpus_hash(documents: Sequence[Document]) -> str:
 
     The hashed bytes are `json.dumps` of the list of annotations sorted by id (sorted keys,
     `", "` between items), fed one annotation at a time so a large corpus is never one string.
-    The documents `load_corpus` returned are hashed once per version of their files (see
-    `_remember_hash`)."""
-    known = _known_hashes.get(tuple(sorted(map(id, documents))))
-    if known is not None and len(known[0]) == len(documents) and all(ref() is not None for ref in known[0]):
-        return known[1]
-    return _hash_of(documents)
+    The documents `load_corpus` returned are hashed once per version of their files: the hash
+    is recorded under a key of those files (`_remember_key`)."""
+    known = _known_keys.get(tuple(sorted(map(id, documents))))
+    if known is None or len(known[0]) != len(documents) or any(ref() is None for ref in known[0]):
+        return _hash_of(documents)
+    value = validcache.recorded(CORPUS_HASHES, known[1])
+    if value is None or len(value) != 8:
+        value = _hash_of(documents)
+        validcache.record(CORPUS_HASHES, known[1], value)
+    return value
 
 
 def _hash_of(documents: Sequence[Document]) -> str:
@@ -62,39 +66,33 @@ def _hash_of(documents: Sequence[Document]) -> str:
     return digest.hexdigest()[:8]
 
 
-# The hashes of the corpora loaded last: the ids of their documents (sorted) → (a weak
-# reference to each, its hash). An id names one live object only; the weak references tell
-# that every document is still the one loaded (documents are frozen, so it still holds what
+# The record keys of the corpora loaded last: the ids of their documents (sorted) → (a weak
+# reference to each, the key). An id names one live object only; the weak references tell
+# that every document is still the one loaded (documents are frozen: it still holds what
 # its files said).
-_known_hashes: dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], str]] = {}
-KNOWN_HASHES = 4
+_known_keys: dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], str]] = {}
+KNOWN_KEYS = 4
 
 
-def _remember_hash(documents: list[Document], keys: dict[Path, str]) -> None:
-    """Keep the corpus hash of freshly loaded `documents`: read from the cache when these
-    very files were hashed before, else computed and recorded.
+def _remember_key(documents: list[Document], keys: dict[Path, str]) -> None:
+    """Keep the record key of freshly loaded `documents`, for `corpus_hash`.
 
-    The record's key is the SHA-256 of each file's name and validation key (which holds the
-    bytes of the annotation and its text, and the code that reads, checks and builds the
-    documents: `khabar.validate.checking_code`), this module (which hashes them) and the
-    Python version (its `json`). The hash is a function of exactly these, so a record found
-    under the key is the hash of these documents; a changed byte of any file or of that code
-    makes another key."""
+    The key is the SHA-256 of each file's name and validation key (which holds the bytes
+    the document was read from, annotation and text, and the code that reads, checks and
+    builds it: `khabar.validate.checking_code`), this module (which hashes them) and the
+    Python version (its `json`). The hash is a function of exactly these, so a value
+    recorded under the key is the hash of these documents; a changed byte of any file or of
+    that code makes another key."""
     if len(keys) != len(documents):
-        return  # a file without a key (no cache folder): hash the documents when asked
+        return  # a file without a key: hash the documents when asked
     digest = hashlib.sha256(validcache.checker_fingerprint((*checking_code(), Path(__file__))))
     digest.update(sys.version.encode())
     for path in sorted(keys):
         digest.update(f"{path.name}\0{keys[path]}\0".encode())
-    record_key = digest.hexdigest()
-    value = validcache.recorded(CORPUS_HASHES, record_key)
-    if value is None or len(value) != 8:
-        value = _hash_of(documents)
-        validcache.record(CORPUS_HASHES, record_key, value)
     ordered = sorted(documents, key=id)
-    while len(_known_hashes) >= KNOWN_HASHES:
-        del _known_hashes[next(iter(_known_hashes))]
-    _known_hashes[tuple(map(id, ordered))] = (tuple(weakref.ref(document) for document in ordered), value)
+    while len(_known_keys) >= KNOWN_KEYS:
+        del _known_keys[next(iter(_known_keys))]
+    _known_keys[tuple(map(id, ordered))] = (tuple(weakref.ref(document) for document in ordered), digest.hexdigest())
 
 
 CORPUS_HASHES = "corpus-hash"

@@ -1,10 +1,11 @@
 """The corpus hash of a loaded corpus is computed once per version of its files and code.
 
-`load_corpus` records the hash under a key made of every file's validation key (its bytes
-and its text's, the checking code), the hashing module and the Python version; the
-documents it returned are then hashed from that record. These tests show the record is
-used, that it always equals the hash computed from the documents, and that a changed byte,
-changed code, other documents or a damaged record are never answered from it.
+`load_corpus` keeps, for the documents it returns, a key made of every file's validation key
+(its bytes and its text's, the checking code), the hashing module and the Python version;
+their hash is recorded under it the first time it is asked for, and read from there after.
+These tests show the record is used, that it always equals the hash computed from the
+documents, and that a changed byte, changed code, other documents or a damaged record are
+never answered from it.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def test_a_loaded_corpus_is_hashed_once_then_from_its_record(corpus, monkeypatch
     assert corpus_hash(list(reversed(second))) == corpus_hash(first)  # the same documents, any order
 
 
+def test_loading_alone_hashes_nothing(corpus, monkeypatch, tmp_path):
+    forbid_hashing(monkeypatch)
+    load_corpus(corpus)  # commands that never sign a score do not pay for the hash
+    assert not (tmp_path / "cache" / store.CORPUS_HASHES).exists()
+
+
 def test_documents_that_are_not_the_loaded_ones_are_hashed(corpus, monkeypatch):
     loaded = load_corpus(corpus)
     changed = [dataclasses.replace(loaded[0], source={"name": "another source"}), loaded[1]]
@@ -74,7 +81,7 @@ def test_one_changed_byte_gives_another_record(corpus, tmp_path):
 
 
 def test_changed_code_gives_another_record(corpus, monkeypatch, tmp_path):
-    load_corpus(corpus)
+    corpus_hash(load_corpus(corpus))
     changed = tmp_path / "changed_code.py"
     changed.write_text("# another version of the hashing code\n", encoding="utf-8")
     code = store.checking_code()
@@ -83,8 +90,8 @@ def test_changed_code_gives_another_record(corpus, monkeypatch, tmp_path):
     original = store._hash_of
     monkeypatch.setattr(store, "_hash_of", lambda documents: calls.append(1) or original(documents))
     loaded = load_corpus(corpus)
-    assert calls == [1] and len(records(tmp_path)) == 2
     assert corpus_hash(loaded) == original(fresh(loaded))
+    assert calls == [1] and len(records(tmp_path)) == 2
 
 
 def test_a_damaged_record_is_computed_again(corpus, tmp_path):
