@@ -44,6 +44,7 @@ from khabar.document import Argument, Document, Entity, Event, Quote, Span, Spea
 from khabar.errors import InputError
 from khabar.eval.chunks import parse_tag
 from khabar.files import write_file
+from khabar.gcpause import paused_gc
 from khabar.inventories import (
     ENTITY_TYPES,
     LAYERS,
@@ -139,7 +140,14 @@ def _checked(numbered: Iterable[tuple[int, Any]], where: Path) -> Iterator[tuple
 
 def _parse(records: Iterable[tuple[_Line, dict[str, Any]]], gold_docs: list[Document], tagset: str) -> Predictions:
     """Predictions from checked records, read one at a time: each line is checked and turned
-    into what scoring needs before the next is read, so a file is never held whole."""
+    into what scoring needs before the next is read, so a file is never held whole. The
+    garbage collector is paused meanwhile (`paused_gc`): reading makes no cycles, and a large
+    file's millions of spans made every collection walk all the spans read so far."""
+    with paused_gc():
+        return _parse_records(records, gold_docs, tagset)
+
+
+def _parse_records(records: Iterable[tuple[_Line, dict[str, Any]]], gold_docs: list[Document], tagset: str):
     records = iter(records)
     first = next(records)  # an empty input raises in `_checked`
     stream = itertools.chain([first], records)
@@ -233,13 +241,14 @@ def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str)
     unaligned: list[Unaligned] = []
     valueless = False
     layers: set[str] = set()
+    default_ids = _DefaultIds()
     for line, record in records:
         doc_id = record["id"]
         if doc_id not in gold_by_id:
             raise line.error(f"unknown document id {doc_id!r}", "id")
         _claim_line(seen, doc_id, line)
         _check_keys(line, record, DOCUMENT_KEYS, "document", "/")
-        reader = _DocumentReader(line, gold_by_id[doc_id], tagset)
+        reader = _DocumentReader(line, gold_by_id[doc_id], tagset, default_ids)
         documents.append(reader.read(record))
         unaligned += reader.unaligned(record)
         valueless = valueless or reader.valueless
@@ -250,15 +259,40 @@ def _document_predictions(records, gold_by_id: dict[str, Document], tagset: str)
     )
 
 
+class _DefaultIds:
+    """The default ids T1, T2 … X1 … of items written without one (`default_id`), each made
+    and interned once per file."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, list[str]] = {layer: [] for layer in LAYERS}
+
+    def __call__(self, layer: str, n: int) -> list[str]:
+        made = self.made[layer]
+        while len(made) < n:
+            made.append(intern(default_id(layer, len(made))))
+        return made
+
+
+_OFFSETS: list[int] = []
+
+
+def _offsets(length: int) -> list[int]:
+    """A list whose item `n` is the int `n`, for 0 ≤ n ≤ `length`: spans take their offsets from
+    it, so millions of spans share a few thousand ints instead of holding two each."""
+    if len(_OFFSETS) <= length:
+        _OFFSETS.extend(range(len(_OFFSETS), length + 1))
+    return _OFFSETS
+
+
 class _DocumentReader:
-    def __init__(self, line: _Line, gold: Document, tagset: str):
+    def __init__(self, line: _Line, gold: Document, tagset: str, default_ids: _DefaultIds | None = None):
         self.line = line
         self.gold = gold
         self.text = gold.text
         self.entity_labels = entity_labels(tagset)
         self.tagset = tagset
-        self.ids: dict[str, str] = {}  # id → pointer of its first use, across the layers
         self.valueless = False
+        self.default_ids = default_ids or _DefaultIds()
 
     def unaligned(self, record: dict) -> list[Unaligned]:
         items = []
@@ -317,51 +351,58 @@ class _DocumentReader:
     def read(self, record: dict) -> Document:
         self.check(record)
         text = self.text
-        # One string per distinct span text, and one per id and label (interned): a large file
-        # holds millions of spans whose texts, ids and labels repeat.
+        # A large file holds millions of spans whose offsets, texts, ids and labels repeat: each
+        # span takes the shared int of its offsets (`_offsets`), one string per distinct span
+        # text of the document, and one per id and label (interned, default ids made once).
+        offsets = _offsets(len(text))
         texts: dict[tuple[int, int], str] = {}
 
-        def span_text(item: dict) -> str:
-            extent = (item["start"], item["end"])
-            found = texts.get(extent)
-            if found is None:
-                found = texts[extent] = text[extent[0] : extent[1]]
-            return found
-
         def span(item: dict) -> Span:
-            return Span(item["start"], item["end"], span_text(item))
+            start, end = offsets[item["start"]], offsets[item["end"]]
+            found = texts.get((start, end))
+            if found is None:
+                found = texts[start, end] = text[start:end]
+            return Span(start, end, found)
 
         def reference(item: dict) -> dict[str, Any]:
             return {"ref": intern(item["ref"])} if "ref" in item else {"span": span(item)}
 
-        def identifier(item: dict, layer: str, index: int) -> str:
-            return intern(item["id"]) if "id" in item else intern(default_id(layer, index))
+        def identifiers(layer: str) -> list[str]:
+            items = record.get(layer, [])
+            defaults = self.default_ids(layer, len(items))
+            return [intern(item["id"]) if "id" in item else defaults[index] for index, item in enumerate(items)]
 
-        entities = tuple(
-            Entity(
-                identifier(item, "entities", index), item["start"], item["end"], intern(item["type"]), span_text(item)
-            )
-            for index, item in enumerate(record.get("entities", []))
-        )
+        entities = []
+        for identifier, item in zip(identifiers("entities"), record.get("entities", []), strict=True):
+            start, end = offsets[item["start"]], offsets[item["end"]]
+            found = texts.get((start, end))
+            if found is None:
+                found = texts[start, end] = text[start:end]
+            entities.append(Entity(identifier, start, end, intern(item["type"]), found))
         timexes = []
-        for index, item in enumerate(record.get("timex", [])):
+        for identifier, item in zip(identifiers("timex"), record.get("timex", []), strict=True):
             # No value (absent or null) is an extent-only prediction.
-            self.valueless = self.valueless or item.get("value") is None
+            value = item.get("value")
+            self.valueless = self.valueless or value is None
+            start, end = offsets[item["start"]], offsets[item["end"]]
+            found = texts.get((start, end))
+            if found is None:
+                found = texts[start, end] = text[start:end]
             timexes.append(
                 Timex(
-                    identifier(item, "timex", index),
-                    item["start"],
-                    item["end"],
+                    identifier,
+                    start,
+                    end,
                     intern(item["type"]),
-                    item.get("value") or "",
-                    span_text(item),
+                    intern(value) if value else "",
+                    found,
                     mod=item.get("mod"),
                     anchor=item.get("anchor"),
                 )
             )
         events = tuple(
             Event(
-                identifier(item, "events", index),
+                identifier,
                 intern(item["type"]),
                 span(item["trigger"]),
                 tuple(
@@ -370,20 +411,20 @@ class _DocumentReader:
                 ),
                 item.get("realis"),
             )
-            for index, item in enumerate(record.get("events", []))
+            for identifier, item in zip(identifiers("events"), record.get("events", []), strict=True)
         )
         quotes = tuple(
             Quote(
-                identifier(item, "quotes", index),
+                identifier,
                 intern(item["kind"]),
                 span(item["content"]),
                 span(item["cue"]) if item.get("cue") is not None else None,
                 Speaker(**reference(item["speaker"])) if item.get("speaker") is not None else None,
             )
-            for index, item in enumerate(record.get("quotes", []))
+            for identifier, item in zip(identifiers("quotes"), record.get("quotes", []), strict=True)
         )
         return Document(
-            id=self.gold.id, text=text, entities=entities, timex=tuple(timexes), events=events, quotes=quotes
+            id=self.gold.id, text=text, entities=tuple(entities), timex=tuple(timexes), events=events, quotes=quotes
         )
 
 

@@ -5,10 +5,14 @@ Shared by every round-trip test: a converter that loses anything on these fails.
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from hypothesis import strategies as st
 
 from khabar.document import DCT, Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
-from khabar.inventories import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, QUOTE_KINDS, TIMEX_TYPES
+from khabar.eval.predictions import prediction_record
+from khabar.inventories import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, LAYERS, QUOTE_KINDS, TIMEX_TYPES
 
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى"
 DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
@@ -110,3 +114,32 @@ def documents(draw: st.DrawFn, doc_id: str | None = None) -> Document:
         events=tuple(events),
         quotes=tuple(quotes),
     )
+
+
+def prediction_items(record: dict[str, Any]) -> list[dict[str, Any]]:
+    layers = [record.get(layer) for layer in LAYERS]
+    return [item for items in layers if isinstance(items, list) for item in items if isinstance(item, dict)]
+
+
+@st.composite
+def prediction_records(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
+    """A valid document as a prediction line (and its text): ids, span texts and the header kept or
+    dropped, scores added."""
+    document = draw(documents())
+    record = copy.deepcopy(prediction_record(document))
+    if draw(st.booleans()):
+        record = {key: value for key, value in record.items() if key in ("id", *LAYERS)}
+    drop_ids = draw(st.booleans()) and not any(
+        "ref" in part or item.get("anchor") not in (None, "DCT")
+        for item in prediction_items(record)
+        for part in [item, *item.get("arguments", []), item.get("speaker") or {}]
+    )
+    for item in prediction_items(record):
+        if drop_ids:
+            item.pop("id", None)
+        if draw(st.booleans()):
+            item["score"] = draw(st.sampled_from([0, 0.5, 1]))
+        for part in (item, item.get("trigger"), item.get("content")):
+            if isinstance(part, dict) and "start" in part and draw(st.booleans()):
+                part.pop("text", None)
+    return record, document.text

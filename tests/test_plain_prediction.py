@@ -16,12 +16,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from khabar.eval.predictions import entity_labels, prediction_record
-from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
+from khabar.eval.predictions import entity_labels
+from khabar.inventories import TAGSET_PROJECTIONS
 from khabar.plain_prediction import PlainPrediction
 from khabar.schema import build_schema
 from khabar.validate import _check_document, _compiled, _plain_prediction, check_prediction
-from tests.strategies import documents
+from tests.strategies import prediction_items as _items
+from tests.strategies import prediction_records as predicted
 
 REPLACEMENTS = st.sampled_from(
     [None, True, False, 0, -1, 3, 3.0, 1.5, "", "x", "T1", "X1", "E1", "DCT", "PER", "DATE", [], {}, ["T1"], {"a": 1}]
@@ -38,34 +39,6 @@ def _paths(value: Any, path: tuple = ()) -> list[tuple]:
         for index, item in enumerate(value):
             found += _paths(item, (*path, index))
     return found
-
-
-def _items(record: dict[str, Any]) -> list[dict[str, Any]]:
-    layers = [record.get(layer) for layer in LAYERS]
-    return [item for items in layers if isinstance(items, list) for item in items if isinstance(item, dict)]
-
-
-@st.composite
-def predicted(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
-    """A valid document as a prediction line: ids, span texts and the header kept or dropped, scores added."""
-    document = draw(documents())
-    record = copy.deepcopy(prediction_record(document))
-    if draw(st.booleans()):
-        record = {key: value for key, value in record.items() if key in ("id", *LAYERS)}
-    drop_ids = draw(st.booleans()) and not any(
-        "ref" in part or item.get("anchor") not in (None, "DCT")
-        for item in _items(record)
-        for part in [item, *item.get("arguments", []), item.get("speaker") or {}]
-    )
-    for item in _items(record):
-        if drop_ids:
-            item.pop("id", None)
-        if draw(st.booleans()):
-            item["score"] = draw(st.sampled_from([0, 0.5, 1]))
-        for part in (item, item.get("trigger"), item.get("content")):
-            if isinstance(part, dict) and "start" in part and draw(st.booleans()):
-                part.pop("text", None)
-    return record, document.text
 
 
 @st.composite

@@ -7,9 +7,7 @@ event arguments and quote sources refer to entity mentions) and fills a predicti
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
 from importlib.metadata import version
@@ -25,6 +23,7 @@ from khabar.baselines.rules.quotes import quotes_for
 from khabar.baselines.rules.timex import timex_for
 from khabar.baselines.rules.tokens import sentence_tokens
 from khabar.document import Document
+from khabar.gcpause import paused_gc
 from khabar.inventories import LAYERS
 
 RULES_VERSION = "1"
@@ -39,23 +38,6 @@ def tag_document(document: Document) -> Document:
     quotes = quotes_for(document.text, sentences, entities)
     bare = Document(id=document.id, text=document.text, dct=document.dct, language=document.language)
     return replace(bare, entities=tuple(entities), timex=tuple(timex), events=tuple(events), quotes=tuple(quotes))
-
-
-@contextmanager
-def paused_gc():
-    """Pause the cyclic garbage collector while tagging.
-
-    Tagging allocates hundreds of thousands of small acyclic objects (tokens, spans); each
-    allocation burst triggers collections that rescan the whole heap, which cost about a
-    third of the run time on long texts. Reference counting still frees everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def resources_digest() -> str:
