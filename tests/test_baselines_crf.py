@@ -25,6 +25,8 @@ PARAGRAPHS = [
     "وذكرت وكالة الأنباء الرسمية أن حركة النهضة فازت في الانتخابات قبل 3 أيام.",
     "واستهدفت الغارات مواقع في لبنان لمدة عامين، وقالت الحكومة إن الهجوم مرفوض.",
     "وزار السفير العراقي عادل بن سالم لبنان في 11 نوفمبر للمشاركة في اجتماع مجلس الأمن.",
+    "وفي 3 مارس الماضي أعلنت الحكومة الأردنية خطة جديدة لمدة ثلاثة أشهر.",
+    "وبدأت المفاوضات في عمّان يوم الخميس واستمرت أسبوعين.",
 ]
 
 
@@ -112,6 +114,34 @@ def test_parallel_training_predicts_what_one_process_does():
     two = CrfTagger(seed=7, n_jobs=2).predict(gold)
     assert [document.to_json() for document in two] == [document.to_json() for document in one]
     assert sum(len(document.entities) for document in one) > 0
+
+
+def test_models_are_trained_largest_first_and_the_order_changes_no_prediction(monkeypatch):
+    from khabar.baselines import crf
+
+    gold = gold_documents()
+    expected = [document.to_json() for document in CrfTagger(seed=7, n_jobs=1).predict(gold)]
+    costs: list[int] = []
+    original, cost = crf.train_and_tag, crf.training_cost
+
+    def train_and_tag(layer, table, train, train_tags, test):
+        costs.append(cost(train_tags))
+        return original(layer, table, train, train_tags, test)
+
+    monkeypatch.setattr(crf, "train_and_tag", train_and_tag)
+    CrfTagger(seed=7, n_jobs=1).predict(gold)  # in this process, where the patch applies
+    assert len(costs) > 4 and costs == sorted(costs, reverse=True) and costs[0] > costs[-1]
+    # Smallest first instead: the same predictions.
+    monkeypatch.setattr(crf, "training_cost", lambda tags: -cost(tags))
+    assert [document.to_json() for document in CrfTagger(seed=7, n_jobs=1).predict(gold)] == expected
+
+
+def test_training_cost_is_tokens_times_labels():
+    from khabar.baselines.crf import training_cost
+
+    assert training_cost([["B-PER", "I-PER", "O"], ["O", "O"]]) == 5 * 3
+    assert training_cost([["O"] * 4]) == 4
+    assert training_cost([]) == 0
 
 
 def test_crf_learns_from_other_folds():
