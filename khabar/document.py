@@ -25,7 +25,7 @@ def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
 # round-trip tests).
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A character span `[start, end)` with the text it covers."""
 
@@ -41,7 +41,7 @@ class Span:
         return cls(data["start"], data["end"], data["text"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     id: str
     start: int
@@ -57,7 +57,7 @@ class Entity:
         return cls(data["id"], data["start"], data["end"], data["type"], data["text"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timex:
     """A TIMEX3 expression; `anchor` is the id of the timex (or `DCT`) it is resolved from."""
 
@@ -98,7 +98,7 @@ class Timex:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Argument:
     """An event argument: either a `ref` to an entity/timex id, or a span of its own."""
 
@@ -120,7 +120,7 @@ class Argument:
         return cls(data["role"], data.get("ref"), span)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     type: str
@@ -150,7 +150,7 @@ class Event:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Speaker:
     """The source of a quote: a `ref` to an entity id, or a span where no entity exists."""
 
@@ -171,7 +171,7 @@ class Speaker:
         return cls(data.get("ref"), span)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     id: str
     kind: str
