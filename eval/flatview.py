@@ -20,6 +20,7 @@ that order).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -100,49 +101,36 @@ def layer_codes(
     decides what it means). Raises `LabelsRefused` for a label `encode` refuses."""
     spans_of = [layer_spans(document, layer) for document in documents]
     kept_of = [outermost(spans) for spans in spans_of]
-    starts: list[int] = []
-    ends: list[int] = []
-    ids: list[int] = []
-    owners: list[int] = []
-    for index, kept in enumerate(kept_of):
-        offset = int(corpus.char_offset[index])
-        length = int(corpus.text_length[index])
-        for span in kept:
-            if not 0 <= span.start < span.end <= length:
-                return None
-            label = labels.get(span.label)
-            if label is None:
-                if parse_tag(f"B-{span.label}") is None:
-                    raise LabelsRefused(span.label)
-                label = labels[span.label] = len(labels)
-            starts.append(span.start + offset)
-            ends.append(span.end + offset)
-            ids.append(label)
-            owners.append(index)
+    flat = [span for kept in kept_of for span in kept]
+    owners = np.repeat(np.arange(len(kept_of)), [len(kept) for kept in kept_of])
+    starts = np.fromiter(map(itemgetter(0), flat), dtype=np.int64, count=len(flat))
+    ends = np.fromiter(map(itemgetter(1), flat), dtype=np.int64, count=len(flat))
+    if not ((starts >= 0) & (starts < ends) & (ends <= corpus.text_length[owners])).all():
+        return None
+    names = list(map(itemgetter(2), flat))
+    for name in sorted(set(names) - labels.keys()):
+        if parse_tag(f"B-{name}") is None:
+            raise LabelsRefused(name)
+        labels[name] = len(labels)
     n = corpus.n_tokens
     prefix = np.zeros(n, dtype=np.int8)
-    label_codes = np.full(n, -1, dtype=np.int32)
     # The tokens each span overlaps: from the first ending after its start to the last starting before its end.
-    low = np.searchsorted(corpus.ends, np.asarray(starts, dtype=np.int64), side="right")
-    high = np.searchsorted(corpus.starts, np.asarray(ends, dtype=np.int64), side="left")
+    low = np.searchsorted(corpus.ends, starts + corpus.char_offset[owners], side="right")
+    high = np.searchsorted(corpus.starts, ends + corpus.char_offset[owners], side="left")
     some = low < high
-    low, high = low[some], high[some]
-    span_labels, span_documents = np.asarray(ids, dtype=np.int64)[some], np.asarray(owners, dtype=np.int64)[some]
-    depth = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(depth, low, 1)
-    np.add.at(depth, high, -1)
-    shared_tokens = np.flatnonzero(np.cumsum(depth[:-1]) > 1)
-    shared = set(np.searchsorted(corpus.token_offset, shared_tokens, side="right").astype(np.int64) - 1)
+    low, high, owners = low[some], high[some], owners[some]
+    span_labels = np.fromiter(map(labels.__getitem__, names), dtype=np.int64, count=len(names))[some]
+    depth = np.cumsum(np.bincount(low, minlength=n + 1) - np.bincount(high, minlength=n + 1))[:-1]
+    shared = set((np.searchsorted(corpus.token_offset, np.flatnonzero(depth > 1), side="right") - 1).tolist())
     if shared:
-        plain = ~np.isin(span_documents, list(shared))
+        plain = ~np.isin(owners, list(shared))
         low, high, span_labels = low[plain], high[plain], span_labels[plain]
     # No token is shared by two of the spans left: mark each run with its label (+1 so that
     # O is 0), spread it by a running sum, and put B at each run's first token and at each
-    # sentence start inside a run.
-    marks = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(marks, low, span_labels + 1)
-    np.add.at(marks, high, -(span_labels + 1))
-    label_codes[:] = np.cumsum(marks[:-1]) - 1
+    # sentence start inside a run. (The sums are of small whole numbers: exact as floats.)
+    marks = np.bincount(low, weights=span_labels + 1, minlength=n + 1)
+    marks -= np.bincount(high, weights=span_labels + 1, minlength=n + 1)
+    label_codes = (np.cumsum(marks[:-1]) - 1).astype(np.int32)
     inside = label_codes >= 0
     prefix[inside] = INSIDE
     prefix[low] = BEGIN

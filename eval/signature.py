@@ -1,5 +1,7 @@
 """Reproducibility signatures: typed settings, a mapping for output, rendered only at output time.
 
+`corpus_hash` (of the gold) is `khabar.store.corpus_hash`, imported here for its users.
+
 `khabar:0.1.0|corpus:1a2b3c4d|tok:ws-punct.1+flat-outer.1|layer:entities|scheme:IOB2-strict|…`
 
 As in sacreBLEU (`metrics/base.py` `get_signature`), the signature is derived from the
@@ -10,16 +12,16 @@ typed fields and reads as a mapping with the short keys of the rendered form
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from khabar import __version__
-from khabar.document import Document
 from khabar.eval.prf import ZERO_DIVISION
+from khabar.store import corpus_hash
 from khabar.views import TOKEN_VIEW_SIGNATURE
+
+__all__ = ["ORDER", "SHORT", "Signature", "corpus_hash", "render"]
 
 # Order of keys in the rendered form; keys not listed follow in insertion order.
 ORDER = (
@@ -41,20 +43,6 @@ ORDER = (
     "seed",
 )
 SHORT = {"zero_division": "zero"}
-
-
-def corpus_hash(documents: list[Document]) -> str:
-    """First 8 hex digits of the SHA-256 of the gold annotations (which include each text's hash).
-
-    The hashed bytes are `json.dumps` of the list of annotations (sorted keys, `", "` between
-    items), fed one annotation at a time so a large corpus is never one string."""
-    digest = hashlib.sha256(b"[")
-    for index, document in enumerate(sorted(documents, key=lambda document: document.id)):
-        if index:
-            digest.update(b", ")
-        digest.update(json.dumps(document.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    digest.update(b"]")
-    return digest.hexdigest()[:8]
 
 
 @dataclass(frozen=True)

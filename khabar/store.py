@@ -6,13 +6,18 @@ or `InputError` naming the file, never a traceback from deep inside.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
+import weakref
+from collections.abc import Sequence
 from pathlib import Path
 
+from khabar import validcache
 from khabar.document import Document
 from khabar.files import write_files
 from khabar.paths import annotation_paths
-from khabar.validate import check_file, check_files, problems_error
+from khabar.validate import check_file, check_files, checking_code, problems_error
 
 
 def load_document(annotation_path: Path, text_path: Path | None = None) -> Document:
@@ -25,10 +30,72 @@ def load_corpus(corpus: Path) -> list[Document]:
 
     A file found valid before, byte for byte under the same checking code, is not checked
     again (`khabar.validcache`): the corpus is validated once per version, not per command."""
-    documents, problems = check_files(annotation_paths(corpus), cached=True)
+    keys: dict[Path, str] = {}
+    documents, problems = check_files(annotation_paths(corpus), cached=True, keys=keys)
     if problems:
         raise problems_error(problems)
-    return sorted(documents, key=lambda document: document.id)
+    documents = sorted(documents, key=lambda document: document.id)
+    _remember_key(documents, keys)
+    return documents
+
+
+def corpus_hash(documents: Sequence[Document]) -> str:
+    """First 8 hex digits of the SHA-256 of the annotations (which include each text's hash).
+
+    The hashed bytes are `json.dumps` of the list of annotations sorted by id (sorted keys,
+    `", "` between items), fed one annotation at a time so a large corpus is never one string.
+    The documents `load_corpus` returned are hashed once per version of their files: the hash
+    is recorded under a key of those files (`_remember_key`)."""
+    known = _known_keys.get(tuple(sorted(map(id, documents))))
+    if known is None or len(known[0]) != len(documents) or any(ref() is None for ref in known[0]):
+        return _hash_of(documents)
+    value = validcache.recorded(CORPUS_HASHES, known[1])
+    if value is None or len(value) != 8:
+        value = _hash_of(documents)
+        validcache.record(CORPUS_HASHES, known[1], value)
+    return value
+
+
+def _hash_of(documents: Sequence[Document]) -> str:
+    digest = hashlib.sha256(b"[")
+    for index, document in enumerate(sorted(documents, key=lambda document: document.id)):
+        if index:
+            digest.update(b", ")
+        digest.update(json.dumps(document.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    digest.update(b"]")
+    return digest.hexdigest()[:8]
+
+
+# The record keys of the corpora loaded last: the ids of their documents (sorted) → (a weak
+# reference to each, the key). An id names one live object only; the weak references tell
+# that every document is still the one loaded (documents are frozen: it still holds what
+# its files said).
+_known_keys: dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], str]] = {}
+KNOWN_KEYS = 4
+
+
+def _remember_key(documents: list[Document], keys: dict[Path, str]) -> None:
+    """Keep the record key of freshly loaded `documents`, for `corpus_hash`.
+
+    The key is the SHA-256 of each file's name and validation key (which holds the bytes
+    the document was read from, annotation and text, and the code that reads, checks and
+    builds it: `khabar.validate.checking_code`), this module (which hashes them) and the
+    Python version (its `json`). The hash is a function of exactly these, so a value
+    recorded under the key is the hash of these documents; a changed byte of any file or of
+    that code makes another key."""
+    if len(keys) != len(documents):
+        return  # a file without a key: hash the documents when asked
+    digest = hashlib.sha256(validcache.checker_fingerprint((*checking_code(), Path(__file__))))
+    digest.update(sys.version.encode())
+    for path in sorted(keys):
+        digest.update(f"{path.name}\0{keys[path]}\0".encode())
+    ordered = sorted(documents, key=id)
+    while len(_known_keys) >= KNOWN_KEYS:
+        del _known_keys[next(iter(_known_keys))]
+    _known_keys[tuple(map(id, ordered))] = (tuple(weakref.ref(document) for document in ordered), digest.hexdigest())
+
+
+CORPUS_HASHES = "corpus-hash"
 
 
 def document_files(document: Document, corpus: Path) -> dict[Path, str]:

@@ -406,7 +406,9 @@ def _cache_options(annotation_path: Path, require_header: bool) -> str:
     return f"{annotation_path.stem}\0require_header={require_header}"
 
 
-def _known_valid(annotation_path: Path, raw: bytes, text_path: Path | None, require_header: bool) -> Document | None:
+def _known_valid(
+    annotation_path: Path, raw: bytes, text_path: Path | None, require_header: bool, keys: dict[Path, str] | None = None
+) -> Document | None:
     """The document of an annotation file recorded valid with these exact bytes (`khabar.validcache`), else None.
 
     Such a file is parsed with plain `json.loads`: its key holds its bytes and the strict
@@ -419,20 +421,29 @@ def _known_valid(annotation_path: Path, raw: bytes, text_path: Path | None, requ
     guard.declare_inputs(text_path)
     text_bytes = text_path.read_bytes()
     options = _cache_options(annotation_path, require_header)
-    if not validcache.is_known_valid(validcache.key(raw, text_bytes, options, checking_code())):
+    file_key = validcache.key(raw, text_bytes, options, checking_code())
+    if not validcache.is_known_valid(file_key):
         return None
+    if keys is not None:
+        keys[annotation_path] = file_key
     return Document.from_json(json.loads(raw.decode("utf-8")), text_bytes.decode("utf-8"))
 
 
 def check_path(
-    annotation_path: Path, text_path: Path | None = None, *, require_header: bool = False, cached: bool = False
+    annotation_path: Path,
+    text_path: Path | None = None,
+    *,
+    require_header: bool = False,
+    cached: bool = False,
+    keys: dict[Path, str] | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     """Validate one annotation file; returns the document (when valid) and its problems.
 
     `require_header` adds the header fields a corpus annotation must have (`REQUIRED_HEADER`).
     With `cached`, a file whose exact bytes (with its text's, under this checking code and
     these options) were found valid before is not checked again (see `khabar.validcache`)
-    and is parsed with plain `json.loads` (`_known_valid` says why that is sound)."""
+    and is parsed with plain `json.loads` (`_known_valid` says why that is sound); the key of a
+    valid file (its bytes, its text's, the checking code) is put in `keys` when given."""
     where = str(annotation_path)
     if not annotation_path.is_file():
         return None, [Problem(where, "", "annotation file not found", "missing-file")]
@@ -441,7 +452,7 @@ def check_path(
         if not raw.strip():
             return None, [Problem(where, "", "empty file", "empty")]
         if cached:
-            known = _known_valid(annotation_path, raw, text_path, require_header)
+            known = _known_valid(annotation_path, raw, text_path, require_header, keys)
             if known is not None:
                 return known, []
         data = loads(raw, where=where)
@@ -459,7 +470,10 @@ def check_path(
         return None, sorted(problems)
     if cached:
         options = _cache_options(annotation_path, require_header)
-        validcache.record_valid(validcache.key(raw, text.encode("utf-8"), options, checking_code()))
+        file_key = validcache.key(raw, text.encode("utf-8"), options, checking_code())
+        validcache.record_valid(file_key)
+        if keys is not None:
+            keys[annotation_path] = file_key
     return Document.from_json(data, text), []
 
 
@@ -483,7 +497,12 @@ def check_file(annotation_path: Path, text_path: Path | None = None, *, cached: 
 
 
 def check_files(
-    paths: Iterable[Path], *, require_header: bool = False, cached: bool = False, progress: Progress | None = None
+    paths: Iterable[Path],
+    *,
+    require_header: bool = False,
+    cached: bool = False,
+    progress: Progress | None = None,
+    keys: dict[Path, str] | None = None,
 ) -> tuple[list[Document], list[Problem]]:
     """Validate many annotation files; every problem of every file, sorted (options: see `check_path`).
     `progress(done, total)` is called after each file."""
@@ -491,7 +510,7 @@ def check_files(
     problems: list[Problem] = []
     paths = list(paths)
     for done, path in enumerate(paths, start=1):
-        document, found = check_path(path, require_header=require_header, cached=cached)
+        document, found = check_path(path, require_header=require_header, cached=cached, keys=keys)
         problems += found
         if document is not None:
             documents.append(document)

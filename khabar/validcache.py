@@ -8,6 +8,9 @@ full check found no problem. Editing one byte of an annotation, its text or any 
 module gives another key, and the full check runs again. Nothing is recorded for a file
 with problems.
 
+Beside the markers, `record`/`recorded` keep short values derived from such bytes under a key
+that holds all of them and the code that derives the value (the corpus hash: `khabar.store`).
+
 The record is an empty marker file per key in the user's cache folder (`KHABAR_CACHE_DIR`,
 else `$XDG_CACHE_HOME/khabar`, else `~/.cache/khabar`), never in a corpus or the repository,
 so it cannot be mistaken for data. It is only an optimization: a cache folder that cannot
@@ -54,6 +57,28 @@ def key(annotation: bytes, text: bytes, options: str, code: tuple[Path, ...]) ->
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def recorded(kind: str, record_key: str) -> str | None:
+    """The value recorded under `kind`/`record_key` (see `record`), None when there is none."""
+    try:
+        return (cache_folder().parent / kind / record_key).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def record(kind: str, record_key: str, value: str) -> None:
+    """Record a short value derived from the bytes behind `record_key` (best effort, like the
+    markers, and like them not an output of the run: written under a temporary name and
+    renamed, so a reader sees all of it or none)."""
+    try:
+        folder = cache_folder().parent / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = folder / f".{record_key}.{os.getpid()}"
+        staged.write_text(value, encoding="utf-8")
+        staged.replace(folder / record_key)
+    except OSError:
+        pass  # an unwritable cache only costs the next run the computation
 
 
 def is_known_valid(file_key: str) -> bool:

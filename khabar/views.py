@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from khabar.document import Document
@@ -40,19 +42,24 @@ class Collision:
     kept_by: LabeledSpan
 
 
+# Where each layer keeps (start, end, label, id) of its spans, read by C-level getters; a
+# `LabeledSpan` is made straight from that tuple (`tuple.__new__`, which is all its own
+# constructor does), since a large corpus has hundreds of thousands of spans.
+_SPAN_FIELDS = {
+    "entities": attrgetter("start", "end", "type", "id"),
+    "timex": attrgetter("start", "end", "type", "id"),
+    "events": attrgetter("trigger.start", "trigger.end", "type", "id"),
+    "quotes": attrgetter("content.start", "content.end", "kind", "id"),
+}
+
+
 def layer_spans(document: Document, layer: str) -> list[LabeledSpan]:
     """The labelled spans of one layer: entity type, timex type, event type, quote kind."""
-    if layer == "entities":
-        spans = [LabeledSpan(e.start, e.end, e.type, e.id) for e in document.entities]
-    elif layer == "timex":
-        spans = [LabeledSpan(t.start, t.end, t.type, t.id) for t in document.timex]
-    elif layer == "events":
-        spans = [LabeledSpan(e.trigger.start, e.trigger.end, e.type, e.id) for e in document.events]
-    elif layer == "quotes":
-        spans = [LabeledSpan(q.content.start, q.content.end, q.kind, q.id) for q in document.quotes]
-    else:
+    fields = _SPAN_FIELDS.get(layer)
+    if fields is None:
         raise ValueError(f"unknown layer {layer!r}")
-    return sorted(spans)  # by (start, end, label, id)
+    items = getattr(document, layer)
+    return sorted(map(tuple.__new__, repeat(LabeledSpan, len(items)), map(fields, items)))  # by (start, end, label, id)
 
 
 def outermost(spans: list[LabeledSpan]) -> list[LabeledSpan]:
@@ -60,8 +67,9 @@ def outermost(spans: list[LabeledSpan]) -> list[LabeledSpan]:
 
     In order of start, every span kept so far starts at or before the current one, so the
     current one lies inside one of them exactly when the furthest end kept reaches its end.
+    The order is (start, -end, label, id), by stable sorts (end descending, then start).
     """
-    ordered = sorted(spans, key=lambda span: (span.start, -span.end, span.label, span.id))
+    ordered = sorted(sorted(sorted(spans), key=itemgetter(1), reverse=True), key=itemgetter(0))
     kept: list[LabeledSpan] = []
     furthest = -1
     for span in ordered:
