@@ -10,6 +10,8 @@ would, `khabar evaluate PRED --gold CORPUS --bootstrap 1000 --format json` in it
 and prints CPU seconds (user + system), wall seconds, peak resident memory (MiB) and the
 file's size and span count. A line stays far below the 64 MiB line limit
 (`khabar.strictjson.MAX_LINE_BYTES`), so the size comes from many lines, as in a real file.
+Then, in this process, reading alone (`load_predictions`: parse, check and build the predicted
+documents) against plain `json.loads` of every line, the floor any reader starts from.
 
 Before the timed run, one `evaluate` of a one-line prediction file records the synthetic gold
 as validated (`khabar.validcache`), as any earlier command on the corpus would; its cost is
@@ -28,8 +30,10 @@ import random
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+from khabar.eval.predictions import load_predictions
 from khabar.inventories import ENTITY_TYPES, EVENT_TYPES, QUOTE_KINDS, TIMEX_TYPES
 from khabar.store import load_corpus
 from khabar.tokenize import tokenize
@@ -108,6 +112,20 @@ def write_predictions(corpus: Path, out: Path, megabytes: float, seed: int = 7) 
     return n_spans
 
 
+def reading_against_json(corpus: Path, predictions: Path) -> tuple[float, float]:
+    """CPU seconds of khabar's reader on the file, and of plain `json.loads` of its lines."""
+    gold = load_corpus(corpus)
+    start = time.process_time()
+    read = load_predictions(predictions, gold)
+    reading = time.process_time() - start
+    del read
+    start = time.process_time()
+    with predictions.open("rb") as file:
+        for line in file:
+            json.loads(line)
+    return reading, time.process_time() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=float, default=200.0, help="size of the prediction file (MB)")
@@ -132,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"prediction file: {size / 1e6:,.1f} MB, {args.documents:,} lines, {n_spans:,} predicted spans")
     print(f"gold recorded as validated first (one-line file): {warm_cpu:.1f} s CPU, {warm_wall:.1f} s wall")
     print(f"khabar evaluate (1,000 resamples): {cpu:.1f} s CPU, {wall:.1f} s wall, peak {peak:,.0f} MiB")
+    reading, plain = reading_against_json(corpus, predictions)
+    print(
+        f"reading alone (parse, check, build the documents): {reading:.1f} s CPU; "
+        f"json.loads of every line: {plain:.1f} s ({reading / max(plain, 1e-9):.1f}×)"
+    )
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -179,7 +179,6 @@ def _parse_checked(text: str, one_line: bool) -> Any:
 # which a text decoded from UTF-8 never is); a surrogate pair such as `\ud83d\ude00` is fine
 # but is sent to the full reading too.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
 _EMPTY_CONTAINER = re.compile(rb"\[\]|\{\}")
 # Outside strings, a number with more than MAX_DIGITS digits makes a run of more than
@@ -197,9 +196,12 @@ class _Doubt(Exception):
 
 def _outside_strings(raw: bytes) -> bytes:
     """`raw` with its string literals removed (a valid JSON text: `json` parsed it)."""
-    if b"\\" not in raw:
-        return b"".join(raw.split(b'"')[::2])  # without escapes, every `"` opens or closes a string
-    return _STRING.sub(b"", raw)
+    if b"\\" in raw:
+        # Backslashes occur only inside strings, each starting a two-character escape: taking
+        # out escaped backslashes (left to right, as a reader pairs them) and then escaped
+        # quotes leaves only the quotes that open or close a string.
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(raw.split(b'"')[::2])
 
 
 def _deeper_than_limit(structure: bytes) -> bool:

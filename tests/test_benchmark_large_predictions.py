@@ -45,3 +45,4 @@ def test_the_script_prints_time_memory_and_size(large_predictions, corpus_dir, t
     out = capsys.readouterr().out
     assert re.search(r"prediction file: [0-9.]+ MB, 2 lines, [0-9,]+ predicted spans", out)
     assert "s CPU" in out and "s wall, peak" in out and "MiB" in out
+    assert re.search(r"reading alone \(parse, check, build the documents\): [0-9.]+ s CPU; json.loads", out)
