@@ -337,14 +337,16 @@ class FileSet:
 
 
 @contextmanager
-def file_set(paths: Iterable[Path], *, make_folders: bool = True) -> Iterator[FileSet]:
+def file_set(paths: Iterable[Path], *, make_folders: bool = True, run_output: bool = True) -> Iterator[FileSet]:
     """Write a set of files all or nothing, staging each when its content is ready.
 
     The paths are declared up front and refused as `write_files` refuses them, before anything
     is staged. Inside the block, `FileSet.write` stages each file (its content can be dropped
     right after); when the block ends, every declared file must have been written and the set
     is swapped in. An error or an interrupt inside the block, or while swapping, puts every
-    target back: every existing file is left byte-identical.
+    target back: every existing file is left byte-identical. A set that is not what the command
+    makes (`run_output=False`: a cache entry) is written the same way but not reported among
+    the run's outputs.
     """
     transaction = _Transaction(items=_planned(paths))
     try:
@@ -361,16 +363,20 @@ def file_set(paths: Iterable[Path], *, make_folders: bool = True) -> Iterator[Fi
         transaction.undo()
         raise
     transaction.cleanup()
-    guard.record_written([item.path for item in transaction.items])
+    if run_output:
+        guard.record_written([item.path for item in transaction.items])
 
 
-def write_files(files: Mapping[Path, Content | Writer], *, make_folders: bool = True) -> list[Path]:
+def write_files(
+    files: Mapping[Path, Content | Writer], *, make_folders: bool = True, run_output: bool = True
+) -> list[Path]:
     """Write a set of files all or nothing; returns the paths as given, in order.
 
     A value is the content (text is written as UTF-8) or a `Writer`. Missing folders are
-    made (and removed again on failure) unless `make_folders` is false.
+    made (and removed again on failure) unless `make_folders` is false; `run_output` as in
+    `file_set`.
     """
-    with file_set(files, make_folders=make_folders) as staged:
+    with file_set(files, make_folders=make_folders, run_output=run_output) as staged:
         for path, content in files.items():
             staged.write(path, content)
     return [Path(path) for path in files]
@@ -407,10 +413,10 @@ def _encoded_text(path: Path, text: str, offset: int = 0) -> bytes:
         raise InputError(message, where=str(path)) from None
 
 
-def write_file(path: Path, content: Content | Writer, *, make_folders: bool = False) -> Path:
+def write_file(path: Path, content: Content | Writer, *, make_folders: bool = False, run_output: bool = True) -> Path:
     """Write one file whole or not at all (see the module docstring). Its folder must exist
     unless `make_folders`: a mistyped output folder is an error, not a new folder."""
-    return write_files({path: content}, make_folders=make_folders)[0]
+    return write_files({path: content}, make_folders=make_folders, run_output=run_output)[0]
 
 
 def write_atomically(path: Path, content: Content) -> None:

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import suppress
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 from khabar import __version__
+from khabar.errors import InputError
+from khabar.files import write_file
 
 
 def cache_folder() -> Path:
@@ -69,16 +72,11 @@ def recorded(kind: str, record_key: str) -> str | None:
 
 def record(kind: str, record_key: str, value: str) -> None:
     """Record a short value derived from the bytes behind `record_key` (best effort, like the
-    markers, and like them not an output of the run: written under a temporary name and
-    renamed, so a reader sees all of it or none)."""
-    try:
-        folder = cache_folder().parent / kind
-        folder.mkdir(parents=True, exist_ok=True)
-        staged = folder / f".{record_key}.{os.getpid()}"
-        staged.write_text(value, encoding="utf-8")
-        staged.replace(folder / record_key)
-    except OSError:
-        pass  # an unwritable cache only costs the next run the computation
+    markers): through the write path, whole or not at all, as a cache entry rather than an
+    output of the run."""
+    # An unwritable cache only costs the next run the computation.
+    with suppress(OSError, InputError):
+        write_file(cache_folder().parent / kind / record_key, value, make_folders=True, run_output=False)
 
 
 def is_known_valid(file_key: str) -> bool:

@@ -108,3 +108,16 @@ def test_an_unwritable_cache_changes_nothing_but_speed(corpus, monkeypatch, tmp_
     monkeypatch.setenv("KHABAR_CACHE_DIR", str(blocker))
     loaded = load_corpus(corpus)
     assert corpus_hash(loaded) == store._hash_of(fresh(loaded))
+
+
+def test_the_record_goes_through_the_write_path(corpus, monkeypatch, tmp_path):
+    written = []
+    real_write = store.validcache.write_file
+
+    def spy(path, content, **options):
+        written.append((path, options))
+        return real_write(path, content, **options)
+
+    monkeypatch.setattr(store.validcache, "write_file", spy)
+    corpus_hash(load_corpus(corpus))
+    assert written == [(records(tmp_path)[0], {"make_folders": True, "run_output": False})]

@@ -220,3 +220,12 @@ def test_a_fresh_file_in_a_missing_folder_is_an_input_error(tmp_path) -> None:
         files.fresh_file(tmp_path / "absent", prefix="x", suffix=".log"),
     ):
         pass
+
+
+def test_a_cache_entry_is_written_whole_but_not_reported_as_an_output(tmp_path):
+    with guard.guarded() as run:
+        write_file(tmp_path / "out.json", "{}")
+        write_file(tmp_path / "cache" / "entry", "value", make_folders=True, run_output=False)
+    assert run.written == [tmp_path / "out.json"]
+    assert (tmp_path / "cache" / "entry").read_text() == "value"
+    assert not [path for path in (tmp_path / "cache").iterdir() if path.name != "entry"]  # no staging left
