@@ -34,9 +34,10 @@ _ID = {"type": "string", "minLength": 1}
 _OFFSET = {"type": "integer", "minimum": 0}
 _STRING = {"type": "string"}
 _NUMBER = {"type": "number"}
+_EXTENT = {"start": _OFFSET, "end": _OFFSET, "text": _STRING}  # the properties of every span
 _SPAN = {
     "type": "object",
-    "properties": {"start": _OFFSET, "end": _OFFSET, "text": _STRING},
+    "properties": _EXTENT,
     "required": ["start", "end"],
     "additionalProperties": False,
 }
@@ -47,9 +48,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
             "id": _ID,
             "type": {"enum": ANY_ENUM},
             "score": _NUMBER,
-            "start": _OFFSET,
-            "end": _OFFSET,
-            "text": _STRING,
+            **_EXTENT,
         },
         "required": ["type", "start", "end"],
         "additionalProperties": False,
@@ -63,9 +62,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
             "mod": {"enum": ANY_ENUM},
             "anchor": {"type": ["string", "null"], "minLength": 1},
             "score": _NUMBER,
-            "start": _OFFSET,
-            "end": _OFFSET,
-            "text": _STRING,
+            **_EXTENT,
         },
         "required": ["type", "start", "end"],
         "additionalProperties": False,
@@ -85,9 +82,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
                         "role": {"enum": ANY_ENUM},
                         "ref": _ID,
                         "score": _NUMBER,
-                        "start": _OFFSET,
-                        "end": _OFFSET,
-                        "text": _STRING,
+                        **_EXTENT,
                     },
                     "additionalProperties": False,
                     "required": ["role"],
@@ -108,7 +103,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
             "cue": {**_SPAN, "type": ["object", "null"]},
             "speaker": {
                 "type": ["object", "null"],
-                "properties": {"ref": _ID, "start": _OFFSET, "end": _OFFSET, "text": _STRING},
+                "properties": {"ref": _ID, **_EXTENT},
                 "additionalProperties": False,
             },
             "score": _NUMBER,
@@ -116,7 +111,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
     },
 }
-_SPAN_KEYS = frozenset({"start", "end", "text"})
+_SPAN_KEYS = frozenset(_EXTENT)
 _MENTION_KEYS = frozenset({"ref", *_SPAN_KEYS})
 
 

@@ -1,10 +1,13 @@
-"""Shared fixtures: the repository root and the embedded corpus."""
+"""Shared fixtures: the repository root, the embedded corpus, a small corpus with its own cache."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from khabar.store import save_documents
+from tests.corpus_samples import mixed_script_sample, seed_sample
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -17,6 +20,15 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return REPO / "corpus"
+
+
+@pytest.fixture
+def cached_corpus(tmp_path, monkeypatch) -> Path:
+    """A two-document fixture corpus, and a validation cache folder of the test's own."""
+    monkeypatch.setenv("KHABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "corpus"
+    save_documents([seed_sample(), mixed_script_sample()], folder)
+    return folder
 
 
 @pytest.fixture

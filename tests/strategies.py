@@ -143,3 +143,15 @@ def prediction_records(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
             if isinstance(part, dict) and "start" in part and draw(st.booleans()):
                 part.pop("text", None)
     return record, document.text
+
+
+def value_paths(value: Any, path: tuple = ()) -> list[tuple]:
+    """Every path to a value inside a JSON `value` (the root included), for damaging it."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += value_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += value_paths(item, (*path, index))
+    return found

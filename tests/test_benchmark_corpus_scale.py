@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
 from khabar.store import load_corpus
-
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "corpus_scale.py"
+from tests.benchmark_scripts import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def corpus_scale():
-    spec = importlib.util.spec_from_file_location("corpus_scale", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["corpus_scale"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("corpus_scale")
 
 
 def test_synthetic_documents_are_valid_distinct_and_keep_the_gold_density(corpus_scale, corpus_dir, tmp_path):

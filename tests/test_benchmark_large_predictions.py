@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 from khabar.eval.predictions import read_predictions
 from khabar.store import load_corpus
-
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "large_predictions.py"
+from tests.benchmark_scripts import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def large_predictions():
-    spec = importlib.util.spec_from_file_location("large_predictions", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["large_predictions"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("large_predictions")
 
 
 def test_the_file_is_valid_and_about_the_size_asked(large_predictions, corpus_dir, tmp_path, monkeypatch):

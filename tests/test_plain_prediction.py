@@ -23,6 +23,7 @@ from khabar.schema import build_schema
 from khabar.validate import _check_document, _compiled, _plain_prediction, check_prediction
 from tests.strategies import prediction_items as _items
 from tests.strategies import prediction_records as predicted
+from tests.strategies import value_paths
 
 REPLACEMENTS = st.sampled_from(
     [None, True, False, 0, -1, 3, 3.0, 1.5, "", "x", "T1", "X1", "E1", "DCT", "PER", "DATE", [], {}, ["T1"], {"a": 1}]
@@ -30,22 +31,11 @@ REPLACEMENTS = st.sampled_from(
 ENTITY_TYPES = tuple(sorted(entity_labels("khabar")))
 
 
-def _paths(value: Any, path: tuple = ()) -> list[tuple]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*path, index))
-    return found
-
-
 @st.composite
 def damaged(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
     record, text = draw(predicted())
     for _ in range(draw(st.integers(0, 3))):
-        paths = [path for path in _paths(record) if path]
+        paths = [path for path in value_paths(record) if path]
         if not paths:
             break
         path = draw(st.sampled_from(paths))

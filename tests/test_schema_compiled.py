@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from khabar.schema import build_schema
 from khabar.schema.compiled import compile_check
 from khabar.validate import _validator
-from tests.strategies import documents
+from tests.strategies import documents, value_paths
 
 REPLACEMENTS = st.sampled_from(
     [
@@ -49,18 +49,6 @@ SCHEMAS = {
 CHECKS = {name: compile_check(schema) for name, (schema, _) in SCHEMAS.items()}
 
 
-def _paths(value: Any, path: tuple = ()) -> list[tuple]:
-    """Every path to a value inside `value` (the root included)."""
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*path, index))
-    return found
-
-
 @st.composite
 def damaged(draw: st.DrawFn) -> dict[str, Any]:
     """A document's JSON (annotation or prediction shape), with a few values replaced, deleted or added."""
@@ -69,7 +57,7 @@ def damaged(draw: st.DrawFn) -> dict[str, Any]:
         record = {key: value for key, value in record.items() if key in ("id", "entities", "timex", "events", "quotes")}
     record = copy.deepcopy(record)
     for _ in range(draw(st.integers(0, 3))):
-        path = draw(st.sampled_from(_paths(record)))
+        path = draw(st.sampled_from(value_paths(record)))
         if not path:
             continue
         parent = record

@@ -6,18 +6,8 @@ import pytest
 
 from khabar import validate
 from khabar.errors import ValidationError
-from khabar.store import load_corpus, save_documents
+from khabar.store import load_corpus
 from khabar.validcache import cache_folder
-from tests.corpus_samples import mixed_script_sample, seed_sample
-
-
-@pytest.fixture
-def corpus(tmp_path, monkeypatch):
-    """A two-document fixture corpus, and a cache folder of the test's own."""
-    monkeypatch.setenv("KHABAR_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "corpus"
-    save_documents([seed_sample(), mixed_script_sample()], folder)
-    return folder
 
 
 def forbid_full_checks(monkeypatch):
@@ -27,70 +17,70 @@ def forbid_full_checks(monkeypatch):
     monkeypatch.setattr(validate, "check_annotation", check_annotation)
 
 
-def test_a_valid_corpus_is_checked_once_then_loaded_from_its_record(corpus, monkeypatch, tmp_path):
-    first = load_corpus(corpus)
+def test_a_valid_corpus_is_checked_once_then_loaded_from_its_record(cached_corpus, monkeypatch, tmp_path):
+    first = load_corpus(cached_corpus)
     assert len(list(cache_folder().iterdir())) == 2
     assert tmp_path / "cache" in cache_folder().parents  # outside the corpus
     forbid_full_checks(monkeypatch)
-    assert load_corpus(corpus) == first
+    assert load_corpus(cached_corpus) == first
 
 
-def test_a_recorded_file_is_parsed_without_the_strict_reader(corpus, monkeypatch):
+def test_a_recorded_file_is_parsed_without_the_strict_reader(cached_corpus, monkeypatch):
     """Its bytes were accepted by the strict reader when it was recorded (the record's key
     holds them and the reader's code), so plain `json.loads` gives the same documents."""
-    first = load_corpus(corpus)
+    first = load_corpus(cached_corpus)
     forbid_full_checks(monkeypatch)
     monkeypatch.setattr(validate, "loads", lambda *args, **kwargs: pytest.fail("the strict reader ran"))
-    assert load_corpus(corpus) == first
+    assert load_corpus(cached_corpus) == first
 
 
-def test_a_file_whose_record_is_missing_is_read_strictly(corpus, monkeypatch):
-    load_corpus(corpus)
+def test_a_file_whose_record_is_missing_is_read_strictly(cached_corpus, monkeypatch):
+    load_corpus(cached_corpus)
     for marker in cache_folder().iterdir():
         marker.unlink()
     calls = []
     original = validate.loads
     monkeypatch.setattr(validate, "loads", lambda *a, **k: calls.append(1) or original(*a, **k))
-    load_corpus(corpus)
+    load_corpus(cached_corpus)
     assert len(calls) == 2
 
 
-def test_one_changed_byte_is_checked_again_and_its_problem_reported(corpus, monkeypatch):
-    load_corpus(corpus)
-    path = corpus / "annotations" / "doc-0002.json"
+def test_one_changed_byte_is_checked_again_and_its_problem_reported(cached_corpus, monkeypatch):
+    load_corpus(cached_corpus)
+    path = cached_corpus / "annotations" / "doc-0002.json"
     path.write_text(path.read_text(encoding="utf-8").replace('"Paris"', '"Parix"'), encoding="utf-8")
     with pytest.raises(ValidationError) as raised:
-        load_corpus(corpus)
+        load_corpus(cached_corpus)
     assert any("Parix" in problem.message for problem in raised.value.problems)
 
 
-def test_a_changed_text_is_checked_again(corpus):
-    load_corpus(corpus)
-    text = corpus / "documents" / "doc-0002.txt"
+def test_a_changed_text_is_checked_again(cached_corpus):
+    load_corpus(cached_corpus)
+    text = cached_corpus / "documents" / "doc-0002.txt"
     text.write_bytes(text.read_bytes().replace(b"Paris", b"Rome!"))
     with pytest.raises(ValidationError):
-        load_corpus(corpus)
+        load_corpus(cached_corpus)
 
 
-def test_nothing_is_recorded_for_a_file_with_problems(corpus):
-    path = corpus / "annotations" / "doc-0002.json"
+def test_nothing_is_recorded_for_a_file_with_problems(cached_corpus):
+    path = cached_corpus / "annotations" / "doc-0002.json"
     path.write_text(path.read_text(encoding="utf-8").replace('"Paris"', '"Parix"'), encoding="utf-8")
     with pytest.raises(ValidationError):
-        load_corpus(corpus)
+        load_corpus(cached_corpus)
     assert len(list(cache_folder().iterdir())) == 1  # doc-0001 only
 
 
-def test_validate_never_consults_the_record(corpus, monkeypatch):
-    load_corpus(corpus)
+def test_validate_never_consults_the_record(cached_corpus, monkeypatch):
+    load_corpus(cached_corpus)
     calls = []
     original = validate.check_annotation
     monkeypatch.setattr(validate, "check_annotation", lambda *a, **k: calls.append(1) or original(*a, **k))
-    documents, problems = validate.check_files(sorted((corpus / "annotations").glob("*.json")))
+    documents, problems = validate.check_files(sorted((cached_corpus / "annotations").glob("*.json")))
     assert len(calls) == 2 and len(documents) == 2 and problems == []
 
 
-def test_an_unwritable_cache_changes_nothing_but_speed(corpus, monkeypatch, tmp_path):
+def test_an_unwritable_cache_changes_nothing_but_speed(cached_corpus, monkeypatch, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("KHABAR_CACHE_DIR", str(blocker))
-    assert [document.id for document in load_corpus(corpus)] == ["doc-0001", "doc-0002"]
+    assert [document.id for document in load_corpus(cached_corpus)] == ["doc-0001", "doc-0002"]
