@@ -54,6 +54,10 @@ from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import text_tokens
 from khabar.views import Collision, LabeledSpan, layer_spans, outermost, token_view, token_view_by_layer
 
+Pairs = list[tuple[Document, Document]]
+SubmittedTags = dict[str, dict[str, list[str]]]  # sentence id → layer → tags
+
+
 HEADLINES: dict[str, tuple[str, str]] = {
     "entities": ("seqeval-IOB2-strict", "exact micro F1 (IOB2 strict)"),
     "timex": ("value", "value F1 (TempEval-3)"),
@@ -239,7 +243,7 @@ class _LayerTags:
 
 def _seqeval_tables(
     layers: tuple[str, ...],
-    pairs: list[tuple[Document, Document]],
+    pairs: Pairs,
     units: Units,
     pred_tags: dict[str, dict[str, list[str]]] | None,
     tagset: str = "khabar",
@@ -258,7 +262,7 @@ def _seqeval_tables(
 
 
 def _coded_seqeval_tables(
-    layers: tuple[str, ...], pairs: list[tuple[Document, Document]], units: Units
+    layers: tuple[str, ...], pairs: Pairs, units: Units
 ) -> tuple[dict[str, dict[str, CountTable]], list[str]] | None:
     """`_tagged_seqeval_tables` without submitted tags, with its warnings, from tag codes; None
     when the string view must decide (a prediction on another text, a span outside its text,
@@ -301,10 +305,6 @@ def _coded_seqeval_tables(
         )
         tables[layer] = _completed_tables(layer, counted, gathered, units.n, notes)
     return tables, notes
-
-
-Pairs = list[tuple[Document, Document]]
-SubmittedTags = dict[str, dict[str, list[str]]]  # sentence id → layer → tags
 
 
 def _tagged_seqeval_tables(
@@ -374,9 +374,7 @@ def _completed_tables(
     return padded
 
 
-def _span_tables(
-    layer: str, pairs: list[tuple[Document, Document]], units: Units, span_maps: SpanMapFactory
-) -> dict[str, CountTable]:
+def _span_tables(layer: str, pairs: Pairs, units: Units, span_maps: SpanMapFactory) -> dict[str, CountTable]:
     rules = L.SPAN_LAYERS[layer]
     acc = L.Accumulator(units.n)
     rules.declare(acc)
