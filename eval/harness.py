@@ -35,7 +35,7 @@ Decisions:
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -48,7 +48,8 @@ from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
-from khabar.eval.spanmaps import SpanMapFactory
+from khabar.eval.spancounts import LocateMany
+from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.eval.tags import encoded_count_tables, tag_count_tables
 from khabar.gcpause import paused_gc
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
@@ -138,6 +139,9 @@ class Units:
                 strata += [index] * max(tokens.n_sentences, 1)  # an empty text still has its unit
             self.n = max(len(strata), 1)
         self.strata = tuple(strata) if self.several and not self.by_document else ()
+        self._sentence_keys: np.ndarray | None = None
+        self._stride = 0
+        self._first = np.zeros(0, dtype=np.int64)
 
     @property
     def name(self) -> str:
@@ -151,6 +155,29 @@ class Units:
             return lambda offset: index
         starts, first = self.sentence_starts[doc_id], self.first_unit[doc_id]
         return lambda offset: first + max(bisect_right(starts, offset) - 1, 0)
+
+    def locate_many(self, pair_index: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """`locator(gold_docs[i])(offset)` of many spans at once: `pair_index[k]` is the index
+        of span k's document (in the order the units were made from), `offsets[k]` its start."""
+        pair_index = np.asarray(pair_index, dtype=np.int64)
+        if self.by_document:
+            return pair_index
+        if self._sentence_keys is None:
+            # Every sentence start as one sorted key, document index × stride + offset.
+            starts_of = list(self.sentence_starts.values())
+            self._stride = 1 + max((starts[-1] for starts in starts_of if starts), default=0)
+            keys = [index * self._stride + np.asarray(starts, dtype=np.int64) for index, starts in enumerate(starts_of)]
+            self._sentence_keys = np.concatenate([*keys, np.zeros(0, dtype=np.int64)])
+            self._first = np.fromiter(self.first_unit.values(), dtype=np.int64, count=len(self.first_unit))
+        offsets = np.asarray(offsets, dtype=np.int64)
+        found = (
+            np.searchsorted(
+                self._sentence_keys, pair_index * self._stride + np.minimum(offsets, self._stride - 1), side="right"
+            )
+            - 1
+        )
+        # Before its document's first sentence start (or in a text without sentences): the first unit.
+        return np.maximum(found, self._first[pair_index])
 
     def of_sentence(self, doc_id: str, sentence_index: int) -> int:
         return self.document_index[doc_id] if self.by_document else self.first_unit[doc_id] + sentence_index
@@ -375,8 +402,20 @@ def _completed_tables(
     return padded
 
 
+# Layers that can also be counted for the whole corpus at once (`khabar.eval.spancounts`):
+# layer → counter of (pairs, units.locate_many, declared accumulator), None when it cannot.
+_CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {}
+
+
 def _span_tables(layer: str, pairs: Pairs, units: Units, span_maps: SpanMapFactory) -> dict[str, CountTable]:
     rules = L.SPAN_LAYERS[layer]
+    counter = _CORPUS_COUNTERS.get(layer)
+    if counter is not None and span_maps is identity_spans:
+        declared = L.Accumulator(units.n)
+        rules.declare(declared)
+        tables = counter(pairs, units.locate_many, declared)
+        if tables is not None:
+            return tables
     acc = L.Accumulator(units.n)
     rules.declare(acc)
     for gold, pred in pairs:
