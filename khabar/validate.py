@@ -437,6 +437,27 @@ def _known_valid(
     return Document.from_json(json.loads(raw.decode("utf-8")), text_bytes.decode("utf-8"))
 
 
+def read_keyed(paths: list[Path], *, require_header: bool = False) -> list[tuple[str, str]] | None:
+    """The validation key (`khabar.validcache.key`, as `check_path` makes it with `cached`) and
+    the text of each annotation file, in order; None as soon as one file or its text cannot be
+    read as UTF-8 (the full check then says why). Both files are declared inputs."""
+    code = checking_code()
+    keyed = []
+    for path in paths:
+        text_path = text_path_for(path)
+        try:
+            with open(path, "rb") as file:
+                raw = file.read()
+            with open(text_path, "rb") as file:
+                text_bytes = file.read()
+            text = text_bytes.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        guard.declare_inputs(path, text_path)
+        keyed.append((validcache.key(raw, text_bytes, _cache_options(path, require_header), code), text))
+    return keyed
+
+
 def check_path(
     annotation_path: Path,
     text_path: Path | None = None,
