@@ -320,9 +320,15 @@ def _coded_seqeval_tables(
         # span arrays, the collisions from the few documents that took the string view.
         spans = pred_codes.spans
         duplicates = spans.duplicates()
-        located = units.locate_many(spans.document[duplicates], spans.start[duplicates]).tolist()
-        names = [spans.names[code] for code in spans.label[duplicates].tolist()]
-        gathered.extra_false_positives += zip(located, names, strict=True)
+        locators: dict[int, L.Locate] = {}
+        for index, start, label in zip(
+            spans.document[duplicates].tolist(),
+            spans.start[duplicates].tolist(),
+            spans.label[duplicates].tolist(),
+            strict=True,
+        ):
+            locate = locators.get(index) or locators.setdefault(index, units.locator(golds[index].id))
+            gathered.extra_false_positives.append((locate(start), spans.names[label]))
         gathered.n_duplicates += len(duplicates)
         for index, collisions in pred_codes.collisions.items():
             gathered.n_collisions += len(_colliding(pred_codes.kept[index], collisions))
