@@ -45,6 +45,7 @@ from khabar.errors import InputError
 from khabar.eval import flatview
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
+from khabar.eval.entitycounts import count_entities
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
@@ -142,6 +143,7 @@ class Units:
         self._sentence_keys: np.ndarray | None = None
         self._stride = 0
         self._first = np.zeros(0, dtype=np.int64)
+        self._key_units = np.zeros(0, dtype=np.int64)
 
     @property
     def name(self) -> str:
@@ -163,21 +165,26 @@ class Units:
         if self.by_document:
             return pair_index
         if self._sentence_keys is None:
-            # Every sentence start as one sorted key, document index × stride + offset.
+            # Every sentence start as one sorted key, document index × stride + offset, with
+            # its unit (a text without sentences has a unit but no start: keys and units
+            # part ways after it).
             starts_of = list(self.sentence_starts.values())
             self._stride = 1 + max((starts[-1] for starts in starts_of if starts), default=0)
             keys = [index * self._stride + np.asarray(starts, dtype=np.int64) for index, starts in enumerate(starts_of)]
             self._sentence_keys = np.concatenate([*keys, np.zeros(0, dtype=np.int64)])
             self._first = np.fromiter(self.first_unit.values(), dtype=np.int64, count=len(self.first_unit))
+            units = [
+                first + np.arange(len(starts), dtype=np.int64)
+                for first, starts in zip(self._first, starts_of, strict=True)
+            ]
+            self._key_units = np.concatenate([np.full(1, -1, dtype=np.int64), *units])  # -1: before every key
         offsets = np.asarray(offsets, dtype=np.int64)
-        found = (
-            np.searchsorted(
-                self._sentence_keys, pair_index * self._stride + np.minimum(offsets, self._stride - 1), side="right"
-            )
-            - 1
+        found = np.searchsorted(
+            self._sentence_keys, pair_index * self._stride + np.minimum(offsets, self._stride - 1), side="right"
         )
-        # Before its document's first sentence start (or in a text without sentences): the first unit.
-        return np.maximum(found, self._first[pair_index])
+        # The unit of the last sentence start at or before the offset; before its document's
+        # first one (or in a text without sentences) that is an earlier document's: the first unit.
+        return np.maximum(self._key_units[found], self._first[pair_index])
 
     def of_sentence(self, doc_id: str, sentence_index: int) -> int:
         return self.document_index[doc_id] if self.by_document else self.first_unit[doc_id] + sentence_index
@@ -409,7 +416,9 @@ def _completed_tables(
 
 # Layers that can also be counted for the whole corpus at once (`khabar.eval.spancounts`):
 # layer → counter of (pairs, units.locate_many, declared accumulator), None when it cannot.
-_CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {}
+_CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {
+    "entities": count_entities,
+}
 
 
 def _span_tables(layer: str, pairs: Pairs, units: Units, span_maps: SpanMapFactory) -> dict[str, CountTable]:
