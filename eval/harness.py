@@ -51,7 +51,7 @@ from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
 from khabar.eval.spancounts import LocateMany
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
-from khabar.eval.tags import encoded_count_tables, tag_count_tables
+from khabar.eval.tags import chunk_count_tables, tag_count_tables
 from khabar.gcpause import paused_gc
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import text_tokens
@@ -284,7 +284,7 @@ def _seqeval_tables(
     tagset: str = "khabar",
     warnings: list[str] | None = None,
 ) -> dict[str, dict[str, CountTable]]:
-    """Per layer, the seqeval count tables (both modes): from tag codes built straight from the
+    """Per layer, the seqeval count tables (both modes): from chunks built straight from the
     spans (`khabar.eval.flatview`), or, for submitted tags, from each document's token view."""
     if not pred_tags:
         coded = _coded_seqeval_tables(layers, pairs, units)
@@ -299,7 +299,7 @@ def _seqeval_tables(
 def _coded_seqeval_tables(
     layers: tuple[str, ...], pairs: Pairs, units: Units
 ) -> tuple[dict[str, dict[str, CountTable]], list[str]] | None:
-    """`_tagged_seqeval_tables` without submitted tags, with its warnings, from tag codes; None
+    """`_tagged_seqeval_tables` without submitted tags, with its warnings, from chunks; None
     when the string view must decide (a prediction on another text, a span outside its text,
     a label no tag can carry), and the tagged path then gives the tables or the error."""
     if any(pred.text != gold.text for gold, pred in pairs):
@@ -310,22 +310,24 @@ def _coded_seqeval_tables(
         [units.of_sentences(gold.id, count) for (gold, _), count in zip(pairs, counts, strict=True)]
         or [np.zeros(0, dtype=np.int64)]
     )
+    token_unit = unit_of_sequence[corpus.sequence]
+    n_units = int(unit_of_sequence.max()) + 1 if len(unit_of_sequence) else 0
     golds, preds = [gold for gold, _ in pairs], [pred for _, pred in pairs]
     tables: dict[str, dict[str, CountTable]] = {}
     notes: list[str] = []
     for layer in layers:
         labels: dict[str, int] = {}
         try:
-            gold_codes = flatview.layer_codes(golds, layer, corpus, labels)
-            pred_codes = flatview.layer_codes(preds, layer, corpus, labels)
+            gold_chunks = flatview.layer_chunks(golds, layer, corpus, labels)
+            pred_chunks = flatview.layer_chunks(preds, layer, corpus, labels)
         except flatview.LabelsRefused:
             return None
-        if gold_codes is None or pred_codes is None:
+        if gold_chunks is None or pred_chunks is None:
             return None
         gathered = _LayerTags()
         # What `unrepresentable_spans` gives document by document: the duplicates from the
         # span arrays, the collisions from the few documents that took the string view.
-        spans = pred_codes.spans
+        spans = pred_chunks.spans
         duplicates = spans.duplicates()
         locators: dict[int, L.Locate] = {}
         for index, start, label in zip(
@@ -337,15 +339,10 @@ def _coded_seqeval_tables(
             locate = locators.get(index) or locators.setdefault(index, units.locator(golds[index].id))
             gathered.extra_false_positives.append((locate(start), spans.names[label]))
         gathered.n_duplicates += len(duplicates)
-        for index, collisions in pred_codes.collisions.items():
-            gathered.n_collisions += len(_colliding(pred_codes.kept[index], collisions))
-        names, gold_labels, pred_labels = flatview.in_order_of_appearance(gold_codes, pred_codes, labels)
-        counted = encoded_count_tables(
-            flatview.encoded(gold_codes, gold_labels, corpus),
-            flatview.encoded(pred_codes, pred_labels, corpus),
-            names,
-            unit_of_sequence,
-        )
+        for index, collisions in pred_chunks.collisions.items():
+            gathered.n_collisions += len(_colliding(pred_chunks.kept[index], collisions))
+        label_names, gold_found, pred_found = flatview.in_order_of_appearance(gold_chunks, pred_chunks, labels)
+        counted = chunk_count_tables(gold_found, pred_found, label_names, token_unit, n_units)
         tables[layer] = _completed_tables(layer, counted, gathered, units.n, notes)
     return tables, notes
 
