@@ -45,6 +45,7 @@ from khabar.errors import InputError
 from khabar.eval import flatview
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
+from khabar.eval.event_counts import count_events
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
@@ -404,7 +405,9 @@ def _completed_tables(
 
 # Layers that can also be counted for the whole corpus at once (`khabar.eval.spancounts`):
 # layer → counter of (pairs, units.locate_many, declared accumulator), None when it cannot.
-_CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {}
+_CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {
+    "events": count_events,
+}
 
 
 def _span_tables(layer: str, pairs: Pairs, units: Units, span_maps: SpanMapFactory) -> dict[str, CountTable]:
