@@ -20,12 +20,12 @@ that order).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import itemgetter
 
 import numpy as np
 
 from khabar.document import Document
 from khabar.eval.chunks import BEGIN, INSIDE, EncodedTags, encode, parse_tag
+from khabar.eval.spanarrays import SpanArrays, span_arrays
 from khabar.tokenize import TextTokens, text_tokens
 from khabar.views import Collision, LabeledSpan, layer_spans, layer_view, outermost
 
@@ -78,13 +78,14 @@ class CorpusTokens:
 
 @dataclass(frozen=True)
 class LayerCodes:
-    """One side of one layer: the codes of every token, and per document the layer's spans,
-    the outermost ones and the collisions of the view (empty where no token is shared)."""
+    """One side of one layer: the codes of every token, the layer's spans (`SpanArrays`), and
+    for each document that took the string view (two outermost spans share a token) its
+    outermost spans and the collisions of the view."""
 
     prefix: np.ndarray  # int8: OUTSIDE, BEGIN, INSIDE
     label: np.ndarray  # int32: id in the layer's labels, -1 for O
-    spans: list[list[LabeledSpan]]
-    kept: list[list[LabeledSpan]]
+    spans: SpanArrays
+    kept: dict[int, list[LabeledSpan]]
     collisions: dict[int, list[Collision]]
 
 
@@ -99,16 +100,12 @@ def layer_codes(
     """The tag codes of `layer` over `corpus` (the tokens of these documents' texts), new
     labels added to `labels`; None when a span lies outside its text (the string view
     decides what it means). Raises `LabelsRefused` for a label `encode` refuses."""
-    spans_of = [layer_spans(document, layer) for document in documents]
-    kept_of = [outermost(spans) for spans in spans_of]
-    flat = [span for kept in kept_of for span in kept]
-    owners = np.repeat(np.arange(len(kept_of)), [len(kept) for kept in kept_of])
-    starts = np.fromiter(map(itemgetter(0), flat), dtype=np.int64, count=len(flat))
-    ends = np.fromiter(map(itemgetter(1), flat), dtype=np.int64, count=len(flat))
+    spans = span_arrays(documents, layer)
+    owners, starts, ends = spans.document[spans.kept], spans.start[spans.kept], spans.end[spans.kept]
     if not ((starts >= 0) & (starts < ends) & (ends <= corpus.text_length[owners])).all():
         return None
-    names = list(map(itemgetter(2), flat))
-    for name in sorted(set(names) - labels.keys()):
+    kept_labels = spans.label[spans.kept]
+    for name in sorted({spans.names[code] for code in np.unique(kept_labels).tolist()} - labels.keys()):
         if parse_tag(f"B-{name}") is None:
             raise LabelsRefused(name)
         labels[name] = len(labels)
@@ -119,7 +116,8 @@ def layer_codes(
     high = np.searchsorted(corpus.starts, ends + corpus.char_offset[owners], side="left")
     some = low < high
     low, high, owners = low[some], high[some], owners[some]
-    span_labels = np.fromiter(map(labels.__getitem__, names), dtype=np.int64, count=len(names))[some]
+    renumber = np.array([labels.get(name, -1) for name in spans.names] + [-1], dtype=np.int64)
+    span_labels = renumber[kept_labels[some]]
     depth = np.cumsum(np.bincount(low, minlength=n + 1) - np.bincount(high, minlength=n + 1))[:-1]
     shared = set((np.searchsorted(corpus.token_offset, np.flatnonzero(depth > 1), side="right") - 1).tolist())
     if shared:
@@ -135,14 +133,16 @@ def layer_codes(
     prefix[inside] = INSIDE
     prefix[low] = BEGIN
     prefix[corpus.first & inside] = BEGIN
+    kept: dict[int, list[LabeledSpan]] = {}
     collisions: dict[int, list[Collision]] = {}
     for index in sorted(shared):
-        sentences, collisions[index] = layer_view(documents[index], layer, kept_of[index])
+        kept[index] = outermost(layer_spans(documents[index], layer))
+        sentences, collisions[index] = layer_view(documents[index], layer, kept[index])
         encoded = encode(sentences, labels)
         begin, end = corpus.token_offset[index], corpus.token_offset[index + 1]
         prefix[begin:end] = encoded.prefix
         label_codes[begin:end] = encoded.label
-    return LayerCodes(prefix, label_codes, spans_of, kept_of, collisions)
+    return LayerCodes(prefix, label_codes, spans, kept, collisions)
 
 
 def in_order_of_appearance(

@@ -317,14 +317,22 @@ def _coded_seqeval_tables(
         if gold_codes is None or pred_codes is None:
             return None
         gathered = _LayerTags()
-        for index, gold in enumerate(golds):
-            duplicates = _duplicates(pred_codes.spans[index], pred_codes.kept[index])
-            colliding = _colliding(pred_codes.kept[index], pred_codes.collisions.get(index, []))
-            if duplicates:
-                locate = units.locator(gold.id)
-                gathered.extra_false_positives += [(locate(span.start), span.label) for span in duplicates]
-            gathered.n_duplicates += len(duplicates)
-            gathered.n_collisions += len(colliding)
+        # What `unrepresentable_spans` gives document by document: the duplicates from the
+        # span arrays, the collisions from the few documents that took the string view.
+        spans = pred_codes.spans
+        duplicates = spans.duplicates()
+        locators: dict[int, L.Locate] = {}
+        for index, start, label in zip(
+            spans.document[duplicates].tolist(),
+            spans.start[duplicates].tolist(),
+            spans.label[duplicates].tolist(),
+            strict=True,
+        ):
+            locate = locators.get(index) or locators.setdefault(index, units.locator(golds[index].id))
+            gathered.extra_false_positives.append((locate(start), spans.names[label]))
+        gathered.n_duplicates += len(duplicates)
+        for index, collisions in pred_codes.collisions.items():
+            gathered.n_collisions += len(_colliding(pred_codes.kept[index], collisions))
         names, gold_labels, pred_labels = flatview.in_order_of_appearance(gold_codes, pred_codes, labels)
         counted = encoded_count_tables(
             flatview.encoded(gold_codes, gold_labels, corpus),

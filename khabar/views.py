@@ -42,15 +42,17 @@ class Collision:
     kept_by: LabeledSpan
 
 
-# Where each layer keeps (start, end, label, id) of its spans, read by C-level getters; a
-# `LabeledSpan` is made straight from that tuple (`tuple.__new__`, which is all its own
-# constructor does), since a large corpus has hundreds of thousands of spans.
-_SPAN_FIELDS = {
-    "entities": attrgetter("start", "end", "type", "id"),
-    "timex": attrgetter("start", "end", "type", "id"),
-    "events": attrgetter("trigger.start", "trigger.end", "type", "id"),
-    "quotes": attrgetter("content.start", "content.end", "kind", "id"),
+# Where each layer keeps the start, end, label and id of its spans (attribute paths).
+SPAN_PATHS: dict[str, tuple[str, str, str, str]] = {
+    "entities": ("start", "end", "type", "id"),
+    "timex": ("start", "end", "type", "id"),
+    "events": ("trigger.start", "trigger.end", "type", "id"),
+    "quotes": ("content.start", "content.end", "kind", "id"),
 }
+# The four read at once by a C-level getter; a `LabeledSpan` is made straight from that tuple
+# (`tuple.__new__`, which is all its own constructor does), since a large corpus has hundreds
+# of thousands of spans.
+_SPAN_FIELDS = {layer: attrgetter(*paths) for layer, paths in SPAN_PATHS.items()}
 
 
 def layer_spans(document: Document, layer: str) -> list[LabeledSpan]:

@@ -24,6 +24,7 @@ from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.chunks import encode
 from khabar.eval.matching import _STRATEGIES, MATCHES, Outcome, _to_nervaluate, category_credit, match_spans, matched
+from khabar.eval.spanarrays import SpanArrays, span_arrays
 from khabar.eval.spanmaps import same_span
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS
@@ -121,12 +122,14 @@ def document_pairs(draw: st.DrawFn) -> list[tuple[Document, Document]]:
     return pairs
 
 
-def reference_unrepresentable(document: Document, layer: str):
+def reference_unrepresentable(document: Document, layer: str, with_collisions: bool = True):
     spans = layer_spans(document, layer)
     kept = outermost(spans)
     kept_ids = {id(span) for span in kept}
     kept_extents = {(span.start, span.end) for span in kept}
     duplicates = [span for span in spans if id(span) not in kept_ids and (span.start, span.end) in kept_extents]
+    if not with_collisions:
+        return duplicates, []
     _, collisions = token_view(document, (layer,))
     colliding = {}
     for collision in collisions:
@@ -143,6 +146,41 @@ def reference_unrepresentable(document: Document, layer: str):
         )
         colliding[(original.start, original.end, original.label, original.id)] = original
     return duplicates, list(colliding.values())
+
+
+@st.composite
+def odd_extents(draw: st.DrawFn, document: Document) -> Document:
+    """`document` with entities of any extent, empty, reversed or negative ones too (what the
+    kept spans decide on comes before any check of the extents)."""
+    extents = st.tuples(st.integers(-3, 14), st.integers(-3, 16))
+    entities = [
+        Entity(f"O{index}", start, end, draw(LABELS), "")
+        for index, (start, end) in enumerate(draw(st.lists(extents, max_size=6)))
+    ]
+    return replace(document, entities=document.entities + tuple(entities))
+
+
+def extents(arrays: SpanArrays, which: np.ndarray) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the spans `which` (indices or a mask) of `arrays`."""
+    starts, ends, labels = arrays.start[which].tolist(), arrays.end[which].tolist(), arrays.label[which].tolist()
+    return [(start, end, arrays.names[label]) for start, end, label in zip(starts, ends, labels, strict=True)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(document_pairs(), st.data())
+def test_span_arrays_keep_the_outermost_spans_and_find_the_duplicates(pairs, data):
+    documents = [document for pair in pairs for document in pair]
+    documents = [data.draw(odd_extents(document)) if data.draw(st.booleans()) else document for document in documents]
+    for layer in LAYERS:
+        arrays = span_arrays(documents, layer)
+        duplicates = arrays.duplicates()
+        assert (np.diff(arrays.document[duplicates]) >= 0).all()  # document after document
+        for index, document in enumerate(documents):
+            kept = outermost(layer_spans(document, layer))  # the flat view's, document by document
+            assert extents(arrays, (arrays.document == index) & arrays.kept) == [span[:3] for span in kept]
+            expected, _ = reference_unrepresentable(document, layer, with_collisions=False)
+            in_document = duplicates[arrays.document[duplicates] == index]
+            assert extents(arrays, in_document) == [span[:3] for span in expected]
 
 
 def reference_seqeval_tables(layer, pairs, units):
