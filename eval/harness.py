@@ -46,12 +46,14 @@ from khabar.eval import flatview
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.event_counts import count_events
+from khabar.eval.quote_counts import count_quotes
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
 from khabar.eval.spancounts import LocateMany
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.eval.tags import encoded_count_tables, tag_count_tables
+from khabar.eval.timex_counts import count_timex
 from khabar.gcpause import paused_gc
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import text_tokens
@@ -415,6 +417,8 @@ def _completed_tables(
 # layer → counter of (pairs, units.locate_many, declared accumulator), None when it cannot.
 _CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {
     "events": count_events,
+    "timex": count_timex,
+    "quotes": count_quotes,
 }
 
 

@@ -9,7 +9,7 @@ lists every (gold, pred) pair of the same document that shares a character.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,3 +89,30 @@ def lone_pairs(gold_rows: np.ndarray, pred_rows: np.ndarray, n_gold: int, n_pred
     gold_alone = np.bincount(gold_rows, minlength=n_gold)[gold_rows] == 1
     pred_alone = np.bincount(pred_rows, minlength=n_pred)[pred_rows] == 1
     return gold_alone & pred_alone
+
+
+def one_to_one(
+    candidates: tuple[np.ndarray, np.ndarray],
+    gold_pair: np.ndarray,
+    pred_pair: np.ndarray,
+    per_document: Callable[[int], list[tuple[int, int]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (gold row, pred row) pairs a one-to-one pairing of the `candidates` (overlapping
+    rows) keeps. A candidate that is the only one of both its rows is kept whatever the
+    pairing prefers; a document with any other candidate is paired by `per_document(pair
+    index)`, which gives (gold, pred) positions among that document's rows. Rows are grouped
+    by document, in order (`gold_pair` and `pred_pair` sorted)."""
+    gold_rows, pred_rows = candidates
+    lone = lone_pairs(gold_rows, pred_rows, len(gold_pair), len(pred_pair))
+    if lone.all():
+        return gold_rows, pred_rows
+    tangled = np.unique(gold_pair[gold_rows[~lone]])
+    untangled = ~np.isin(gold_pair[gold_rows], tangled)
+    found_gold, found_pred = [gold_rows[untangled]], [pred_rows[untangled]]
+    gold_first = np.searchsorted(gold_pair, tangled).tolist()
+    pred_first = np.searchsorted(pred_pair, tangled).tolist()
+    for index, gold_offset, pred_offset in zip(tangled.tolist(), gold_first, pred_first, strict=True):
+        matched = per_document(index)
+        found_gold.append(np.array([gold_offset + gold for gold, _ in matched], dtype=np.int64))
+        found_pred.append(np.array([pred_offset + pred for _, pred in matched], dtype=np.int64))
+    return np.concatenate(found_gold), np.concatenate(found_pred)
