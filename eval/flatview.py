@@ -1,17 +1,19 @@
-"""The flat IOB2 view of a corpus as tag codes, for counting chunks without a string per token.
+"""The flat IOB2 view of a corpus as chunks, for counting them without a tag per token.
 
-`khabar.views.token_view` gives every sentence's tags as strings, and the seqeval tables turn
-them into codes (`khabar.eval.chunks.encode`). Counting needs only the codes, so this builds
-them straight from the spans, for all documents at once, over the token offsets of
-`khabar.tokenize.text_tokens`:
+`khabar.views.token_view` gives every sentence's tags as strings, and the seqeval tables read
+their chunks (`khabar.eval.chunks`). Counting needs only the chunks, so this builds them
+straight from the spans, for all documents at once, over the token offsets of the whole
+corpus (`khabar.tokenize.joined_tokens`, the tokens of `text_tokens` text by text):
 
 - where no two outermost spans of a layer share a token, the view is plain: each span tags
   the tokens it overlaps, `B` on its first token in each sentence it touches and `I` on the
-  rest. The whole corpus is coded with a few array operations;
+  rest. Every chunk starts with `B`, so both seqeval modes read the same chunks: one per span
+  and sentence it touches, found with a few array operations on the spans;
 - a document where two outermost spans share a token (the view keeps the token for one of
-  them and records a collision) takes the string view (`khabar.views.layer_view`), encoded.
+  them and records a collision) takes the string view (`khabar.views.layer_view`), encoded
+  and read by `khabar.eval.chunks.chunks` in each mode.
 
-So the codes always equal `encode` of the string view, which `tests/test_eval_fast_paths.py`
+So the chunks always equal those of the string view, which `tests/test_eval_fast_paths.py`
 checks on random documents with crossing, repeated and token-sharing spans. Labels get ids in
 order of first appearance, gold first, as `encode` gives them (the tables list labels in
 that order).
@@ -24,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.document import Document
-from khabar.eval.chunks import BEGIN, INSIDE, EncodedTags, encode, parse_tag
+from khabar.eval.chunks import MODES, Chunks, chunks, encode, parse_tag
 from khabar.eval.spanarrays import SpanArrays, span_arrays
-from khabar.tokenize import TextTokens, text_tokens
+from khabar.tokenize import joined_tokens
 from khabar.views import Collision, LabeledSpan, layer_spans, layer_view, outermost
 
 
@@ -35,9 +37,9 @@ class CorpusTokens:
     """The tokens of a list of texts laid end to end.
 
     Offsets of text `d` are shifted by `char_offset[d]` (the lengths of the texts before it,
-    plus one per text, so no token of one text touches the next); its tokens are
-    `token_offset[d]` to `token_offset[d + 1]`. `sequence` and `first` are the sentence of
-    each token and whether it opens its sentence (`EncodedTags`)."""
+    plus one per text: the texts joined by line breaks); its tokens are `token_offset[d]` to
+    `token_offset[d + 1]`. Sentence `k` of the corpus holds the tokens `bounds[k]` to
+    `bounds[k + 1]`; `sequence` is the sentence of each token."""
 
     starts: np.ndarray
     ends: np.ndarray
@@ -45,30 +47,26 @@ class CorpusTokens:
     text_length: np.ndarray
     token_offset: np.ndarray
     sentence_counts: np.ndarray
+    bounds: np.ndarray
     sequence: np.ndarray
-    first: np.ndarray
 
     @classmethod
     def of(cls, texts: list[str]) -> CorpusTokens:
-        offsets: list[TextTokens] = [text_tokens(text) for text in texts]
-        lengths = np.array([len(text) for text in texts], dtype=np.int64)
-        char_offset = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)[: len(texts)]
-        token_counts = [len(item.starts) for item in offsets]
-        sentence_lengths = np.concatenate([np.diff(item.bounds) for item in offsets] + [np.zeros(0, dtype=np.int64)])
-        sequence = np.repeat(np.arange(len(sentence_lengths), dtype=np.int32), sentence_lengths)
-        first = np.zeros(len(sequence), dtype=bool)
-        first[np.cumsum(sentence_lengths) - sentence_lengths] = True  # every sentence has a token
-        shift = np.repeat(char_offset, token_counts)
-        nothing = [np.zeros(0, dtype=np.int64)]
+        tokens = joined_tokens(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        char_offset = np.cumsum(lengths + 1) - (lengths + 1)
+        token_offset = np.append(np.searchsorted(tokens.starts, char_offset), len(tokens.starts))
+        sentence_offset = np.searchsorted(tokens.bounds[:-1], token_offset)
+        sequence = np.repeat(np.arange(tokens.n_sentences, dtype=np.int64), np.diff(tokens.bounds))
         return cls(
-            np.concatenate([item.starts for item in offsets] + nothing) + shift,
-            np.concatenate([item.ends for item in offsets] + nothing) + shift,
+            tokens.starts,
+            tokens.ends,
             char_offset,
             lengths,
-            np.concatenate(([0], np.cumsum(token_counts, dtype=np.int64))),
-            np.array([item.n_sentences for item in offsets], dtype=np.int64),
+            token_offset,
+            np.diff(sentence_offset),
+            tokens.bounds,
             sequence,
-            first,
         )
 
     @property
@@ -77,13 +75,12 @@ class CorpusTokens:
 
 
 @dataclass(frozen=True)
-class LayerCodes:
-    """One side of one layer: the codes of every token, the layer's spans (`SpanArrays`), and
-    for each document that took the string view (two outermost spans share a token) its
-    outermost spans and the collisions of the view."""
+class LayerChunks:
+    """One side of one layer: the chunks of its flat view in each seqeval mode (in order of
+    start, tokens of the corpus, labels numbered as in the layer's labels), the layer's spans,
+    and for each document that took the string view its outermost spans and collisions."""
 
-    prefix: np.ndarray  # int8: OUTSIDE, BEGIN, INSIDE
-    label: np.ndarray  # int32: id in the layer's labels, -1 for O
+    chunks: dict[str, Chunks]
     spans: SpanArrays
     kept: dict[int, list[LabeledSpan]]
     collisions: dict[int, list[Collision]]
@@ -94,12 +91,12 @@ class LabelsRefused(ValueError):
     which reports it."""
 
 
-def layer_codes(
+def layer_chunks(
     documents: list[Document], layer: str, corpus: CorpusTokens, labels: dict[str, int]
-) -> LayerCodes | None:
-    """The tag codes of `layer` over `corpus` (the tokens of these documents' texts), new
-    labels added to `labels`; None when a span lies outside its text (the string view
-    decides what it means). Raises `LabelsRefused` for a label `encode` refuses."""
+) -> LayerChunks | None:
+    """The chunks of the flat view of `layer` over `corpus` (the tokens of these documents'
+    texts), new labels added to `labels`; None when a span lies outside its text (the string
+    view decides what it means). Raises `LabelsRefused` for a label `encode` refuses."""
     spans = span_arrays(documents, layer)
     owners, starts, ends = spans.document[spans.kept], spans.start[spans.kept], spans.end[spans.kept]
     if not ((starts >= 0) & (starts < ends) & (ends <= corpus.text_length[owners])).all():
@@ -109,8 +106,6 @@ def layer_codes(
         if parse_tag(f"B-{name}") is None:
             raise LabelsRefused(name)
         labels[name] = len(labels)
-    n = corpus.n_tokens
-    prefix = np.zeros(n, dtype=np.int8)
     # The tokens each span overlaps: from the first ending after its start to the last starting before its end.
     low = np.searchsorted(corpus.ends, starts + corpus.char_offset[owners], side="right")
     high = np.searchsorted(corpus.starts, ends + corpus.char_offset[owners], side="left")
@@ -118,48 +113,73 @@ def layer_codes(
     low, high, owners = low[some], high[some], owners[some]
     renumber = np.array([labels.get(name, -1) for name in spans.names] + [-1], dtype=np.int64)
     span_labels = renumber[kept_labels[some]]
-    depth = np.cumsum(np.bincount(low, minlength=n + 1) - np.bincount(high, minlength=n + 1))[:-1]
-    shared = set((np.searchsorted(corpus.token_offset, np.flatnonzero(depth > 1), side="right") - 1).tolist())
+    # The spans are in order of start, so of first token: a span shares a token with an earlier
+    # one exactly when it starts before the furthest token reached so far (the tokens of two
+    # documents never meet, so that earlier span is of its document).
+    reach = np.maximum.accumulate(high) if len(high) else high
+    shared = sorted(set(owners[1:][low[1:] < reach[:-1]].tolist()))
     if shared:
-        plain = ~np.isin(owners, list(shared))
+        plain = ~np.isin(owners, shared)
         low, high, span_labels = low[plain], high[plain], span_labels[plain]
-    # No token is shared by two of the spans left: mark each run with its label (+1 so that
-    # O is 0), spread it by a running sum, and put B at each run's first token and at each
-    # sentence start inside a run. (The sums are of small whole numbers: exact as floats.)
-    marks = np.bincount(low, weights=span_labels + 1, minlength=n + 1)
-    marks -= np.bincount(high, weights=span_labels + 1, minlength=n + 1)
-    label_codes = (np.cumsum(marks[:-1]) - 1).astype(np.int32)
-    inside = label_codes >= 0
-    prefix[inside] = INSIDE
-    prefix[low] = BEGIN
-    prefix[corpus.first & inside] = BEGIN
+    found = _pieces(low, high, span_labels, corpus)
     kept: dict[int, list[LabeledSpan]] = {}
     collisions: dict[int, list[Collision]] = {}
-    for index in sorted(shared):
+    by_mode = {mode: [found] for mode in MODES}
+    for index in shared:
         kept[index] = outermost(layer_spans(documents[index], layer))
         sentences, collisions[index] = layer_view(documents[index], layer, kept[index])
         encoded = encode(sentences, labels)
-        begin, end = corpus.token_offset[index], corpus.token_offset[index + 1]
-        prefix[begin:end] = encoded.prefix
-        label_codes[begin:end] = encoded.label
-    return LayerCodes(prefix, label_codes, spans, kept, collisions)
+        offset = int(corpus.token_offset[index])
+        for mode in MODES:
+            read = chunks(encoded, mode)
+            by_mode[mode].append(Chunks(read.start + offset, read.end + offset, read.label))
+    return LayerChunks({mode: _in_order(parts) for mode, parts in by_mode.items()}, spans, kept, collisions)
+
+
+def _pieces(low: np.ndarray, high: np.ndarray, label: np.ndarray, corpus: CorpusTokens) -> Chunks:
+    """The chunks of spans over tokens `[low, high)` no two of which share a token: one per
+    span and sentence it touches, cut at the sentence bounds."""
+    first = corpus.sequence[low]
+    count = corpus.sequence[high - 1] - first + 1
+    span = np.repeat(np.arange(len(low)), count)
+    sentence = first[span] + np.arange(len(span)) - np.repeat(np.cumsum(count) - count, count)
+    return Chunks(
+        np.maximum(low[span], corpus.bounds[sentence]),
+        np.minimum(high[span], corpus.bounds[sentence + 1]),
+        label[span],
+    )
+
+
+def _in_order(parts: list[Chunks]) -> Chunks:
+    if len(parts) == 1:
+        return parts[0]
+    start = np.concatenate([part.start for part in parts])
+    order = np.argsort(start, kind="stable")
+    return Chunks(
+        start[order],
+        np.concatenate([part.end for part in parts])[order],
+        np.concatenate([part.label for part in parts])[order],
+    )
 
 
 def in_order_of_appearance(
-    gold: LayerCodes, pred: LayerCodes, labels: dict[str, int]
-) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-    """The labels that tag a token, in order of first appearance in the gold tags then the
-    predicted ones (the order `encode` gives), and both sides' label codes renumbered so."""
+    gold: LayerChunks, pred: LayerChunks, labels: dict[str, int]
+) -> tuple[tuple[str, ...], dict[str, Chunks], dict[str, Chunks]]:
+    """The labels of the chunks, in order of first appearance in the gold tags then the
+    predicted ones (the order `encode` gives), and both sides' chunks with labels renumbered so.
+
+    The first token with a label starts a chunk in the default mode (the token before it has
+    another label or none), so the first appearance of a label is its first such chunk."""
     order: list[int] = []
-    for codes in (gold.label, pred.label):
-        found, first = np.unique(codes[codes >= 0], return_index=True)
+    for side in (gold, pred):
+        found, first = np.unique(side.chunks["default"].label, return_index=True)
         seen = set(order)
         order += [label for label in found[np.argsort(first, kind="stable")].tolist() if label not in seen]
     names = {code: name for name, code in labels.items()}
-    renumber = np.full(len(labels) + 1, -1, dtype=np.int32)  # code -1 (O) reads the last entry: -1
-    renumber[order] = np.arange(len(order), dtype=np.int32)
-    return tuple(names[code] for code in order), renumber[gold.label], renumber[pred.label]
+    renumber = np.full(len(labels), -1, dtype=np.int64)
+    renumber[order] = np.arange(len(order), dtype=np.int64)
 
+    def renumbered(side: LayerChunks) -> dict[str, Chunks]:
+        return {mode: Chunks(found.start, found.end, renumber[found.label]) for mode, found in side.chunks.items()}
 
-def encoded(codes: LayerCodes, label: np.ndarray, corpus: CorpusTokens) -> EncodedTags:
-    return EncodedTags(codes.prefix, label, corpus.sequence, corpus.first)
+    return tuple(names[code] for code in order), renumbered(gold), renumbered(pred)

@@ -45,6 +45,7 @@ from khabar.errors import InputError
 from khabar.eval import flatview
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
+from khabar.eval.entitycounts import count_entities
 from khabar.eval.event_counts import count_events
 from khabar.eval.quote_counts import count_quotes
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
@@ -52,7 +53,7 @@ from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
 from khabar.eval.spancounts import LocateMany
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
-from khabar.eval.tags import encoded_count_tables, tag_count_tables
+from khabar.eval.tags import chunk_count_tables, tag_count_tables
 from khabar.eval.timex_counts import count_timex
 from khabar.gcpause import paused_gc
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
@@ -145,6 +146,7 @@ class Units:
         self._sentence_keys: np.ndarray | None = None
         self._stride = 0
         self._first = np.zeros(0, dtype=np.int64)
+        self._key_units = np.zeros(0, dtype=np.int64)
 
     @property
     def name(self) -> str:
@@ -166,21 +168,26 @@ class Units:
         if self.by_document:
             return pair_index
         if self._sentence_keys is None:
-            # Every sentence start as one sorted key, document index × stride + offset.
+            # Every sentence start as one sorted key, document index × stride + offset, with
+            # its unit (a text without sentences has a unit but no start: keys and units
+            # part ways after it).
             starts_of = list(self.sentence_starts.values())
             self._stride = 1 + max((starts[-1] for starts in starts_of if starts), default=0)
             keys = [index * self._stride + np.asarray(starts, dtype=np.int64) for index, starts in enumerate(starts_of)]
             self._sentence_keys = np.concatenate([*keys, np.zeros(0, dtype=np.int64)])
             self._first = np.fromiter(self.first_unit.values(), dtype=np.int64, count=len(self.first_unit))
+            units = [
+                first + np.arange(len(starts), dtype=np.int64)
+                for first, starts in zip(self._first, starts_of, strict=True)
+            ]
+            self._key_units = np.concatenate([np.full(1, -1, dtype=np.int64), *units])  # -1: before every key
         offsets = np.asarray(offsets, dtype=np.int64)
-        found = (
-            np.searchsorted(
-                self._sentence_keys, pair_index * self._stride + np.minimum(offsets, self._stride - 1), side="right"
-            )
-            - 1
+        found = np.searchsorted(
+            self._sentence_keys, pair_index * self._stride + np.minimum(offsets, self._stride - 1), side="right"
         )
-        # Before its document's first sentence start (or in a text without sentences): the first unit.
-        return np.maximum(found, self._first[pair_index])
+        # The unit of the last sentence start at or before the offset; before its document's
+        # first one (or in a text without sentences) that is an earlier document's: the first unit.
+        return np.maximum(self._key_units[found], self._first[pair_index])
 
     def of_sentence(self, doc_id: str, sentence_index: int) -> int:
         return self.document_index[doc_id] if self.by_document else self.first_unit[doc_id] + sentence_index
@@ -280,7 +287,7 @@ def _seqeval_tables(
     tagset: str = "khabar",
     warnings: list[str] | None = None,
 ) -> dict[str, dict[str, CountTable]]:
-    """Per layer, the seqeval count tables (both modes): from tag codes built straight from the
+    """Per layer, the seqeval count tables (both modes): from chunks built straight from the
     spans (`khabar.eval.flatview`), or, for submitted tags, from each document's token view."""
     if not pred_tags:
         coded = _coded_seqeval_tables(layers, pairs, units)
@@ -295,7 +302,7 @@ def _seqeval_tables(
 def _coded_seqeval_tables(
     layers: tuple[str, ...], pairs: Pairs, units: Units
 ) -> tuple[dict[str, dict[str, CountTable]], list[str]] | None:
-    """`_tagged_seqeval_tables` without submitted tags, with its warnings, from tag codes; None
+    """`_tagged_seqeval_tables` without submitted tags, with its warnings, from chunks; None
     when the string view must decide (a prediction on another text, a span outside its text,
     a label no tag can carry), and the tagged path then gives the tables or the error."""
     if any(pred.text != gold.text for gold, pred in pairs):
@@ -306,22 +313,24 @@ def _coded_seqeval_tables(
         [units.of_sentences(gold.id, count) for (gold, _), count in zip(pairs, counts, strict=True)]
         or [np.zeros(0, dtype=np.int64)]
     )
+    token_unit = unit_of_sequence[corpus.sequence]
+    n_units = int(unit_of_sequence.max()) + 1 if len(unit_of_sequence) else 0
     golds, preds = [gold for gold, _ in pairs], [pred for _, pred in pairs]
     tables: dict[str, dict[str, CountTable]] = {}
     notes: list[str] = []
     for layer in layers:
         labels: dict[str, int] = {}
         try:
-            gold_codes = flatview.layer_codes(golds, layer, corpus, labels)
-            pred_codes = flatview.layer_codes(preds, layer, corpus, labels)
+            gold_chunks = flatview.layer_chunks(golds, layer, corpus, labels)
+            pred_chunks = flatview.layer_chunks(preds, layer, corpus, labels)
         except flatview.LabelsRefused:
             return None
-        if gold_codes is None or pred_codes is None:
+        if gold_chunks is None or pred_chunks is None:
             return None
         gathered = _LayerTags()
         # What `unrepresentable_spans` gives document by document: the duplicates from the
         # span arrays, the collisions from the few documents that took the string view.
-        spans = pred_codes.spans
+        spans = pred_chunks.spans
         duplicates = spans.duplicates()
         locators: dict[int, L.Locate] = {}
         for index, start, label in zip(
@@ -333,15 +342,10 @@ def _coded_seqeval_tables(
             locate = locators.get(index) or locators.setdefault(index, units.locator(golds[index].id))
             gathered.extra_false_positives.append((locate(start), spans.names[label]))
         gathered.n_duplicates += len(duplicates)
-        for index, collisions in pred_codes.collisions.items():
-            gathered.n_collisions += len(_colliding(pred_codes.kept[index], collisions))
-        names, gold_labels, pred_labels = flatview.in_order_of_appearance(gold_codes, pred_codes, labels)
-        counted = encoded_count_tables(
-            flatview.encoded(gold_codes, gold_labels, corpus),
-            flatview.encoded(pred_codes, pred_labels, corpus),
-            names,
-            unit_of_sequence,
-        )
+        for index, collisions in pred_chunks.collisions.items():
+            gathered.n_collisions += len(_colliding(pred_chunks.kept[index], collisions))
+        label_names, gold_found, pred_found = flatview.in_order_of_appearance(gold_chunks, pred_chunks, labels)
+        counted = chunk_count_tables(gold_found, pred_found, label_names, token_unit, n_units)
         tables[layer] = _completed_tables(layer, counted, gathered, units.n, notes)
     return tables, notes
 
@@ -416,6 +420,7 @@ def _completed_tables(
 # Layers that can also be counted for the whole corpus at once (`khabar.eval.spancounts`):
 # layer → counter of (pairs, units.locate_many, declared accumulator), None when it cannot.
 _CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {
+    "entities": count_entities,
     "events": count_events,
     "timex": count_timex,
     "quotes": count_quotes,

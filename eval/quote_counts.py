@@ -108,9 +108,7 @@ def count_quotes(pairs: Pairs, locate_many: LocateMany, declared: Accumulator) -
     def any_kind(index: int) -> list[tuple[int, int]]:
         return content_pairs(*_quote_spans(pairs[index]))
 
-    overlap_gold, overlap_pred = one_to_one(
-        (candidates[0][same_kind], candidates[1][same_kind]), gold.pair, pred.pair, per_kind
-    )
+    _, overlap_pred = one_to_one((candidates[0][same_kind], candidates[1][same_kind]), gold.pair, pred.pair, per_kind)
     joint_gold, joint_pred = one_to_one(candidates, gold.pair, pred.pair, any_kind)
     agree = _speakers_agree(gold, pred, joint_gold, joint_pred).astype(np.float64)
     joint_unit = pred.unit[joint_pred]

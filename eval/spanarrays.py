@@ -25,6 +25,9 @@ import numpy as np
 from khabar.document import Document
 from khabar.views import SPAN_PATHS
 
+KEY_LIMIT = 2**62
+"""The spans are sorted by one integer key below this many keys (see `_walk_order`)."""
+
 
 @dataclass(frozen=True)
 class SpanArrays:
@@ -61,7 +64,7 @@ def span_arrays(documents: list[Document], layer: str) -> SpanArrays:
     names = tuple(sorted(set(labels)))
     number = {name: index for index, name in enumerate(names)}
     label = np.fromiter(map(number.__getitem__, labels), dtype=np.int64, count=n)
-    order = np.lexsort((label, -end, start, document))
+    order = _walk_order(document, start, end, label, len(names))
     document, start, end, label = document[order], start[order], end[order], label[order]
     kept = _outermost(document, end)
     # A span left out has the extent of a kept span when the first span of its extent is kept
@@ -71,6 +74,22 @@ def span_arrays(documents: list[Document], layer: str) -> SpanArrays:
     first = np.maximum.accumulate(np.where(new_extent, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
     duplicate = ~kept & kept[first]
     return SpanArrays(document, start, end, label, names, kept, duplicate)
+
+
+def _walk_order(
+    document: np.ndarray, start: np.ndarray, end: np.ndarray, label: np.ndarray, n_labels: int
+) -> np.ndarray:
+    """The order (document, start, end descending, label): one stable sort of one number made
+    of the four when it fits in 62 bits (spans mostly come in order, which a stable sort of
+    integers goes through in one pass), else `lexsort`."""
+    if not len(start):
+        return np.zeros(0, dtype=np.int64)
+    first_start, last_end = int(start.min()), int(end.max())
+    starts, ends = int(start.max()) - first_start + 1, last_end - int(end.min()) + 1
+    if int(document[-1] + 1) * starts * ends * n_labels >= KEY_LIMIT:
+        return np.lexsort((label, -end, start, document))
+    key = ((document * starts + (start - first_start)) * ends + (last_end - end)) * n_labels + label
+    return np.argsort(key, kind="stable")
 
 
 def _outermost(document: np.ndarray, end: np.ndarray) -> np.ndarray:

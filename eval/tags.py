@@ -20,7 +20,7 @@ from seqeval import scheme as seqeval_scheme
 from khabar import __version__
 from khabar.errors import InputError
 from khabar.eval.bootstrap import Bootstrap
-from khabar.eval.chunks import EncodedTags, chunks, encode, unit_label_counts
+from khabar.eval.chunks import Chunks, EncodedTags, chunks, encode, unit_label_counts
 from khabar.eval.prf import ZERO_DIVISION
 from khabar.eval.results import CountTable, MetricResult, score_table
 
@@ -74,11 +74,30 @@ def encoded_count_tables(
     with the labels of the codes in `label_names` and the unit of each sequence."""
     n_units = int(unit_of_sequence.max()) + 1 if len(unit_of_sequence) else 0
     token_unit = unit_of_sequence[gold.sequence] if len(gold.sequence) else gold.sequence
+    return chunk_count_tables(
+        {mode: chunks(gold, mode) for mode in modes},
+        {mode: chunks(pred, mode) for mode in modes},
+        label_names,
+        token_unit,
+        n_units,
+        name_prefix=name_prefix,
+    )
+
+
+def chunk_count_tables(
+    gold: dict[str, Chunks],
+    pred: dict[str, Chunks],
+    label_names: tuple[str, ...],
+    token_unit: np.ndarray,
+    n_units: int,
+    *,
+    name_prefix: str = "seqeval",
+) -> dict[str, CountTable]:
+    """The count tables of chunks already read, per mode (both sides over the same tokens),
+    with the labels of their ids in `label_names` and the unit of each token."""
     tables = {}
-    for mode in modes:
-        counts = unit_label_counts(
-            chunks(gold, mode), chunks(pred, mode), token_unit, n_units, len(label_names), len(gold.prefix)
-        )
+    for mode, gold_chunks in gold.items():
+        counts = unit_label_counts(gold_chunks, pred[mode], token_unit, n_units, len(label_names), len(token_unit))
         tables[mode] = CountTable(
             f"{name_prefix}-{SCHEME_NAMES[mode]}",
             label_names,

@@ -145,9 +145,14 @@ def _token_offsets(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _sentence_bounds(text: str, points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _sentence_bounds(
+    points: np.ndarray, starts: np.ndarray, ends: np.ndarray, text_starts: np.ndarray | None = None
+) -> np.ndarray:
     """Sentence bounds (see `TextTokens`): a sentence ends at the last token, before a line
-    break, and after final punctuation (with the closing marks that follow it)."""
+    break, and after final punctuation (with the closing marks that follow it).
+
+    `text_starts` are the first tokens of the texts when `points` are several texts joined by
+    line breaks: closing marks at the start of a text follow no final punctuation."""
     n = len(starts)
     if not n:
         return np.zeros(1, dtype=np.int64)
@@ -160,7 +165,10 @@ def _sentence_bounds(text: str, points: np.ndarray, starts: np.ndarray, ends: np
     mark = np.where((ends - starts) == 1, _MARK_TABLE[points[starts]], 0)
     final, closing = mark == _FINAL_CODE, mark == _CLOSING_CODE
     positions = np.arange(n)
-    before_closing = np.maximum.accumulate(np.where(closing, -1, positions))  # last token not a closing mark
+    looks_back = closing.copy()
+    if text_starts is not None:
+        looks_back[text_starts] = False  # a text's first token, even a closing mark, stops the look back
+    before_closing = np.maximum.accumulate(np.where(looks_back, -1, positions))  # last token not a closing mark
     after_final = (before_closing >= 0) & final[np.maximum(before_closing, 0)]
     gap = np.append(starts[1:] > ends[:-1], False)
     ends_here = (final | (closing & after_final)) & gap
@@ -212,7 +220,20 @@ def text_tokens(text: str) -> TextTokens:
 def _text_tokens(text: str) -> TextTokens:
     points, kinds = _code_points(text)
     starts, ends = _token_offsets(kinds)
-    return TextTokens(starts, ends, _sentence_bounds(text, points, starts, ends))
+    return TextTokens(starts, ends, _sentence_bounds(points, starts, ends))
+
+
+def joined_tokens(texts: list[str]) -> TextTokens:
+    """The tokens and sentences of `texts` joined by line breaks, in one pass over the joined
+    text: text by text, what `text_tokens` gives (offsets shifted by the text's place). The
+    line break between two texts belongs to no token and ends the sentence before it, and
+    the look back of a closing mark stops at its text's start, so nothing crosses a text."""
+    text = "\n".join(texts)
+    points, kinds = _code_points(text)
+    starts, ends = _token_offsets(kinds)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_starts = np.searchsorted(starts, np.cumsum(lengths + 1) - (lengths + 1))
+    return TextTokens(starts, ends, _sentence_bounds(points, starts, ends, text_starts[text_starts < len(starts)]))
 
 
 @lru_cache(maxsize=SENTENCE_CACHE_SIZE)

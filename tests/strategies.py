@@ -28,6 +28,24 @@ text_chars = st.sampled_from(
 document_texts = st.text(text_chars, min_size=1, max_size=120)
 
 
+# Test fixture sentences (made up, not news): short Arabic with diacritics, tatweel,
+# Eastern Arabic digits and a non-BMP character, joined into documents of a few sentences.
+FIXTURE_SENTENCES = ("ذهب الولدُ إلى المدرسة.", "قـــال المدير: ٢٠٢٥ عامٌ جيد!", "𝔸 نصٌّ قصير؟", "وصل الوفد")
+
+
+def sentence_document(index: int, parts: list[int]) -> Document:
+    """Document `doc-{index:03d}` of the fixture sentences `parts` (indices), space-joined."""
+    return Document(id=f"doc-{index:03d}", text=" ".join(FIXTURE_SENTENCES[part] for part in parts))
+
+
+def sentence_corpora(min_size: int = 1, max_size: int = 6, max_sentences: int = 4) -> st.SearchStrategy:
+    """Corpora of `sentence_document`s (an empty text included), without annotations."""
+    sentences = st.lists(st.integers(0, len(FIXTURE_SENTENCES) - 1), max_size=max_sentences)
+    return st.lists(sentences, min_size=min_size, max_size=max_size).map(
+        lambda texts: [sentence_document(index, parts) for index, parts in enumerate(texts)]
+    )
+
+
 @st.composite
 def spans_in(draw: st.DrawFn, text: str, max_spans: int = 6) -> list[tuple[int, int]]:
     """Non-crossing spans of `text` (nested or disjoint), as (start, end)."""

@@ -2,9 +2,11 @@
 
 The references below are the earlier code, kept here as written: span matching that sorts
 by the dataclass order and always runs nervaluate, and seqeval tables built layer by layer
-with one token view per layer and side; the tag codes built straight from the spans
-(`khabar.eval.flatview`) are checked against `encode` of the string view. The harness must agree with them on random
-document pairs, predicted spans that nest, cross, repeat and share tokens included.
+with one token view per layer and side, the outermost spans and duplicates of each document;
+the chunks built straight from the spans (`khabar.eval.flatview`) are checked against the
+chunks of `encode` of the string view, and the corpus's tokens against each text's. The
+harness must agree with them on random document pairs, predicted spans that nest, cross,
+repeat and share tokens included.
 """
 
 from __future__ import annotations
@@ -19,17 +21,18 @@ from hypothesis import strategies as st
 
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
 from khabar.errors import InputError
-from khabar.eval import flatview, harness
+from khabar.eval import flatview, harness, spanarrays
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
-from khabar.eval.chunks import encode
+from khabar.eval.chunks import MODES, chunks, encode
 from khabar.eval.matching import _STRATEGIES, MATCHES, Outcome, _to_nervaluate, category_credit, match_spans, matched
 from khabar.eval.spanarrays import SpanArrays, span_arrays
 from khabar.eval.spanmaps import same_span
 from khabar.eval.tags import tag_count_tables
 from khabar.inventories import LAYERS
+from khabar.tokenize import text_tokens
 from khabar.views import LabeledSpan, layer_spans, layer_view, outermost, token_view, token_view_by_layer
-from tests.strategies import documents
+from tests.strategies import document_texts, documents
 
 LABELS = st.sampled_from(["PER", "ORG", "GPE"])
 
@@ -183,6 +186,18 @@ def test_span_arrays_keep_the_outermost_spans_and_find_the_duplicates(pairs, dat
             assert extents(arrays, in_document) == [span[:3] for span in expected]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(-3, 40), st.integers(-3, 40), st.integers(0, 2)), max_size=30))
+def test_the_spans_are_walked_in_lexsort_order(rows):
+    rows = sorted(rows, key=lambda row: row[0])  # as `span_arrays` reads them: document after document
+    document, start, end, label = (np.array([row[k] for row in rows], dtype=np.int64) for k in range(4))
+    expected = np.lexsort((label, -end, start, document))  # the reference: four keys, stable
+    for limit in (spanarrays.KEY_LIMIT, 1):  # one key, and lexsort when the key would not fit
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(spanarrays, "KEY_LIMIT", limit)
+            assert spanarrays._walk_order(document, start, end, label, 3).tolist() == expected.tolist()
+
+
 def reference_seqeval_tables(layer, pairs, units):
     """The earlier per-layer tables (without the false positives of duplicates, compared apart)."""
     gold_sequences, pred_sequences, unit_index = [], [], []
@@ -263,24 +278,48 @@ def string_view_codes(documents: list[Document], layer: str, labels: dict[str, i
 
 @settings(max_examples=200, deadline=None)
 @given(document_pairs())
-def test_tag_codes_equal_the_encoded_string_view(pairs):
+def test_chunks_equal_those_of_the_encoded_string_view(pairs):
     golds, preds = [gold for gold, _ in pairs], [pred for _, pred in pairs]
     corpus = flatview.CorpusTokens.of([gold.text for gold in golds])
     for layer in LAYERS:
         labels: dict[str, int] = {}
-        gold_codes = flatview.layer_codes(golds, layer, corpus, labels)
-        pred_codes = flatview.layer_codes(preds, layer, corpus, labels)
-        names, gold_labels, pred_labels = flatview.in_order_of_appearance(gold_codes, pred_codes, labels)
+        gold_chunks = flatview.layer_chunks(golds, layer, corpus, labels)
+        pred_chunks = flatview.layer_chunks(preds, layer, corpus, labels)
+        names, gold_found, pred_found = flatview.in_order_of_appearance(gold_chunks, pred_chunks, labels)
         reference_labels: dict[str, int] = {}
-        for side, codes, renumbered in ((golds, gold_codes, gold_labels), (preds, pred_codes, pred_labels)):
+        for side, found in ((golds, gold_found), (preds, pred_found)):
             reference = string_view_codes(side, layer, reference_labels)
-            assert codes.prefix.tolist() == reference.prefix.tolist()
-            assert renumbered.tolist() == reference.label.tolist()
             assert corpus.sequence.tolist() == reference.sequence.tolist()
-            assert corpus.first.tolist() == reference.first.tolist()
+            for mode in MODES:
+                expected = chunks(reference, mode)
+                assert found[mode].start.tolist() == expected.start.tolist()
+                assert found[mode].end.tolist() == expected.end.tolist()
+                assert found[mode].label.tolist() == expected.label.tolist()
         assert names == tuple(reference_labels)
         for index, pred in enumerate(preds):
-            assert pred_codes.collisions.get(index, []) == layer_view(pred, layer)[1]
+            assert pred_chunks.collisions.get(index, []) == layer_view(pred, layer)[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(document_texts | st.sampled_from(["", " ", ".", "»", "\n", "٣", "٣.٥", "؟» ”"]), max_size=6))
+def test_the_corpus_is_tokenized_as_its_texts_one_by_one(texts):
+    corpus = flatview.CorpusTokens.of(texts)
+    shift, sentence = 0, 0
+    sequence: list[int] = []
+    for index, text in enumerate(texts):
+        alone = text_tokens(text)  # the reference: the text tokenized by itself
+        begin, end = corpus.token_offset[index], corpus.token_offset[index + 1]
+        assert (corpus.starts[begin:end] - shift).tolist() == alone.starts.tolist()
+        assert (corpus.ends[begin:end] - shift).tolist() == alone.ends.tolist()
+        assert corpus.sentence_counts[index] == alone.n_sentences
+        assert corpus.char_offset[index] == shift and corpus.text_length[index] == len(text)
+        for length in np.diff(alone.bounds).tolist():
+            sequence += [sentence] * length
+            sentence += 1
+        shift += len(text) + 1
+    assert corpus.token_offset[-1] == corpus.n_tokens
+    assert corpus.sequence.tolist() == sequence
+    assert corpus.bounds.tolist() == [*np.flatnonzero(np.diff(sequence, prepend=-1)).tolist(), len(sequence)]
 
 
 def test_a_document_whose_spans_share_a_token_takes_the_string_view():
@@ -288,8 +327,8 @@ def test_a_document_whose_spans_share_a_token_takes_the_string_view():
     gold = Document(id="doc-0001", text=text, entities=(Entity("T1", 0, 9, "PER", text[0:9]),))
     pred = replace(gold, entities=(Entity("P1", 0, 5, "PER", text[0:5]), Entity("P2", 4, 14, "ORG", text[4:14])))
     corpus = flatview.CorpusTokens.of([text, text])
-    codes = flatview.layer_codes([gold, pred], "entities", corpus, {})
-    assert list(codes.collisions) == [1] and len(codes.collisions[1]) == 1
+    found = flatview.layer_chunks([gold, pred], "entities", corpus, {})
+    assert list(found.collisions) == [1] and len(found.collisions[1]) == 1
     warnings: list[str] = []
     tables = harness._seqeval_tables(("entities",), [(gold, pred)], harness.Units([gold]), None, "khabar", warnings)
     assert warnings and "1 sharing tokens" in warnings[0]

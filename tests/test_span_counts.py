@@ -15,20 +15,10 @@ from khabar.document import Document
 from khabar.eval.harness import Units
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator
 from khabar.eval.spancounts import Part, codes, count_tables
+from tests.strategies import FIXTURE_SENTENCES as SENTENCES
+from tests.strategies import sentence_corpora, sentence_document
 
-# Test fixture sentences (made up, not news): short Arabic with diacritics, tatweel,
-# Eastern Arabic digits and a non-BMP character, joined into documents of a few sentences.
-SENTENCES = ("ذهب الولدُ إلى المدرسة.", "قـــال المدير: ٢٠٢٥ عامٌ جيد!", "𝔸 نصٌّ قصير؟", "وصل الوفد")
-
-
-def _document(index: int, parts: list[int]) -> Document:
-    text = " ".join(SENTENCES[part] for part in parts)
-    return Document(id=f"doc-{index:03d}", text=text)
-
-
-documents = st.lists(st.lists(st.integers(0, len(SENTENCES) - 1), max_size=4), min_size=1, max_size=6).map(
-    lambda texts: [_document(index, parts) for index, parts in enumerate(texts)]
-)
+documents = sentence_corpora()
 
 
 @settings(max_examples=60, deadline=None)
@@ -46,8 +36,18 @@ def test_locate_many_equals_the_locator_of_each_span(docs: list[Document], data:
     assert units.locate_many(pair_index, offsets).tolist() == expected
 
 
+def test_locate_many_after_a_text_without_sentences() -> None:
+    # An empty text has a unit but no sentence start: the units after it are still right.
+    docs = [sentence_document(0, []), sentence_document(1, [0, 1]), sentence_document(2, [])]
+    units = Units(docs)
+    second = docs[1].text.index(SENTENCES[1])
+    expected = [units.locator(docs[d].id)(offset) for d, offset in ((1, 0), (1, second), (2, 0), (0, 0))]
+    assert expected == [1, 2, 3, 0]
+    assert units.locate_many(np.array([1, 1, 2, 0]), np.array([0, second, 0, 0])).tolist() == expected
+
+
 def test_locate_many_by_document_is_the_document_index() -> None:
-    docs = [_document(index, [index % 4, (index + 1) % 4]) for index in range(31)]
+    docs = [sentence_document(index, [index % 4, (index + 1) % 4]) for index in range(31)]
     units = Units(docs)
     assert units.by_document
     assert units.locate_many(np.array([0, 30, 7]), np.array([5, 0, 3])).tolist() == [0, 30, 7]
