@@ -46,15 +46,15 @@ from khabar.eval import flatview
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.entitycounts import count_entities
-from khabar.eval.event_counts import count_events
-from khabar.eval.quote_counts import count_quotes
+from khabar.eval.eventcounts import count_events
+from khabar.eval.quotecounts import count_quotes
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
 from khabar.eval.spancounts import LocateMany
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.eval.tags import chunk_count_tables, tag_count_tables
-from khabar.eval.timex_counts import count_timex
+from khabar.eval.timexcounts import count_timex
 from khabar.gcpause import paused_gc
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import text_tokens

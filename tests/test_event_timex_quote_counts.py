@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 
 from khabar.document import Argument, Document, Event, Quote, Span, Speaker, Timex
 from khabar.eval import harness
-from khabar.eval.event_counts import count_events
+from khabar.eval.eventcounts import count_events
 from khabar.eval.harness import DOCUMENT_UNITS_FROM, Units
 from khabar.eval.layers import SPAN_LAYERS, Accumulator
-from khabar.eval.quote_counts import count_quotes
+from khabar.eval.quotecounts import count_quotes
 from khabar.eval.results import CountTable
 from khabar.eval.spanmaps import same_span
-from khabar.eval.timex_counts import count_timex
+from khabar.eval.timexcounts import count_timex
 from tests.strategies import documents
 
 COUNTERS = {"events": count_events, "timex": count_timex, "quotes": count_quotes}
