@@ -28,7 +28,8 @@ from khabar.eval.quotecounts import count_quotes
 from khabar.eval.results import CountTable
 from khabar.eval.spanmaps import same_span
 from khabar.eval.timexcounts import count_timex
-from tests.strategies import documents
+from tests.eval_helpers import assert_same_tables
+from tests.strategies import FIXTURE_SENTENCES, documents
 
 COUNTERS = {"events": count_events, "timex": count_timex, "quotes": count_quotes}
 
@@ -36,9 +37,8 @@ COUNTERS = {"events": count_events, "timex": count_timex, "quotes": count_quotes
 TYPES = ("Conflict:Attack", "Contact:Meet")
 ROLES = ("Attacker", "Place", "Time-Within")
 VALUES = ("2025-11-24", "P10Y")
-# Test fixture sentences (made up, not news), a few to a text: several units per document.
-SENTENCES = ("ذهب الولدُ إلى المدرسة.", "قـــال المدير: ٢٠٢٥ عامٌ جيد!", "𝔸 نصٌّ قصير؟", "وصل الوفد")
-SENTENCE_TEXTS = st.lists(st.sampled_from(SENTENCES), min_size=2, max_size=4).map(" ".join)
+# A few test fixture sentences to a text: several units per document.
+SENTENCE_TEXTS = st.lists(st.sampled_from(FIXTURE_SENTENCES), min_size=2, max_size=4).map(" ".join)
 Change = Callable[[Any], Any]  # an item → a changed copy
 EMPTY = {"entities": (), "timex": (), "events": (), "quotes": ()}
 
@@ -144,15 +144,17 @@ def _prediction(draw: st.DrawFn, gold: Document) -> Document:
 
 @st.composite
 def corpora(draw: st.DrawFn) -> tuple[list[tuple[Document, Document]], Units]:
-    """(gold, pred) pairs and their units; from `DOCUMENT_UNITS_FROM` documents on (the rest
-    without annotations), documents are the units."""
+    """(gold, pred) pairs and their units: a few annotated documents, maybe an empty text; from
+    `DOCUMENT_UNITS_FROM` documents on (the rest without annotations), documents are the units."""
     golds = [
         draw(documents(doc_id=f"doc-{index:04d}", text=draw(SENTENCE_TEXTS)))
         for index in range(draw(st.integers(1, 4)))
     ]
+    if draw(st.booleans()):
+        golds.insert(draw(st.integers(0, len(golds))), Document(id="doc-empty", text=""))
     if draw(st.integers(0, 3)) == 0:
         golds += [Document(id=f"doc-{index:04d}", text="نصٌّ قصير.") for index in range(len(golds), DOCUMENT_UNITS_FROM)]
-    pairs = [(gold, draw(_prediction(gold))) for gold in golds]
+    pairs = [(gold, draw(_prediction(gold)) if gold.text else replace(gold, **EMPTY)) for gold in golds]
     return pairs, Units(golds)
 
 
@@ -163,19 +165,6 @@ def per_document_tables(layer: str, pairs: list[tuple[Document, Document]], unit
     for gold, pred in pairs:
         rules.add(accumulator, rules.items(gold, same_span), rules.items(pred, same_span), units.locator(gold.id))
     return accumulator.tables()
-
-
-def assert_same_tables(got: dict[str, CountTable] | None, expected: dict[str, CountTable]) -> None:
-    assert got is not None
-    assert list(got) == list(expected)
-    for metric, table in expected.items():
-        assert got[metric].labels == table.labels, metric
-        assert got[metric].counts.tolist() == table.counts.tolist(), metric
-        assert (got[metric].kind, got[metric].description, got[metric].settings) == (
-            table.kind,
-            table.description,
-            table.settings,
-        )
 
 
 @pytest.mark.parametrize("layer", sorted(COUNTERS))
