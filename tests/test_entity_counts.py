@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.document import Document, Entity
-from khabar.eval.entitycounts import SpanArrays, count_entities, overlap_credit
+from khabar.eval.entitycounts import GroupedSpans, count_entities, overlap_credit
 from khabar.eval.harness import Units, project_document
 from khabar.eval.layers import SPAN_LAYERS, Accumulator
 from khabar.eval.matching import category_credit, matched
@@ -130,7 +130,7 @@ def test_overlap_credit_follows_the_order_where_it_decides() -> None:
     assert overlap_credit(gold, pred, "type").tolist() == [0.0, 1.0, 1.0]
 
 
-def _arrays(extents: list[tuple[int, int]]) -> SpanArrays:
+def _arrays(extents: list[tuple[int, int]]) -> GroupedSpans:
     starts = np.array([start for start, _ in extents], dtype=np.int64)
     ends = np.array([end for _, end in extents], dtype=np.int64)
-    return SpanArrays(np.zeros(len(extents), dtype=np.int64), starts, ends, np.zeros(len(extents), dtype=np.int64))
+    return GroupedSpans(np.zeros(len(extents), dtype=np.int64), starts, ends, np.zeros(len(extents), dtype=np.int64))
