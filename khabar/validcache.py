@@ -81,13 +81,29 @@ def recorded(kind: str, record_key: str) -> str | None:
         return None
 
 
-def record(kind: str, record_key: str, value: str) -> None:
+def record(kind: str, record_key: str, value: str, *, keep: int | None = None) -> None:
     """Record a short value derived from the bytes behind `record_key` (best effort, like the
     markers): through the write path, whole or not at all, as a cache entry rather than an
-    output of the run."""
+    output of the run. With `keep`, only that many values of `kind` stay: this one and the
+    most recently recorded others (for values too large to keep one per version forever)."""
     # An unwritable cache only costs the next run the computation.
     with suppress(OSError, InputError):
-        write_file(cache_folder().parent / kind / record_key, value, make_folders=True, run_output=False)
+        folder = cache_folder().parent / kind
+        write_file(folder / record_key, value, make_folders=True, run_output=False)
+        if keep is not None:
+            _prune(folder, keep, record_key)
+
+
+def _prune(folder: Path, keep: int, current: str) -> None:
+    """Remove all but `keep` entries of `folder`: `current` and the newest others. A value
+    removed while another run reads it only makes that run compute it again."""
+    others = [path for path in folder.iterdir() if path.name != current]
+    stamps = {}
+    for path in others:
+        with suppress(OSError):
+            stamps[path] = path.stat().st_mtime_ns
+    for path in sorted(stamps, key=stamps.__getitem__)[: max(len(stamps) - (keep - 1), 0)]:
+        path.unlink(missing_ok=True)
 
 
 def is_known_valid(file_key: str) -> bool:

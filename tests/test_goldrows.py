@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -155,3 +157,20 @@ def test_no_rows_for_a_corpus_with_problems(cached_corpus):
     with pytest.raises(ValidationError):
         load_corpus(cached_corpus)
     assert rows_files() == []
+
+
+def test_only_the_newest_rows_are_kept(cached_corpus):
+    """Rows are large: the versions recorded last stay, and the one just recorded always does
+    (here the others carry later times than it)."""
+    folder = cache_folder().parent / store.GOLD_ROWS
+    folder.mkdir(parents=True)
+    later = time.time_ns() + 10**12
+    others = [f"version-{n}" for n in range(store.GOLD_ROW_VERSIONS + 2)]
+    for n, name in enumerate(others):
+        (folder / name).write_text("[]", encoding="utf-8")
+        os.utime(folder / name, ns=(later + n, later + n))
+    load_corpus(cached_corpus)
+    names = sorted(path.name for path in rows_files())
+    (recorded,) = set(names) - set(others)
+    assert names == sorted([recorded, *others[-(store.GOLD_ROW_VERSIONS - 1) :]])
+    assert load_corpus(cached_corpus) == read_files_fully(cached_corpus)

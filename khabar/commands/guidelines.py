@@ -8,8 +8,6 @@ from pathlib import Path
 from khabar.commands import status
 from khabar.commands.options import add_corpus
 from khabar.commands.output import emit
-from khabar.guidelines import read_documents
-from khabar.guidelines_prompt import checked_prompt
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
+    from khabar.guidelines import read_documents
+    from khabar.guidelines_prompt import checked_prompt
+
     emit(checked_prompt(args.guidelines, read_documents(args.corpus)), args.out)
     if args.out is not None:
         status.status(str(args.out))
