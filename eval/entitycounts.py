@@ -10,12 +10,13 @@ prediction with array operations, then summed into the `Accumulator`'s tables
   one key are alike where it matters (same unit, same label in the cell), so which of
   them are paired does not change a count.
 - `type` (per label) and `partial` then match what is left with nervaluate's greedy pass
-  (`matching.matched`). Spans that share no character with a span of the other side left
-  take part in no match, so the pass splits into clusters of overlapping spans, one pass
-  each. In a cluster where no gold span overlaps two predictions, no prediction can take
-  a gold span from another: each prediction overlapping a gold span is matched, whatever
-  the order. Only the other clusters (a gold span overlapping two predictions or more,
-  where the order decides) go through `matched` itself, with their spans alone.
+  (`matching.matched_left`, the part of `matched` after its exact pairs). Spans that
+  share no character with a span of the other side left take part in no match, so the
+  pass splits into clusters of overlapping spans, one pass each. In a cluster where no
+  gold span overlaps two predictions, no prediction can take a gold span from another:
+  each prediction overlapping a gold span is matched, whatever the order. Only the other
+  clusters (a gold span overlapping two predictions or more, where the order decides) go
+  through the pass itself, their spans alone.
 
 `tests/test_entity_counts.py` holds the tables equal to the per-document ones.
 """
@@ -30,7 +31,7 @@ import numpy as np
 
 from khabar.document import Document
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator
-from khabar.eval.matching import category_credit, matched
+from khabar.eval.matching import category_credit, matched_left
 from khabar.eval.results import CountTable
 from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables
 from khabar.views import LabeledSpan
@@ -43,7 +44,7 @@ _OVERLAP_CATEGORY = {"type": "correct", "partial": "partial"}
 
 
 @dataclass(frozen=True)
-class SpanArrays:
+class GroupedSpans:
     """Spans as arrays: the group each belongs to (a pair, or a pair and a label), start, end
     (exclusive) and label code."""
 
@@ -52,8 +53,8 @@ class SpanArrays:
     end: np.ndarray
     label: np.ndarray
 
-    def take(self, which: np.ndarray) -> SpanArrays:
-        return SpanArrays(self.group[which], self.start[which], self.end[which], self.label[which])
+    def take(self, which: np.ndarray) -> GroupedSpans:
+        return GroupedSpans(self.group[which], self.start[which], self.end[which], self.label[which])
 
 
 def count_entities(pairs: Pairs, locate_many: LocateMany, declared: Accumulator) -> dict[str, CountTable] | None:
@@ -96,19 +97,17 @@ def count_entities(pairs: Pairs, locate_many: LocateMany, declared: Accumulator)
     )
 
 
-def entity_arrays(documents: Sequence[Document], names: dict[str, int]) -> SpanArrays:
+def entity_arrays(documents: Sequence[Document], names: dict[str, int]) -> GroupedSpans:
     """The entities of `documents` (group = the document's index), labels coded by `names`
     (label → code, new labels added)."""
     entities = list(chain.from_iterable(document.entities for document in documents))
     n = len(entities)
     start = np.fromiter([entity.start for entity in entities], dtype=np.int64, count=n)
     end = np.fromiter([entity.end for entity in entities], dtype=np.int64, count=n)
-    types = [entity.type for entity in entities]
-    for label in sorted(set(types)):
-        names.setdefault(label, len(names))
-    label = np.fromiter(map(names.__getitem__, types), dtype=np.int64, count=n)
+    code = names.setdefault  # codes in order of appearance: tables list their labels sorted
+    label = np.fromiter([code(entity.type, len(names)) for entity in entities], dtype=np.int64, count=n)
     sizes = np.fromiter(map(len, (document.entities for document in documents)), dtype=np.int64, count=len(documents))
-    return SpanArrays(np.repeat(np.arange(len(documents), dtype=np.int64), sizes), start, end, label)
+    return GroupedSpans(np.repeat(np.arange(len(documents), dtype=np.int64), sizes), start, end, label)
 
 
 def composite_key(columns: Sequence[np.ndarray]) -> np.ndarray | None:
@@ -125,7 +124,7 @@ def composite_key(columns: Sequence[np.ndarray]) -> np.ndarray | None:
     return key
 
 
-def exact_pairs(gold: SpanArrays, pred: SpanArrays, by_label: bool) -> tuple[np.ndarray, np.ndarray] | None:
+def exact_pairs(gold: GroupedSpans, pred: GroupedSpans, by_label: bool) -> tuple[np.ndarray, np.ndarray] | None:
     """Which gold spans and which predictions are paired one to one with a span of the other
     side of the same group, start and end (and label when `by_label`): per key, the first
     min(gold count, pred count) of each side."""
@@ -154,7 +153,7 @@ def exact_pairs(gold: SpanArrays, pred: SpanArrays, by_label: bool) -> tuple[np.
 
 
 def _left_credit(
-    gold: SpanArrays, pred: SpanArrays, gold_paired: np.ndarray, pred_paired: np.ndarray, n_labels: int, match: str
+    gold: GroupedSpans, pred: GroupedSpans, gold_paired: np.ndarray, pred_paired: np.ndarray, n_labels: int, match: str
 ) -> np.ndarray | None:
     """The credit of each prediction from matching what exact pairing left, under `match`
     (`type`: per label; `partial`: labels ignored); 0 for the paired ones."""
@@ -164,7 +163,7 @@ def _left_credit(
         return credit
     groups = [gold.take(gold_left), pred.take(pred_left)]
     if match == "type":  # a group per pair and label
-        groups = [SpanArrays(side.group * n_labels + side.label, side.start, side.end, side.label) for side in groups]
+        groups = [GroupedSpans(side.group * n_labels + side.label, side.start, side.end, side.label) for side in groups]
     left = overlap_credit(groups[0], groups[1], match)
     if left is None:
         return None
@@ -172,7 +171,7 @@ def _left_credit(
     return credit
 
 
-def overlap_credit(gold: SpanArrays, pred: SpanArrays, match: str) -> np.ndarray | None:
+def overlap_credit(gold: GroupedSpans, pred: GroupedSpans, match: str) -> np.ndarray | None:
     """The credit of each prediction from `matched(gold of its group, pred of its group,
     match)`, for spans of which no gold span and prediction of a group have the same extent
     (what exact pairing leaves); labels are not looked at (one per group under `type`).
@@ -214,15 +213,21 @@ def overlap_credit(gold: SpanArrays, pred: SpanArrays, match: str) -> np.ndarray
 
 
 def _contested_credit(
-    gold: SpanArrays,
-    pred: SpanArrays,
+    gold: GroupedSpans,
+    pred: GroupedSpans,
     gold_in: np.ndarray,
     pred_in: np.ndarray,
     gold_cluster: np.ndarray,
     pred_cluster: np.ndarray,
     match: str,
 ) -> np.ndarray:
-    """The credit of the predictions `pred_in` from `matched` on each of their clusters."""
+    """The credit of the predictions `pred_in` from nervaluate's pass (`matched_left`) on
+    each of their clusters."""
+    # `matched_left` wants each side sorted, by (start, end) here: the labels are not
+    # compared, and the spans of one extent are alike (same group and unit).
+    gold_in = gold_in[np.lexsort((gold.end[gold_in], gold.start[gold_in], gold_cluster[gold_in]))]
+    order = np.lexsort((pred.end[pred_in], pred.start[pred_in], pred_cluster[pred_in]))
+    pred_in = pred_in[order]
     gold_by_cluster: dict[int, list[LabeledSpan]] = {}
     columns = (gold_cluster[gold_in].tolist(), gold.start[gold_in].tolist(), gold.end[gold_in].tolist())
     for cluster, start, end in zip(*columns, strict=True):
@@ -230,11 +235,13 @@ def _contested_credit(
     pred_by_cluster: dict[int, list[LabeledSpan]] = {}
     columns = (pred_cluster[pred_in].tolist(), pred.start[pred_in].tolist(), pred.end[pred_in].tolist())
     for index, (cluster, start, end) in enumerate(zip(*columns, strict=True)):
-        # Its place in `pred_in` as its id, to credit it back.
+        # Its place in the sorted `pred_in` as its id, to credit it back.
         pred_by_cluster.setdefault(cluster, []).append(LabeledSpan(start, end, "", f"{index:09d}"))
-    credit = np.zeros(len(pred_in))
+    credit = np.zeros(len(pred_in))  # in sorted order
     for cluster, preds in pred_by_cluster.items():
-        for category, span, side in matched(gold_by_cluster[cluster], preds, match):
+        for category, span, side in matched_left(gold_by_cluster[cluster], preds, match):
             if side == "pred":
                 credit[int(span.id)] = category_credit(category, match)
-    return credit
+    result = np.zeros(len(pred_in))
+    result[order] = credit
+    return result

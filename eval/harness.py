@@ -46,12 +46,15 @@ from khabar.eval import flatview
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.entitycounts import count_entities
+from khabar.eval.eventcounts import count_events
+from khabar.eval.quotecounts import count_quotes
 from khabar.eval.results import CountTable, EvaluationResult, Headline, LayerResult, score_table
 from khabar.eval.settings import ScoringSettings
 from khabar.eval.signature import corpus_hash
 from khabar.eval.spancounts import LocateMany
 from khabar.eval.spanmaps import SpanMapFactory, identity_spans
 from khabar.eval.tags import chunk_count_tables, tag_count_tables
+from khabar.eval.timexcounts import count_timex
 from khabar.gcpause import paused_gc
 from khabar.inventories import LAYERS, TAGSET_PROJECTIONS
 from khabar.tokenize import text_tokens
@@ -416,6 +419,9 @@ def _completed_tables(
 # layer → counter of (pairs, units.locate_many, declared accumulator), None when it cannot.
 _CORPUS_COUNTERS: dict[str, Callable[[Pairs, LocateMany, L.Accumulator], dict[str, CountTable] | None]] = {
     "entities": count_entities,
+    "events": count_events,
+    "timex": count_timex,
+    "quotes": count_quotes,
 }
 
 

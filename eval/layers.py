@@ -221,20 +221,38 @@ def add_timex(acc: Accumulator, gold: list[TimexSpan], pred: list[TimexSpan], lo
     strict = multiset_matches([(t.span.start, t.span.end) for t in gold], [(t.span.start, t.span.end) for t in pred])
     for (start, _), count in strict.items():
         acc.add("strict-extent", ALL, locate(start), tp=count)
-    by_span = {id(t.span): t for t in gold + pred}
-
-    def same_value(gold_span: LabeledSpan, pred_span: LabeledSpan) -> bool:
-        return by_span[id(gold_span)].value == by_span[id(pred_span)].value
-
-    for gold_span, pred_span in overlap_pairs([t.span for t in gold], [t.span for t in pred], same_value):
-        unit = locate(pred_span.start)
-        gold_item, pred_item = by_span[id(gold_span)], by_span[id(pred_span)]
+    for gold_index, pred_index in timex_pairs(gold, pred):
+        gold_item, pred_item = gold[gold_index], pred[pred_index]
+        unit = locate(pred_item.span.start)
         same_value = gold_item.value == pred_item.value
         acc.add("relaxed-extent", ALL, unit, tp=1)
         acc.add("value", ALL, unit, tp=float(same_value))
-        same_type = gold_span.label == pred_span.label
+        same_type = gold_item.span.label == pred_item.span.label
         acc.add("type-accuracy", ALL, unit, tp=float(same_type), pred=1, gold=1)
         acc.add("value-accuracy", ALL, unit, tp=float(same_value), pred=1, gold=1)
+
+
+def timex_pairs(gold: list[TimexSpan], pred: list[TimexSpan]) -> list[tuple[int, int]]:
+    """The relaxed matches as (gold index, pred index): `overlap_pairs` preferring the same value."""
+    return overlap_indices(
+        [t.span for t in gold], [t.span for t in pred], [t.value for t in gold], [t.value for t in pred]
+    )
+
+
+def overlap_indices(
+    gold: list[LabeledSpan], pred: list[LabeledSpan], gold_values: list | None = None, pred_values: list | None = None
+) -> list[tuple[int, int]]:
+    """`overlap_pairs` of `gold` and `pred` as (gold index, pred index); with values, the pairs
+    with the same value preferred."""
+    gold_index = {id(span): index for index, span in enumerate(gold)}
+    pred_index = {id(span): index for index, span in enumerate(pred)}
+    prefer = None
+    if gold_values is not None and pred_values is not None:
+
+        def prefer(gold_span: LabeledSpan, pred_span: LabeledSpan) -> bool:
+            return gold_values[gold_index[id(gold_span)]] == pred_values[pred_index[id(pred_span)]]
+
+    return [(gold_index[id(g)], pred_index[id(p)]) for g, p in overlap_pairs(gold, pred, prefer)]
 
 
 # --- events ------------------------------------------------------------------------------
@@ -389,20 +407,25 @@ def add_quotes(acc: Accumulator, gold: list[QuoteSpans], pred: list[QuoteSpans],
     for (start, _, kind), count in exact.items():
         acc.add("content-exact", kind, locate(start), tp=count)
     for kind in sorted({q.content.label for q in gold + pred}):
-        pairs = overlap_pairs(
-            [q.content for q in gold if q.content.label == kind], [q.content for q in pred if q.content.label == kind]
-        )
-        for _, pred_span in pairs:
-            acc.add("content-overlap", kind, locate(pred_span.start), tp=1)
+        for _, pred_index in content_pairs(gold, pred, kind):
+            acc.add("content-overlap", kind, locate(pred[pred_index].content.start), tp=1)
     cues = multiset_matches([q.cue for q in gold if q.cue], [q.cue for q in pred if q.cue])
     for (start, _), count in cues.items():
         acc.add("cue", ALL, locate(start), tp=count)
-    by_content = {id(q.content): q for q in gold + pred}
-    for gold_span, pred_span in overlap_pairs([q.content for q in gold], [q.content for q in pred]):
-        agree = speakers_agree(by_content[id(gold_span)].speaker, by_content[id(pred_span)].speaker)
-        unit = locate(pred_span.start)
+    for gold_index, pred_index in content_pairs(gold, pred):
+        agree = speakers_agree(gold[gold_index].speaker, pred[pred_index].speaker)
+        unit = locate(pred[pred_index].content.start)
         acc.add("speaker-accuracy", ALL, unit, tp=float(agree), pred=1, gold=1)
         acc.add("joint", ALL, unit, tp=float(agree))
+
+
+def content_pairs(gold: list[QuoteSpans], pred: list[QuoteSpans], kind: str | None = None) -> list[tuple[int, int]]:
+    """Quotes whose contents overlap, one to one (`overlap_pairs`), as (gold index, pred index):
+    among the quotes of `kind`, or of any kind."""
+    gold_rows = [index for index, q in enumerate(gold) if kind is None or q.content.label == kind]
+    pred_rows = [index for index, q in enumerate(pred) if kind is None or q.content.label == kind]
+    pairs = overlap_indices([gold[index].content for index in gold_rows], [pred[index].content for index in pred_rows])
+    return [(gold_rows[g], pred_rows[p]) for g, p in pairs]
 
 
 # --- the layers as data ------------------------------------------------------------------

@@ -118,26 +118,31 @@ def matched(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> lis
             taken[key] -= 1
         else:
             rest_gold.append(span)
-    if not rest_gold or not rest_pred:
+    return outcomes + matched_left(rest_gold, rest_pred, match)
+
+
+def matched_left(gold: list[LabeledSpan], pred: list[LabeledSpan], match: str) -> list[tuple[str, LabeledSpan, str]]:
+    """`matched` after its exact pairs: nervaluate's pass over sorted spans of which no gold
+    span and prediction have the same key (start, end, and label under `strict` and `type`)."""
+    if not gold or not pred:
         # What nervaluate gives when one side is empty, without its pass: every prediction
         # left is spurious, every gold span left is missed, in order.
-        outcomes += [("spurious", span, "pred") for span in rest_pred]
-        outcomes += [("missed", span, "gold") for span in rest_gold]
-        return outcomes
+        return [("spurious", span, "pred") for span in pred] + [("missed", span, "gold") for span in gold]
     # A prediction that overlaps no gold span left is spurious under every strategy and takes
     # no gold span, so nervaluate (a pass over every pair) sees only the others; the spurious
     # ones are merged back in their order.
-    near = _overlapping_any(rest_pred, rest_gold)
-    candidates = [rest_pred[index] for index in near]
-    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(rest_gold), _to_nervaluate(candidates), [])
+    near = _overlapping_any(pred, gold)
+    candidates = [pred[index] for index in near]
+    _, indices = _STRATEGIES[match].evaluate(_to_nervaluate(gold), _to_nervaluate(candidates), [])
+    outcomes: list[tuple[str, LabeledSpan, str]] = []
     for category in ("correct", "incorrect", "partial"):
         for _, index in getattr(indices, f"{category}_indices"):
             outcomes.append((category, candidates[index], "pred"))
     spurious = {near[index] for _, index in indices.spurious_indices}
-    spurious.update(set(range(len(rest_pred))).difference(near))
-    outcomes += [("spurious", rest_pred[index], "pred") for index in sorted(spurious)]
+    spurious.update(set(range(len(pred))).difference(near))
+    outcomes += [("spurious", pred[index], "pred") for index in sorted(spurious)]
     for _, index in indices.missed_indices:
-        outcomes.append(("missed", rest_gold[index], "gold"))
+        outcomes.append(("missed", gold[index], "gold"))
     return outcomes
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from khabar.document import Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
+from khabar.eval.results import CountTable
 
 TEXT = (
     "قال الرئيس محمد بن سلمان في الرياض يوم ٢٤ نوفمبر إن الهجوم على القاعدة استمر عشر سنوات.\n"
@@ -38,3 +39,18 @@ def document(text: str = TEXT, doc_id: str = "doc-0001", **layers) -> Document:
 
 
 __all__ = ["TEXT", "Argument", "Document", "Event", "Quote", "Speaker", "at", "document", "entity", "span", "timex"]
+
+
+def assert_same_tables(got: dict[str, CountTable] | None, expected: dict[str, CountTable]) -> None:
+    """`got` are the count tables `expected`: the same metrics in the same order, labels, counts
+    (exactly), kind, description and settings."""
+    assert got is not None
+    assert list(got) == list(expected)
+    for metric, table in expected.items():
+        assert got[metric].labels == table.labels, metric
+        assert got[metric].counts.tolist() == table.counts.tolist(), metric
+        assert (got[metric].kind, got[metric].description, got[metric].settings) == (
+            table.kind,
+            table.description,
+            table.settings,
+        )

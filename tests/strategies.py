@@ -64,9 +64,10 @@ def _span(text: str, start: int, end: int) -> Span:
 
 
 @st.composite
-def documents(draw: st.DrawFn, doc_id: str | None = None) -> Document:
-    """A valid random document with all four layers, refs resolved, spans non-crossing."""
-    text = draw(document_texts)
+def documents(draw: st.DrawFn, doc_id: str | None = None, text: str | None = None) -> Document:
+    """A valid random document with all four layers, refs resolved, spans non-crossing (on
+    `text` when given, e.g. a prediction for a gold document)."""
+    text = text if text is not None else draw(document_texts)
     identifier = doc_id or draw(st.from_regex(r"doc-[0-9]{4}", fullmatch=True))
     entity_spans = draw(spans_in(text))
     entities = tuple(

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.document import Document, Entity
-from khabar.eval.entitycounts import SpanArrays, count_entities, overlap_credit
+from khabar.eval.entitycounts import GroupedSpans, count_entities, overlap_credit
 from khabar.eval.harness import Units, project_document
 from khabar.eval.layers import SPAN_LAYERS, Accumulator
 from khabar.eval.matching import category_credit, matched
@@ -24,6 +24,7 @@ from khabar.eval.results import CountTable
 from khabar.eval.spanmaps import same_span
 from khabar.inventories import ENTITY_TYPES, TAGSET_PROJECTIONS
 from khabar.views import LabeledSpan
+from tests.eval_helpers import assert_same_tables
 from tests.strategies import sentence_corpora
 
 LABELS = (*sorted(ENTITY_TYPES), "MISC", "OTHER")  # the last two are not khabar's
@@ -81,18 +82,7 @@ def assert_counted_alike(pairs: list[tuple[Document, Document]]) -> None:
     units = Units([gold for gold, _ in pairs])
     declared = Accumulator(units.n)
     SPAN_LAYERS["entities"].declare(declared)
-    got = count_entities(pairs, units.locate_many, declared)
-    assert got is not None
-    expected = per_document(pairs, units)
-    assert list(got) == list(expected)
-    for metric, table in expected.items():
-        assert got[metric].labels == table.labels, metric
-        assert got[metric].counts.tolist() == table.counts.tolist(), metric
-        assert (got[metric].kind, got[metric].description, got[metric].settings) == (
-            table.kind,
-            table.description,
-            table.settings,
-        )
+    assert_same_tables(count_entities(pairs, units.locate_many, declared), per_document(pairs, units))
 
 
 @settings(max_examples=300, deadline=None)
@@ -140,7 +130,7 @@ def test_overlap_credit_follows_the_order_where_it_decides() -> None:
     assert overlap_credit(gold, pred, "type").tolist() == [0.0, 1.0, 1.0]
 
 
-def _arrays(extents: list[tuple[int, int]]) -> SpanArrays:
+def _arrays(extents: list[tuple[int, int]]) -> GroupedSpans:
     starts = np.array([start for start, _ in extents], dtype=np.int64)
     ends = np.array([end for _, end in extents], dtype=np.int64)
-    return SpanArrays(np.zeros(len(extents), dtype=np.int64), starts, ends, np.zeros(len(extents), dtype=np.int64))
+    return GroupedSpans(np.zeros(len(extents), dtype=np.int64), starts, ends, np.zeros(len(extents), dtype=np.int64))
