@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from khabar.baselines.leaderboard import dumps_report
 from khabar.commands import status
 from khabar.commands.options import add_bootstrap, add_corpus, add_format, add_seed
 from khabar.errors import InputError
@@ -107,7 +108,7 @@ def parse_systems(value: str | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     # Deferred for start-up time: `khabar --help` imports every command module (see khabar.cli).
     from khabar.baselines import registry
-    from khabar.baselines.leaderboard import dumps_report, render_markdown, render_text
+    from khabar.baselines.leaderboard import render_markdown, render_text
     from khabar.eval.robustness import render_robustness
     from khabar.runs.benchmark import (
         benchmark_extras,
