@@ -110,20 +110,20 @@ def chunks(encoded: EncodedTags, mode: str) -> Chunks:
     return Chunks(starts, ends, label[starts])
 
 
-def count_matches(gold: Chunks, pred: Chunks, n_tokens: int) -> np.ndarray:
-    """Boolean mask over `pred`: the chunk has a gold chunk with the same start, end and label."""
-    gold_end = np.full(n_tokens + 1, -1, dtype=np.int64)
-    gold_label = np.full(n_tokens + 1, -1, dtype=np.int64)
-    gold_end[gold.start] = gold.end
-    gold_label[gold.start] = gold.label
-    return (gold_end[pred.start] == pred.end) & (gold_label[pred.start] == pred.label)
+def count_matches(gold: Chunks, pred: Chunks) -> np.ndarray:
+    """Boolean mask over `pred`: the chunk has a gold chunk with the same start, end and label.
+
+    Chunks of one side never share a token, so the gold chunks' starts are distinct and in
+    order (as `chunks` gives them): the only candidate is the gold chunk at the same start."""
+    if not len(gold.start):
+        return np.zeros(len(pred.start), dtype=bool)
+    at = np.minimum(np.searchsorted(gold.start, pred.start), len(gold.start) - 1)
+    return (gold.start[at] == pred.start) & (gold.end[at] == pred.end) & (gold.label[at] == pred.label)
 
 
-def unit_label_counts(
-    gold: Chunks, pred: Chunks, token_unit: np.ndarray, n_units: int, n_labels: int, n_tokens: int
-) -> np.ndarray:
+def unit_label_counts(gold: Chunks, pred: Chunks, token_unit: np.ndarray, n_units: int, n_labels: int) -> np.ndarray:
     """Counts `(units, labels, 3)` of (tp, pred, gold) chunks per unit and label."""
-    matched = count_matches(gold, pred, n_tokens)
+    matched = count_matches(gold, pred)
     size = n_units * n_labels
     pred_keys = token_unit[pred.start].astype(np.int64) * n_labels + pred.label
     gold_keys = token_unit[gold.start].astype(np.int64) * n_labels + gold.label

@@ -102,7 +102,8 @@ def layer_chunks(
     if not ((starts >= 0) & (starts < ends) & (ends <= corpus.text_length[owners])).all():
         return None
     kept_labels = spans.label[spans.kept]
-    for name in sorted({spans.names[code] for code in np.unique(kept_labels).tolist()} - labels.keys()):
+    used = np.flatnonzero(np.bincount(kept_labels, minlength=len(spans.names))).tolist()
+    for name in sorted({spans.names[code] for code in used} - labels.keys()):
         if parse_tag(f"B-{name}") is None:
             raise LabelsRefused(name)
         labels[name] = len(labels)

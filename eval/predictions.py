@@ -364,23 +364,21 @@ class _DocumentReader:
                 found = texts[start, end] = text[start:end]
             return Span(start, end, found)
 
-        def reference(item: dict) -> dict[str, Any]:
-            return {"ref": intern(item["ref"])} if "ref" in item else {"span": span(item)}
-
-        def identifiers(layer: str) -> list[str]:
+        def items_and_ids(layer: str) -> Iterator[tuple[str, dict]]:
             items = record.get(layer, [])
             defaults = self.default_ids(layer, len(items))
-            return [intern(item["id"]) if "id" in item else defaults[index] for index, item in enumerate(items)]
+            for index, item in enumerate(items):
+                yield (intern(item["id"]) if "id" in item else defaults[index]), item
 
         entities = []
-        for identifier, item in zip(identifiers("entities"), record.get("entities", []), strict=True):
+        for identifier, item in items_and_ids("entities"):
             start, end = offsets[item["start"]], offsets[item["end"]]
             found = texts.get((start, end))
             if found is None:
                 found = texts[start, end] = text[start:end]
             entities.append(Entity(identifier, start, end, intern(item["type"]), found))
         timexes = []
-        for identifier, item in zip(identifiers("timex"), record.get("timex", []), strict=True):
+        for identifier, item in items_and_ids("timex"):
             # No value (absent or null) is an extent-only prediction.
             value = item.get("value")
             self.valueless = self.valueless or value is None
@@ -396,35 +394,52 @@ class _DocumentReader:
                     intern(item["type"]),
                     intern(value) if value else "",
                     found,
-                    mod=item.get("mod"),
-                    anchor=item.get("anchor"),
+                    item.get("mod"),
+                    item.get("anchor"),
                 )
             )
-        events = tuple(
-            Event(
-                identifier,
-                intern(item["type"]),
-                span(item["trigger"]),
-                tuple(
-                    Argument(intern(argument["role"]), **reference(argument))
-                    for argument in item.get("arguments") or []
-                ),
-                item.get("realis"),
+        events = []
+        for identifier, item in items_and_ids("events"):
+            arguments = item.get("arguments")
+            events.append(
+                Event(
+                    identifier,
+                    intern(item["type"]),
+                    span(item["trigger"]),
+                    tuple(
+                        [
+                            Argument(intern(argument["role"]), intern(argument["ref"]))
+                            if "ref" in argument
+                            else Argument(intern(argument["role"]), None, span(argument))
+                            for argument in arguments
+                        ]
+                    )
+                    if arguments
+                    else (),
+                    item.get("realis"),
+                )
             )
-            for identifier, item in zip(identifiers("events"), record.get("events", []), strict=True)
-        )
-        quotes = tuple(
-            Quote(
-                identifier,
-                intern(item["kind"]),
-                span(item["content"]),
-                span(item["cue"]) if item.get("cue") is not None else None,
-                Speaker(**reference(item["speaker"])) if item.get("speaker") is not None else None,
+        quotes = []
+        for identifier, item in items_and_ids("quotes"):
+            cue, speaker = item.get("cue"), item.get("speaker")
+            if speaker is not None:
+                speaker = Speaker(intern(speaker["ref"])) if "ref" in speaker else Speaker(None, span(speaker))
+            quotes.append(
+                Quote(
+                    identifier,
+                    intern(item["kind"]),
+                    span(item["content"]),
+                    None if cue is None else span(cue),
+                    speaker,
+                )
             )
-            for identifier, item in zip(identifiers("quotes"), record.get("quotes", []), strict=True)
-        )
         return Document(
-            id=self.gold.id, text=text, entities=tuple(entities), timex=tuple(timexes), events=events, quotes=quotes
+            id=self.gold.id,
+            text=text,
+            entities=tuple(entities),
+            timex=tuple(timexes),
+            events=tuple(events),
+            quotes=tuple(quotes),
         )
 
 

@@ -97,7 +97,7 @@ def chunk_count_tables(
     with the labels of their ids in `label_names` and the unit of each token."""
     tables = {}
     for mode, gold_chunks in gold.items():
-        counts = unit_label_counts(gold_chunks, pred[mode], token_unit, n_units, len(label_names), len(token_unit))
+        counts = unit_label_counts(gold_chunks, pred[mode], token_unit, n_units, len(label_names))
         tables[mode] = CountTable(
             f"{name_prefix}-{SCHEME_NAMES[mode]}",
             label_names,

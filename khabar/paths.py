@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -14,11 +15,19 @@ def annotation_paths(corpus: Path) -> list[Path]:
 def text_path_for(annotation_path: Path) -> Path:
     """The text of `…/<id>.json`: `<id>.txt` beside it, else the nearest `documents/<id>.txt`
     above it (so passes kept in `annotations/passes/<name>/` find the corpus texts)."""
-    beside = annotation_path.with_suffix(".txt")
-    if beside.exists():
-        return beside
-    name = f"{annotation_path.stem}.txt"
-    for folder in annotation_path.parents:
-        if (folder / "documents" / name).exists():
-            return folder / "documents" / name
-    return annotation_path.parent.parent / "documents" / name
+    # With strings and `os.path`: a corpus load asks this for every file, and pathlib's joins
+    # cost more than the look-ups themselves.
+    path = str(annotation_path)
+    root, _ = os.path.splitext(path)
+    if os.path.exists(root + ".txt"):
+        return Path(root + ".txt")
+    name = f"{os.path.basename(root)}.txt"
+    folder = os.path.dirname(path)
+    while True:
+        candidate = os.path.join(folder, "documents", name)
+        if os.path.exists(candidate):
+            return Path(candidate)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return annotation_path.parent.parent / "documents" / name
+        folder = parent

@@ -13,12 +13,12 @@ import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
-from khabar import validcache
+from khabar import goldrows, validcache
 from khabar.document import Document
 from khabar.files import write_files
 from khabar.gcpause import paused_gc
 from khabar.paths import annotation_paths
-from khabar.validate import check_file, check_files, checking_code, problems_error
+from khabar.validate import check_file, check_files, checking_code, problems_error, read_keyed
 
 
 def load_document(annotation_path: Path, text_path: Path | None = None) -> Document:
@@ -31,16 +31,51 @@ def load_corpus(corpus: Path) -> list[Document]:
 
     A file found valid before, byte for byte under the same checking code, is not checked
     again (`khabar.validcache`): the corpus is validated once per version, not per command.
+    The documents of a version loaded whole are kept as compact rows (`khabar.goldrows`)
+    under a key of all its files' bytes, so the next load of that version reads the files
+    only to hash them, and the rows instead of parsing every annotation again.
     The garbage collector is paused meanwhile (`paused_gc`): documents make no cycles, and
     collections walking the spans read so far were a third of loading a large corpus."""
-    keys: dict[Path, str] = {}
+    paths = annotation_paths(corpus)
     with paused_gc():
-        documents, problems = check_files(annotation_paths(corpus), cached=True, keys=keys)
-    if problems:
-        raise problems_error(problems)
+        documents, keys = _recorded_documents(paths)
+        if documents is None:
+            keys = {}
+            documents, problems = check_files(paths, cached=True, keys=keys)
+            if problems:
+                raise problems_error(problems)
+            _record_documents(paths, documents, keys)
     documents = sorted(documents, key=lambda document: document.id)
     _remember_key(documents, keys)
     return documents
+
+
+GOLD_ROWS = "gold-rows"
+
+
+def _rows_key(keys: dict[Path, str]) -> str:
+    return _corpus_key(keys, (*checking_code(), Path(__file__), Path(goldrows.__file__)))
+
+
+def _recorded_documents(paths: list[Path]) -> tuple[list[Document] | None, dict[Path, str]]:
+    """The documents of `paths` from the rows recorded for exactly their bytes, with each
+    file's key; (None, {}) when there are none (or they do not read back)."""
+    keyed = read_keyed(paths) if paths else None
+    if keyed is None:
+        return None, {}
+    keys = {path: key for path, (key, _) in zip(paths, keyed, strict=True)}
+    rows = validcache.recorded(GOLD_ROWS, _rows_key(keys))
+    if rows is None:
+        return None, {}
+    documents = goldrows.loads(rows, [(path.stem, text) for path, (_, text) in zip(paths, keyed, strict=True)])
+    return documents, keys
+
+
+def _record_documents(paths: list[Path], documents: list[Document], keys: dict[Path, str]) -> None:
+    """Record the rows of `documents`, the valid documents of `paths` in their order, when
+    each file has its key (`check_files` made them all)."""
+    if paths and len(keys) == len(paths) == len(documents):
+        validcache.record(GOLD_ROWS, _rows_key(keys), goldrows.dumps(documents))
 
 
 def corpus_hash(documents: Sequence[Document]) -> str:
@@ -81,7 +116,7 @@ KNOWN_KEYS = 4
 def _remember_key(documents: list[Document], keys: dict[Path, str]) -> None:
     """Keep the record key of freshly loaded `documents`, for `corpus_hash`.
 
-    The key is the SHA-256 of each file's name and validation key (which holds the bytes
+    The key (`_corpus_key`) holds each file's name and validation key (which holds the bytes
     the document was read from, annotation and text, and the code that reads, checks and
     builds it: `khabar.validate.checking_code`), this module (which hashes them) and the
     Python version (its `json`). The hash is a function of exactly these, so a value
@@ -89,14 +124,20 @@ def _remember_key(documents: list[Document], keys: dict[Path, str]) -> None:
     that code makes another key."""
     if len(keys) != len(documents):
         return  # a file without a key: hash the documents when asked
-    digest = hashlib.sha256(validcache.checker_fingerprint((*checking_code(), Path(__file__))))
-    digest.update(sys.version.encode())
-    for path in sorted(keys):
-        digest.update(f"{path.name}\0{keys[path]}\0".encode())
+    key = _corpus_key(keys, (*checking_code(), Path(__file__)))
     ordered = sorted(documents, key=id)
     while len(_known_keys) >= KNOWN_KEYS:
         del _known_keys[next(iter(_known_keys))]
-    _known_keys[tuple(map(id, ordered))] = (tuple(weakref.ref(document) for document in ordered), digest.hexdigest())
+    _known_keys[tuple(map(id, ordered))] = (tuple(weakref.ref(document) for document in ordered), key)
+
+
+def _corpus_key(keys: dict[Path, str], code: tuple[Path, ...]) -> str:
+    """The SHA-256 of the files' names and validation keys, the bytes of `code` and the Python version."""
+    digest = hashlib.sha256(validcache.checker_fingerprint(code))
+    digest.update(sys.version.encode())
+    for path in sorted(keys):
+        digest.update(f"{path.name}\0{keys[path]}\0".encode())
+    return digest.hexdigest()
 
 
 CORPUS_HASHES = "corpus-hash"

@@ -180,7 +180,8 @@ def _parse_checked(text: str, one_line: bool) -> Any:
 # but is sent to the full reading too.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _NOT_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
-_EMPTY_CONTAINER = re.compile(rb"\[\]|\{\}")
+# Depth does not depend on the kind of container: objects are counted as arrays.
+_ONE_KIND = bytes.maketrans(b"{}", b"[]")
 # Outside strings, a number with more than MAX_DIGITS digits makes a run of more than
 # MAX_DIGITS characters of a number ("0-9.eE+-"; its digits, with at most `.`, `e` and a sign
 # between): each such character becomes `#`, every other one a space, and the run is looked for.
@@ -188,6 +189,8 @@ _NUMBER_CHARACTERS = bytes(ord("#") if chr(byte) in "0123456789.eE+-" else ord("
 _LONG_RUN = b"#" * (MAX_DIGITS + 1)
 # A float of at most MAX_DIGITS digits overflows (1e999) only with an exponent of 3+ digits.
 _LARGE_EXPONENT = re.compile(rb"[eE][+\-]?[0-9]{3}")
+# Outside strings, an `e` or `E` is in `true`, `false` or an exponent.
+_LITERAL_E = (b"true", b"false")
 
 
 class _Doubt(Exception):
@@ -210,12 +213,22 @@ def _deeper_than_limit(structure: bytes) -> bool:
     passes only containers nested deeper remain."""
     if structure.count(b"[") + structure.count(b"{") <= MAX_DEPTH:
         return False
-    brackets = structure.translate(None, _NOT_BRACKET)
+    # In a valid JSON text an empty container is `[]` or `{}`, never `[}`: with one kind of
+    # bracket, one `replace` (a single pass, left to right) removes exactly the empty ones.
+    brackets = structure.translate(_ONE_KIND, _NOT_BRACKET)
     for _ in range(MAX_DEPTH):
-        brackets = _EMPTY_CONTAINER.sub(b"", brackets)
+        brackets = brackets.replace(b"[]", b"")
         if not brackets:
             return False
     return True
+
+
+def _has_large_exponent(structure: bytes) -> bool:
+    """Whether a number of `structure` (a JSON text without its strings) has an exponent of 3+ digits."""
+    letters = structure.count(b"e") + structure.count(b"E")
+    if letters == sum(structure.count(literal) for literal in _LITERAL_E):
+        return False  # no exponent at all
+    return _LARGE_EXPONENT.search(structure) is not None
 
 
 def _parse_fast(text: str, raw: bytes | None = None) -> Any:
@@ -243,7 +256,7 @@ def _parse_fast(text: str, raw: bytes | None = None) -> Any:
     if (
         n_keys != structure.count(b":")
         or _LONG_RUN in structure.translate(_NUMBER_CHARACTERS)
-        or _LARGE_EXPONENT.search(structure)
+        or _has_large_exponent(structure)
         or _deeper_than_limit(structure)
     ):
         raise _Doubt

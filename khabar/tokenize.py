@@ -95,6 +95,7 @@ _MARK_TABLE = np.zeros(0x110000, dtype=np.uint8)
 _MARK_TABLE[[ord(char) for char in SENTENCE_FINAL]] = _FINAL_CODE
 _MARK_TABLE[[ord(char) for char in CLOSING_MARKS]] = _CLOSING_CODE
 _NEWLINE = ord("\n")
+_FEW_UNSEEN = 1 << 16  # characters not yet in the table below which sorting them is cheaper
 
 
 class TextTokens(NamedTuple):
@@ -118,7 +119,14 @@ def _code_points(text: str) -> tuple[np.ndarray, np.ndarray]:
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     kinds = _CODE_TABLE[points]
     if len(kinds) and not kinds.all():
-        for point in np.unique(points[kinds == 0]).tolist():
+        unseen = points[kinds == 0]
+        if len(unseen) > _FEW_UNSEEN:  # a whole corpus at first: mark them rather than sort them
+            marked = np.zeros(len(_CODE_TABLE), dtype=bool)
+            marked[unseen] = True
+            distinct = np.flatnonzero(marked)
+        else:
+            distinct = np.unique(unseen)
+        for point in distinct.tolist():
             _CODE_TABLE[point] = _KIND_CODES[_kind(chr(point))]
         kinds = _CODE_TABLE[points]
     return points, kinds

@@ -20,10 +20,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError as SchemaError
+from typing import TYPE_CHECKING, Any
 
 from khabar import guard, inventories, plain_prediction, schema, strictjson, timeml, validcache
 from khabar.document import Document, sha256_text
@@ -37,6 +34,10 @@ from khabar.schema.compiled import Check, compile_check, ecma_pattern
 from khabar.strictjson import loads, read_bytes
 from khabar.timeml import is_timeml_value
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError as SchemaError
+
 LAYER_NOUNS = {"entities": "entity", "timex": "timex", "events": "event", "quotes": "quote"}
 ENTITY_LABELS = tuple(ENTITY_TYPES)
 FIELD_NOUNS = {"type": "type", "kind": "kind", "role": "role", "mod": "mod", "realis": "realis"}
@@ -45,18 +46,25 @@ FIELD_NOUNS = {"type": "type", "kind": "kind", "role": "role", "mod": "mod", "re
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
     """`pattern` as JSON Schema means it (ECMA-262): `$` ends the string. Python's `$` also
     matches before a final newline, which let an id `"x\n"` through (and into a file name)."""
+    # Deferred for start-up time: jsonschema is imported only when a document has schema errors.
+    from jsonschema.exceptions import ValidationError as SchemaError
+
     if not validator.is_type(instance, "string"):
         return
     if not ecma_pattern(pattern).search(instance):
         yield SchemaError(f"{instance!r} does not match {pattern!r}")
 
 
-_StrictValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
-
-
 @cache
 def _validator(prediction: bool = False, entity_types: tuple[str, ...] = ENTITY_LABELS) -> Draft202012Validator:
-    return _StrictValidator(build_schema(prediction=prediction, entity_types=entity_types))
+    """jsonschema's validator of the schema, with `pattern` as ECMA-262 means it: it words the
+    errors the compiled check (`_compiled`) finds, so a valid corpus never needs it."""
+    # Deferred for start-up time: importing jsonschema is a sixth of `khabar evaluate`'s start-up,
+    # and a command whose files are all valid (or known valid) never asks it for errors.
+    from jsonschema import Draft202012Validator, validators
+
+    strict = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+    return strict(build_schema(prediction=prediction, entity_types=entity_types))
 
 
 @cache
@@ -427,6 +435,27 @@ def _known_valid(
     if keys is not None:
         keys[annotation_path] = file_key
     return Document.from_json(json.loads(raw.decode("utf-8")), text_bytes.decode("utf-8"))
+
+
+def read_keyed(paths: list[Path], *, require_header: bool = False) -> list[tuple[str, str]] | None:
+    """The validation key (`khabar.validcache.key`, as `check_path` makes it with `cached`) and
+    the text of each annotation file, in order; None as soon as one file or its text cannot be
+    read as UTF-8 (the full check then says why). Both files are declared inputs."""
+    code = checking_code()
+    keyed = []
+    for path in paths:
+        text_path = text_path_for(path)
+        try:
+            with open(path, "rb") as file:
+                raw = file.read()
+            with open(text_path, "rb") as file:
+                text_bytes = file.read()
+            text = text_bytes.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        guard.declare_inputs(path, text_path)
+        keyed.append((validcache.key(raw, text_bytes, _cache_options(path, require_header), code), text))
+    return keyed
 
 
 def check_path(

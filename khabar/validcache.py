@@ -3,7 +3,7 @@
 Every check of `khabar.validate` is a pure function of the annotation's bytes, its text's
 bytes, its file name, the options of the check and the validating code. So the key of a file
 is the sha256 of all five — the code by the bytes of the modules that define the checks, the
-schema and the jsonschema version — and a file is skipped only when that exact key was recorded after a
+schema and jsonschema's modules — and a file is skipped only when that exact key was recorded after a
 full check found no problem. Editing one byte of an annotation, its text or any checking
 module gives another key, and the full check runs again. Nothing is recorded for a file
 with problems.
@@ -23,7 +23,7 @@ import hashlib
 import os
 from contextlib import suppress
 from functools import cache
-from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 
 from khabar import __version__
@@ -42,14 +42,25 @@ def cache_folder() -> Path:
 
 @cache
 def checker_fingerprint(code: tuple[Path, ...]) -> bytes:
-    """The sha256 of the code that validates: khabar's and jsonschema's versions and the bytes
-    of every file in `code` (the checking modules and the schema)."""
-    digest = hashlib.sha256(f"khabar {__version__}\0jsonschema {version('jsonschema')}\0".encode())
-    for path in code:
+    """The sha256 of the code that validates: khabar's version and the bytes of every file in
+    `code` (the checking modules and the schema) and of jsonschema's modules."""
+    digest = hashlib.sha256(f"khabar {__version__}\0".encode())
+    for path in (*code, *jsonschema_code()):
         data = path.read_bytes()
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.digest()
+
+
+@cache
+def jsonschema_code() -> tuple[Path, ...]:
+    """jsonschema's modules (the `.py` files of its package, without its tests), found
+    without importing it: a valid corpus never needs jsonschema (`khabar.validate` asks it
+    only to word errors), and reading its version through `importlib.metadata` would cost
+    every command the import of that module and of `email`."""
+    spec = find_spec("jsonschema")
+    folders = spec.submodule_search_locations if spec is not None else None
+    return tuple(sorted(Path(folders[0]).glob("*.py"))) if folders else ()
 
 
 def key(annotation: bytes, text: bytes, options: str, code: tuple[Path, ...]) -> str:

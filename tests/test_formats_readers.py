@@ -5,6 +5,8 @@ with diacritics, tatweel, Eastern Arabic digits and a non-BMP character."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +19,7 @@ from khabar.eval import evaluate
 from khabar.eval.predictions import load_predictions, write_predictions
 from khabar.formats import brat, hf_pipeline, iob_columns, spacy_docs, strings, timeml_inline
 from khabar.formats.align import align_strings, align_tokens
-from khabar.formats.readers import format_for
+from khabar.formats.readers import FORMATS, READERS, format_for
 from khabar.formats.reading import ReadOptions
 from khabar.store import save_document
 from khabar.tokenize import tokenize
@@ -353,3 +355,17 @@ def test_convert_writes_aligned_jsonl_and_evaluate_reads_the_format(tmp_path, ca
     assert format_for(source) == "conll"
     with pytest.raises(InputError, match=r"cannot tell the format of a \.json file"):
         format_for(tmp_path / "x.json")
+
+
+def test_each_format_is_read_by_its_module_imported_only_when_read():
+    """The registry names each reader's module; `khabar evaluate` of JSONL never imports one."""
+    modules = {"conll": iob_columns, "timeml": timeml_inline, "brat": brat, "hf-pipeline": hf_pipeline}
+    modules |= {"spacy": spacy_docs, "strings": strings}
+    assert {name: reader.read for name, reader in READERS.items()} == {n: m.read for n, m in modules.items()}
+    assert ("jsonl", *modules) == FORMATS
+    script = (
+        "import sys; import khabar.commands.options, khabar.runs.scoring; "
+        "from khabar.formats.readers import READERS; "
+        "assert not [r.module for r in READERS.values() if f'khabar.formats.{r.module}' in sys.modules]"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)

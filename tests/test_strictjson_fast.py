@@ -10,6 +10,7 @@ random corruptions of them: the same value, or the same message and pointer.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -151,3 +152,27 @@ def test_every_refusal_is_left_to_the_full_reading(text):
 def test_nesting_at_the_limit_is_vouched_for():
     text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert _parse_fast(text) == parse(text) == strictjson._parse_checked(text, False)
+
+
+def _deeper_than_limit_by_regex(structure: bytes) -> bool:
+    """The depth scan as first written (one regex pass per level), kept as the oracle of the faster one."""
+    brackets = structure.translate(None, bytes(byte for byte in range(256) if byte not in b"[]{}"))
+    for _ in range(MAX_DEPTH):
+        brackets = re.sub(rb"\[\]|\{\}", b"", brackets)
+        if not brackets:
+            return False
+    return True
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(JSON_TEXTS, deep_texts()))
+def test_the_structure_scans_answer_as_the_regexes_they_replace(text):
+    """Depth and exponents of a JSON text (the fast path scans only texts `json` has parsed)."""
+    try:
+        json.loads(text)
+        raw = text.encode("utf-8")
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        assume(False)
+    structure = strictjson._outside_strings(raw)
+    assert strictjson._deeper_than_limit(structure) == _deeper_than_limit_by_regex(structure)
+    assert strictjson._has_large_exponent(structure) == bool(re.search(rb"[eE][+\-]?[0-9]{3}", structure))

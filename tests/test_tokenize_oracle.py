@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from khabar import tokenize as tokenize_module
 from khabar.tokenize import (
     BIDI_MARKS,
     CLOSING_MARKS,
@@ -21,6 +24,7 @@ from khabar.tokenize import (
     Sentence,
     Token,
     closes_final_punctuation,
+    joined_tokens,
     split_sentences,
     text_tokens,
     tokenize,
@@ -158,3 +162,31 @@ def test_offset_arrays_of_an_empty_and_a_blank_text() -> None:
         offsets = text_tokens(text)
         assert offsets.starts.tolist() == [token.start for token in reference_tokenize(text)]
         assert offsets.n_sentences == len(reference_split_sentences(text))
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(
+        st.one_of(unicode_texts, document_texts, st.sampled_from(["", "\n", ".", "»", ".»", "1", ",1"])), max_size=5
+    ),
+    st.booleans(),
+)
+def test_texts_joined_are_tokenized_as_each_text_alone(texts: list[str], fresh_table: bool) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        if fresh_table:  # the kinds table filled from the whole corpus at once, as in a new process
+            patch.setattr(tokenize_module, "_CODE_TABLE", np.zeros_like(tokenize_module._CODE_TABLE))
+            patch.setattr(tokenize_module, "_FEW_UNSEEN", 0)
+        joined = joined_tokens(texts)
+    starts: list[int] = []
+    ends: list[int] = []
+    bounds = [0]
+    shift = 0
+    for text in texts:
+        for sentence in reference_split_sentences(text):
+            starts += [token.start + shift for token in sentence.tokens]
+            ends += [token.end + shift for token in sentence.tokens]
+            bounds.append(bounds[-1] + len(sentence.tokens))
+        shift += len(text) + 1  # the line break that joins it to the next text
+    assert joined.starts.tolist() == starts
+    assert joined.ends.tolist() == ends
+    assert joined.bounds.tolist() == bounds

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema.validators
 import pytest
 
-from khabar import validate
+from khabar import store, validate, validcache
 from khabar.errors import ValidationError
 from khabar.store import load_corpus
 from khabar.validcache import cache_folder
@@ -38,6 +44,8 @@ def test_a_file_whose_record_is_missing_is_read_strictly(cached_corpus, monkeypa
     load_corpus(cached_corpus)
     for marker in cache_folder().iterdir():
         marker.unlink()
+    for rows in (cache_folder().parent / store.GOLD_ROWS).iterdir():  # the corpus's rows would stand in for them
+        rows.unlink()
     calls = []
     original = validate.loads
     monkeypatch.setattr(validate, "loads", lambda *a, **k: calls.append(1) or original(*a, **k))
@@ -84,3 +92,29 @@ def test_an_unwritable_cache_changes_nothing_but_speed(cached_corpus, monkeypatc
     blocker.write_text("x")
     monkeypatch.setenv("KHABAR_CACHE_DIR", str(blocker))
     assert [document.id for document in load_corpus(cached_corpus)] == ["doc-0001", "doc-0002"]
+
+
+def test_the_key_holds_the_bytes_of_jsonschemas_modules(monkeypatch, tmp_path):
+    """jsonschema's code is in every key (found without importing it): other bytes there, another key."""
+    assert Path(jsonschema.validators.__file__) in validcache.jsonschema_code()
+    module = tmp_path / "validators.py"
+    module.write_text("first", encoding="utf-8")
+    monkeypatch.setattr(validcache, "jsonschema_code", lambda: (module,))
+    validcache.checker_fingerprint.cache_clear()
+    first = validcache.key(b"{}", b"text", "doc", ())
+    module.write_text("other", encoding="utf-8")
+    validcache.checker_fingerprint.cache_clear()
+    assert validcache.key(b"{}", b"text", "doc", ()) != first
+    validcache.checker_fingerprint.cache_clear()
+
+
+def test_loading_a_known_valid_corpus_never_imports_jsonschema(cached_corpus):
+    """jsonschema only words errors: a corpus whose files are recorded valid is loaded without it
+    (it was a sixth of `khabar evaluate`'s start-up)."""
+    load_corpus(cached_corpus)
+    script = (
+        "import sys; from pathlib import Path; from khabar.store import load_corpus; "
+        f"assert len(load_corpus(Path({str(cached_corpus)!r}))) == 2; "
+        "assert not [name for name in sys.modules if name.startswith('jsonschema')], 'jsonschema imported'"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, env=os.environ.copy())

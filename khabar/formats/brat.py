@@ -22,9 +22,6 @@ from khabar.errors import InputError
 from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for
 from khabar.inventories import EVENT_ROLES
 
-NAME = "brat"
-EXTENSIONS = (".ann",)
-
 
 def read(data: bytes, gold: list[Document], *, where: str, options: ReadOptions = DEFAULT_OPTIONS) -> ReadResult:
     try:

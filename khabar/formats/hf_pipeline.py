@@ -22,8 +22,6 @@ from khabar.document import Document
 from khabar.errors import InputError
 from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for, json_value
 
-NAME = "hf-pipeline"
-EXTENSIONS: tuple[str, ...] = ()
 PREFIXES = {"B": "B", "I": "I", "S": "B", "U": "B", "E": "I", "L": "I"}
 
 

@@ -28,8 +28,6 @@ from khabar.formats.align import align_tokens
 from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for
 from khabar.inventories import LAYERS, entity_labels_of, layer_labels
 
-NAME = "conll"
-EXTENSIONS = (".conll", ".iob", ".iob2", ".bio", ".bioes")
 DOCSTART = "-DOCSTART-"
 _DOC_COMMENT = re.compile(r"^#\s*(?:newdoc\s+id|doc_id)\s*=\s*(\S+)\s*$")
 PREFIXES = {"B": "B", "I": "I", "S": "B", "U": "B", "E": "I", "L": "I"}

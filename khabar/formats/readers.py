@@ -1,7 +1,7 @@
 """The registry of prediction readers: one small module per foreign format, keyed by name.
 
-`READERS` maps a format name to its `Reader` (the module's `read` function and the file
-extensions it claims). `format_for(path, name)` resolves `--input-format`: the name given,
+`READERS` maps a format name to its `Reader` (the file extensions it claims and the module
+whose `read` function reads it). `format_for(path, name)` resolves `--input-format`: the name given,
 else the format whose extensions claim the file's extension (`.conll`, `.tml`, `.ann`,
 `.spacy` …), else `jsonl` — khabar's own prediction shape, read by
 `khabar.eval.predictions`, which is not a reader here. `.json` files are ambiguous (spaCy
@@ -12,13 +12,13 @@ Every reader is a pure function `read(data: bytes, gold, *, where, options) -> R
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from khabar.document import Document
 from khabar.errors import InputError
-from khabar.formats import brat, hf_pipeline, iob_columns, spacy_docs, strings, timeml_inline
 from khabar.formats.reading import DEFAULT_OPTIONS, ReadOptions, ReadResult
 from khabar.strictjson import read_bytes
 
@@ -28,18 +28,30 @@ ReadFunction = Callable[..., ReadResult]
 
 @dataclass(frozen=True)
 class Reader:
+    """A format: its name, the extensions it claims, and the module (in `khabar.formats`) that reads it."""
+
     name: str
     extensions: tuple[str, ...]
-    read: ReadFunction
-    description: str
+    module: str
 
-
-def _reader(module) -> Reader:
-    return Reader(module.NAME, module.EXTENSIONS, module.read, (module.__doc__ or "").strip().split("\n")[0])
+    @property
+    def read(self) -> ReadFunction:
+        # The module is imported when its format is read: every command that reads predictions
+        # knows the formats, and importing all six readers was a twentieth of the start-up of
+        # `khabar evaluate`, whose file is nearly always JSONL.
+        return importlib.import_module(f"khabar.formats.{self.module}").read
 
 
 READERS: dict[str, Reader] = {
-    reader.name: reader for reader in map(_reader, (iob_columns, timeml_inline, brat, hf_pipeline, spacy_docs, strings))
+    reader.name: reader
+    for reader in (
+        Reader("conll", (".conll", ".iob", ".iob2", ".bio", ".bioes"), "iob_columns"),
+        Reader("timeml", (".tml", ".timeml"), "timeml_inline"),
+        Reader("brat", (".ann",), "brat"),
+        Reader("hf-pipeline", (), "hf_pipeline"),
+        Reader("spacy", (".spacy",), "spacy_docs"),
+        Reader("strings", (), "strings"),
+    )
 }
 FORMATS: tuple[str, ...] = (JSONL, *READERS)
 

@@ -21,8 +21,6 @@ from khabar.errors import InputError
 from khabar.formats.align import text_mapping
 from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for, jsonl_values
 
-NAME = "spacy"
-EXTENSIONS = (".spacy",)
 JSON_STARTS = (b"{", b"[")  # Doc JSON (or JSONL) starts so; DocBin bytes are zlib-compressed msgpack
 
 

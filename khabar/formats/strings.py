@@ -21,8 +21,6 @@ from khabar.formats.align import align_strings
 from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for, jsonl_values
 from khabar.inventories import LAYERS
 
-NAME = "strings"
-EXTENSIONS: tuple[str, ...] = ()
 KEYS = frozenset({"id", "predictions", *LAYERS})
 
 

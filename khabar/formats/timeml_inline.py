@@ -21,8 +21,6 @@ from khabar.errors import InputError
 from khabar.formats.align import text_mapping
 from khabar.formats.reading import DEFAULT_OPTIONS, Collector, Piece, ReadOptions, ReadResult, gold_for
 
-NAME = "timeml"
-EXTENSIONS = (".tml", ".timeml")
 _DOCUMENT = re.compile(r"<TimeML\b[^>]*>(.*?)</TimeML>", re.DOTALL)
 _DOCID = re.compile(r"<DOCID>(.*?)</DOCID>", re.DOTALL)
 _TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)

@@ -1,0 +1,157 @@
+"""A corpus version loaded once is kept as compact rows: the rows give back the very documents
+the annotation files give, and anything else about them falls back to reading the files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khabar import goldrows, store, validate
+from khabar.document import DCT, Document
+from khabar.errors import ValidationError
+from khabar.paths import annotation_paths
+from khabar.store import load_corpus, save_documents
+from khabar.validcache import cache_folder
+from tests.strategies import documents
+
+scalars = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.text(max_size=8)
+json_values = st.recursive(
+    scalars | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@st.composite
+def headed_documents(draw: st.DrawFn) -> Document:
+    """A random valid document with a random header: metadata of any JSON values, source, language, no dct."""
+    document = draw(documents())
+    return dataclasses.replace(
+        document,
+        dct=draw(st.sampled_from([None, document.dct, DCT("XXXX-XX", "unknown: مجهول")])),
+        source=draw(st.dictionaries(st.sampled_from(["name", "url"]), st.text(max_size=6), max_size=2)),
+        language=draw(st.sampled_from(["ar", "ar-EG"])),
+        metadata=draw(st.dictionaries(st.sampled_from(["guidelines_version", "annotators", "notes"]), json_values)),
+    )
+
+
+def exact(document: Document) -> str:
+    """Every field with its JSON type (`==` alone takes 1 for True and 1.0 for 1)."""
+    return json.dumps([document.text, document.to_json()], ensure_ascii=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(headed_documents(), max_size=4))
+def test_rows_give_back_the_documents(originals):
+    rows = goldrows.dumps(originals)
+    back = goldrows.loads(rows, [(document.id, document.text) for document in originals])
+    assert back == originals
+    assert list(map(exact, back)) == list(map(exact, originals))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    ["", "{", "{}", "[]", "[[]]", '[["doc-0001"]]', "[1]", '[["doc-0001", null, {}, "ar", [[1]], [], [], [], {}]]'],
+)
+def test_rows_of_another_shape_read_as_none(rows):
+    assert goldrows.loads(rows, [("doc-0001", "نص")]) is None
+
+
+def test_rows_of_another_document_read_as_none():
+    document = Document("doc-0001", "نص قصير")
+    assert goldrows.loads(goldrows.dumps([document]), [("doc-0002", document.text)]) is None
+
+
+def read_files_fully(corpus):
+    """The documents as the full check reads them, without any record (the code the rows replace)."""
+    found, problems = validate.check_files(annotation_paths(corpus))
+    assert problems == []
+    return sorted(found, key=lambda document: document.id)
+
+
+def rows_files():
+    folder = cache_folder().parent / store.GOLD_ROWS
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def forbid_reading_annotations(monkeypatch):
+    monkeypatch.setattr(validate, "check_path", lambda *a, **k: pytest.fail("an annotation file was read"))
+
+
+def test_the_second_load_of_a_corpus_reads_its_rows(cached_corpus, monkeypatch):
+    first = load_corpus(cached_corpus)
+    full = read_files_fully(cached_corpus)
+    assert len(rows_files()) == 1
+    forbid_reading_annotations(monkeypatch)
+    again = load_corpus(cached_corpus)
+    assert again == first == full
+    assert list(map(exact, again)) == list(map(exact, first))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(headed_documents(), min_size=1, max_size=3, unique_by=lambda document: document.id))
+def test_a_corpus_loaded_from_its_rows_is_the_corpus_its_files_hold(tmp_path_factory, originals):
+    folder = tmp_path_factory.mktemp("corpus")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KHABAR_CACHE_DIR", str(folder / "cache"))
+        corpus = folder / "corpus"
+        save_documents(originals, corpus)
+        full = read_files_fully(corpus)
+        assert load_corpus(corpus) == full  # read fully, rows recorded
+        assert len(rows_files()) == 1
+        from_rows = load_corpus(corpus)
+    assert from_rows == full
+    assert list(map(exact, from_rows)) == list(map(exact, full))
+
+
+def test_the_published_corpus_loads_from_its_rows_as_from_its_files(corpus_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("KHABAR_CACHE_DIR", str(tmp_path / "cache"))
+    full = read_files_fully(corpus_dir)
+    assert load_corpus(corpus_dir) == full
+    forbid_reading_annotations(monkeypatch)
+    from_rows = load_corpus(corpus_dir)
+    assert [document.id for document in from_rows] == [document.id for document in full]
+    for document, expected in zip(from_rows, full, strict=True):
+        assert document == expected and exact(document) == exact(expected)
+
+
+def test_the_rows_go_through_the_write_path(cached_corpus, monkeypatch):
+    written = []
+    real_write = store.validcache.write_file
+
+    def spy(path, content, **options):
+        written.append((path, options))
+        return real_write(path, content, **options)
+
+    monkeypatch.setattr(store.validcache, "write_file", spy)
+    load_corpus(cached_corpus)
+    assert written == [(rows_files()[0], {"make_folders": True, "run_output": False})]
+
+
+def test_damaged_rows_are_never_used(cached_corpus):
+    first = load_corpus(cached_corpus)
+    (rows,) = rows_files()
+    rows.write_text(rows.read_text(encoding="utf-8")[:-5], encoding="utf-8")
+    assert load_corpus(cached_corpus) == first
+
+
+def test_one_changed_byte_makes_other_rows(cached_corpus):
+    """A changed byte that keeps the file valid (and its document the same) is a new version:
+    read from the files, recorded anew."""
+    first = load_corpus(cached_corpus)
+    path = cached_corpus / "annotations" / "doc-0002.json"
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert load_corpus(cached_corpus) == first == read_files_fully(cached_corpus)
+    assert len(rows_files()) == 2
+
+
+def test_no_rows_for_a_corpus_with_problems(cached_corpus):
+    path = cached_corpus / "annotations" / "doc-0002.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"Paris"', '"Parix"'), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        load_corpus(cached_corpus)
+    assert rows_files() == []
