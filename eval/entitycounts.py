@@ -41,6 +41,8 @@ _KEY_LIMIT = 2**62
 # The category of a prediction that overlaps a gold span left after exact pairing (no gold
 # span left has its extent, so it is never `correct` under `partial`).
 _OVERLAP_CATEGORY = {"type": "correct", "partial": "partial"}
+# Predictions of contested clusters matched per batch (`_contested_credit`).
+_CLUSTER_BATCH = 50_000
 
 
 @dataclass(frozen=True)
@@ -228,20 +230,30 @@ def _contested_credit(
     gold_in = gold_in[np.lexsort((gold.end[gold_in], gold.start[gold_in], gold_cluster[gold_in]))]
     order = np.lexsort((pred.end[pred_in], pred.start[pred_in], pred_cluster[pred_in]))
     pred_in = pred_in[order]
-    gold_by_cluster: dict[int, list[LabeledSpan]] = {}
-    columns = (gold_cluster[gold_in].tolist(), gold.start[gold_in].tolist(), gold.end[gold_in].tolist())
-    for cluster, start, end in zip(*columns, strict=True):
-        gold_by_cluster.setdefault(cluster, []).append(LabeledSpan(start, end, "", ""))
-    pred_by_cluster: dict[int, list[LabeledSpan]] = {}
-    columns = (pred_cluster[pred_in].tolist(), pred.start[pred_in].tolist(), pred.end[pred_in].tolist())
-    for index, (cluster, start, end) in enumerate(zip(*columns, strict=True)):
-        # Its place in the sorted `pred_in` as its id, to credit it back.
-        pred_by_cluster.setdefault(cluster, []).append(LabeledSpan(start, end, "", f"{index:09d}"))
+    gold_clusters, pred_clusters = gold_cluster[gold_in], pred_cluster[pred_in]
     credit = np.zeros(len(pred_in))  # in sorted order
-    for cluster, preds in pred_by_cluster.items():
-        for category, span, side in matched_left(gold_by_cluster[cluster], preds, match):
-            if side == "pred":
-                credit[int(span.id)] = category_credit(category, match)
+    # A batch of clusters at a time: a file of millions of overlapping predictions never holds
+    # a `LabeledSpan` for each of them at once (the peak stays that of the arrays).
+    cuts = np.unique(pred_clusters[::_CLUSTER_BATCH])
+    gold_bounds = [*np.searchsorted(gold_clusters, cuts).tolist(), len(gold_in)]
+    pred_bounds = [*np.searchsorted(pred_clusters, cuts).tolist(), len(pred_in)]
+    for batch in range(len(cuts)):
+        gold_batch = gold_in[gold_bounds[batch] : gold_bounds[batch + 1]]
+        first, stop = pred_bounds[batch], pred_bounds[batch + 1]
+        gold_by_cluster: dict[int, list[LabeledSpan]] = {}
+        columns = (gold_cluster[gold_batch].tolist(), gold.start[gold_batch].tolist(), gold.end[gold_batch].tolist())
+        for cluster, start, end in zip(*columns, strict=True):
+            gold_by_cluster.setdefault(cluster, []).append(LabeledSpan(start, end, "", ""))
+        pred_batch = pred_in[first:stop]
+        pred_by_cluster: dict[int, list[LabeledSpan]] = {}
+        columns = (pred_cluster[pred_batch].tolist(), pred.start[pred_batch].tolist(), pred.end[pred_batch].tolist())
+        for index, (cluster, start, end) in enumerate(zip(*columns, strict=True), start=first):
+            # Its place in the sorted `pred_in` as its id, to credit it back.
+            pred_by_cluster.setdefault(cluster, []).append(LabeledSpan(start, end, "", f"{index:09d}"))
+        for cluster, preds in pred_by_cluster.items():
+            for category, span, side in matched_left(gold_by_cluster[cluster], preds, match):
+                if side == "pred":
+                    credit[int(span.id)] = category_credit(category, match)
     result = np.zeros(len(pred_in))
     result[order] = credit
     return result

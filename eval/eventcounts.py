@@ -19,7 +19,7 @@ from khabar.document import Document, Entity, Timex
 from khabar.eval.layers import ALL, EVENT_METRICS, GOLD, PRED, TP, Accumulator
 from khabar.eval.results import CountTable
 from khabar.eval.spancounts import LocateMany, Pairs, Part, codes, count_tables
-from khabar.eval.spankeys import exact_matches, key_codes
+from khabar.eval.spankeys import exact_matches, nested_key_codes
 
 
 @dataclass(frozen=True)
@@ -114,14 +114,13 @@ def count_events(pairs: Pairs, locate_many: LocateMany, declared: Accumulator) -
             gold_column, pred_column = gold_column[gold.event], pred_column[pred.event]
         return np.concatenate([gold_column, pred_column])
 
-    trig_i = key_codes([both("pair"), both("start"), both("end")], n_gold)
-    trig_c = key_codes([np.concatenate(trig_i[:2]), both("kind")], n_gold)
+    # Each class key is its identification key and one column more (type or role), so the
+    # two are coded from one sort.
+    trig_c, trig_i = nested_key_codes([both("pair"), both("start"), both("end"), both("kind")], n_gold)
     arg_extent = [both("arg_start"), both("arg_end")]
-    arg_i = key_codes([both("pair", True), both("kind", True), *arg_extent], n_args)
-    arg_c = key_codes([np.concatenate(arg_i[:2]), both("role")], n_args)
+    arg_c, arg_i = nested_key_codes([both("pair", True), both("kind", True), *arg_extent, both("role")], n_args)
     trig_c_of_argument = np.concatenate([trig_c[0][gold.event], trig_c[1][pred.event]])
-    arg_i_plus = key_codes([trig_c_of_argument, *arg_extent], n_args)
-    arg_c_plus = key_codes([np.concatenate(arg_i_plus[:2]), both("role")], n_args)
+    arg_c_plus, arg_i_plus = nested_key_codes([trig_c_of_argument, *arg_extent, both("role")], n_args)
     keys = {  # metric: (codes, rows, label column)
         "Trig-I": (trig_i, "event", None),
         "Trig-C": (trig_c, "event", "kind"),

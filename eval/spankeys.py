@@ -17,23 +17,58 @@ import numpy as np
 _LIMIT = 1 << 62  # keys are combined in int64 while the product stays below this
 
 
-def key_codes(columns: Sequence[np.ndarray], n_gold: int) -> tuple[np.ndarray, np.ndarray, int]:
+Codes = tuple[np.ndarray, np.ndarray, int]  # gold codes, pred codes, number of distinct keys
+
+
+def key_codes(columns: Sequence[np.ndarray], n_gold: int) -> Codes:
     """Codes of the keys made of `columns` (gold rows first, `n_gold` of them, then the
     predictions): equal keys get the same code, codes run from 0 to the number of distinct
     keys (returned third)."""
-    n = len(columns[0]) if columns else 0
+    code, size = _combined(columns, len(columns[0]) if columns else 0)
+    code, size = _dense(code)
+    return code[:n_gold], code[n_gold:], size
+
+
+def nested_key_codes(columns: Sequence[np.ndarray], n_gold: int) -> tuple[Codes, Codes]:
+    """`key_codes` of all `columns` and of all but the last, from one sort: the distinct keys
+    come sorted, so those that differ only in the last column are neighbours."""
+    prefix, size = _combined(columns[:-1], len(columns[-1]))
+    if size * _width(columns[-1])[1] >= _LIMIT:
+        prefix, size = _dense(prefix)
+    last = np.asarray(columns[-1], dtype=np.int64)
+    low, width = _width(last)
+    distinct, code = np.unique(prefix * width + (last - low), return_inverse=True)
+    code = code.astype(np.int64, copy=False).reshape(-1)
+    prefix_of_distinct = distinct // width
+    new_prefix = np.ones(len(distinct), dtype=bool)
+    new_prefix[1:] = prefix_of_distinct[1:] != prefix_of_distinct[:-1]
+    coarse_of_distinct = np.cumsum(new_prefix) - 1
+    coarse = coarse_of_distinct[code]
+    n_coarse = int(coarse_of_distinct[-1]) + 1 if len(distinct) else 0
+    return (code[:n_gold], code[n_gold:], len(distinct)), (coarse[:n_gold], coarse[n_gold:], n_coarse)
+
+
+def _width(column: np.ndarray) -> tuple[int, int]:
+    """The lowest value of `column` and the number of values from it to the highest."""
+    if not len(column):
+        return 0, 1
+    low = int(column.min())
+    return low, int(column.max()) - low + 1
+
+
+def _combined(columns: Sequence[np.ndarray], n: int) -> tuple[np.ndarray, int]:
+    """One int64 per row (`n` rows), equal for equal rows of `columns` (made dense where the
+    product of the columns' widths would not fit), and the bound of its values."""
     code = np.zeros(n, dtype=np.int64)
     size = 1
     for column in columns:
         column = np.asarray(column, dtype=np.int64)
-        low = int(column.min()) if n else 0
-        width = (int(column.max()) - low + 1) if n else 1
+        low, width = _width(column)
         if size * width >= _LIMIT:
             code, size = _dense(code)
         code = code * width + (column - low)
         size *= width
-    code, size = _dense(code)
-    return code[:n_gold], code[n_gold:], size
+    return code, size
 
 
 def _dense(code: np.ndarray) -> tuple[np.ndarray, int]:

@@ -10,12 +10,14 @@ pairing with `Counter`s and nervaluate (`matching.matched`) for what is left.
 from __future__ import annotations
 
 from dataclasses import replace
+from unittest.mock import patch
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.document import Document, Entity
+from khabar.eval import entitycounts
 from khabar.eval.entitycounts import GroupedSpans, count_entities, overlap_credit
 from khabar.eval.harness import Units, project_document
 from khabar.eval.layers import SPAN_LAYERS, Accumulator
@@ -119,6 +121,34 @@ def test_overlap_credit_is_nervaluates(gold: list[tuple[int, int]], pred: list[t
     assert {start: amount for start, amount in credit.items() if amount} == {
         start: amount for start, amount in expected.items() if amount
     }
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(extents, extents), min_size=1, max_size=4),
+    st.sampled_from(("type", "partial")),
+    st.integers(1, 3),
+)
+def test_contested_clusters_matched_in_batches_give_the_same_credit(
+    groups: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], match: str, batch: int
+) -> None:
+    # Clusters are matched a batch at a time (bounded memory on a huge file): batches of a
+    # few predictions must credit exactly what one batch of all of them credits.
+    sides = []
+    for side in (0, 1):
+        spans = [(index, start, end) for index, group in enumerate(groups) for start, end in group[side]]
+        if side == 1:
+            spans = [span for span in spans if (span[1], span[2]) not in groups[span[0]][0]]
+        sides.append(
+            GroupedSpans(
+                *(np.array([span[k] for span in spans], dtype=np.int64) for k in range(3)),
+                np.zeros(len(spans), dtype=np.int64),
+            )
+        )
+    whole = overlap_credit(sides[0], sides[1], match)
+    with patch.object(entitycounts, "_CLUSTER_BATCH", batch):
+        batched = overlap_credit(sides[0], sides[1], match)
+    assert np.asarray(batched).tolist() == np.asarray(whole).tolist()
 
 
 def test_overlap_credit_follows_the_order_where_it_decides() -> None:

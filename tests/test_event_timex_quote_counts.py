@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from khabar.eval.harness import DOCUMENT_UNITS_FROM, Units
 from khabar.eval.layers import SPAN_LAYERS, Accumulator
 from khabar.eval.quotecounts import count_quotes
 from khabar.eval.results import CountTable
+from khabar.eval.spankeys import key_codes, nested_key_codes
 from khabar.eval.spanmaps import same_span
 from khabar.eval.timexcounts import count_timex
 from tests.eval_helpers import assert_same_tables
@@ -182,3 +184,40 @@ def test_corpus_counter_equals_the_per_document_path(
     declared = Accumulator(units.n)
     SPAN_LAYERS[layer].declare(declared)
     assert_same_tables(COUNTERS[layer](pairs, units.locate_many, declared), per_document_tables(layer, pairs, units))
+
+
+# Columns of small and of very wide values: keys too wide for one int64 are made dense first.
+key_columns = st.integers(1, 4).flatmap(
+    lambda width: st.integers(0, 12).flatmap(
+        lambda rows: st.lists(
+            st.lists(st.integers(-3, 3) | st.integers(-(2**40), 2**40), min_size=rows, max_size=rows),
+            min_size=width,
+            max_size=width,
+        )
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key_columns, st.data())
+def test_nested_key_codes_are_the_key_codes_of_both_keys(columns: list[list[int]], data: st.DataObject) -> None:
+    arrays = [np.array(column, dtype=np.int64) for column in columns]
+    n_gold = data.draw(st.integers(0, len(columns[0])))
+    fine, coarse = nested_key_codes(arrays, n_gold)
+    expected_fine = key_codes(arrays, n_gold)
+    assert (fine[0].tolist(), fine[1].tolist(), fine[2]) == (
+        expected_fine[0].tolist(),
+        expected_fine[1].tolist(),
+        expected_fine[2],
+    )
+    if len(arrays) > 1:
+        expected_coarse = key_codes(arrays[:-1], n_gold)
+        assert (coarse[0].tolist(), coarse[1].tolist(), coarse[2]) == (
+            expected_coarse[0].tolist(),
+            expected_coarse[1].tolist(),
+            expected_coarse[2],
+        )
+    # Equal rows, and only those, share a code.
+    rows = list(zip(*columns, strict=True))
+    codes = np.concatenate(fine[:2]).tolist()
+    assert all((codes[i] == codes[j]) == (rows[i] == rows[j]) for i in range(len(rows)) for j in range(len(rows)))
