@@ -41,8 +41,10 @@ _KEY_LIMIT = 2**62
 # The category of a prediction that overlaps a gold span left after exact pairing (no gold
 # span left has its extent, so it is never `correct` under `partial`).
 _OVERLAP_CATEGORY = {"type": "correct", "partial": "partial"}
-# Predictions of contested clusters matched per batch (`_contested_credit`).
+# Predictions of contested clusters matched per batch (`_contested_credit`), and entity
+# spans (both sides) counted per batch of pairs (`count_entities`): bounded working memory.
 _CLUSTER_BATCH = 50_000
+_BATCH_SPANS = 250_000
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,62 @@ class GroupedSpans:
 
 def count_entities(pairs: Pairs, locate_many: LocateMany, declared: Accumulator) -> dict[str, CountTable] | None:
     """The tables of `add_entities` over every pair, or None when the spans do not fit the
-    arrays (a negative offset, an empty or reversed span, offsets too large for the keys)."""
+    arrays (a negative offset, an empty or reversed span, offsets too large for the keys).
+
+    Pairs are counted a batch at a time (about `_BATCH_SPANS` spans): a prediction file of
+    millions of spans then needs a batch's worth of working arrays, not the whole file's."""
     names: dict[str, int] = {ALL: 0}
+    batches = []
+    for first, stop in _batches(pairs):
+        counted = _count_batch(pairs[first:stop], first, locate_many, names)
+        if counted is None:
+            return None
+        batches.append(counted)
+    if not batches:
+        batches.append(tuple([np.zeros(0, dtype=np.int64)] * 4 + [np.zeros(0)] * 4))
+    gold_label, gold_unit, pred_label, pred_unit, strict, boundary, typed, partial = (
+        np.concatenate([batch[column] for batch in batches]) for column in range(8)
+    )
+    gold_all, pred_all = np.zeros_like(gold_label), np.zeros_like(pred_label)  # code 0: `*`
+    parts = {
+        "span-strict": (gold_label, pred_label, strict),
+        "span-boundary": (gold_all, pred_all, boundary),
+        "span-type": (gold_label, pred_label, strict + typed),
+        "span-partial": (gold_all, pred_all, boundary + partial),
+    }
+    return count_tables(
+        declared,
+        list(names),
+        {
+            metric: [
+                Part(GOLD, gold_labels, gold_unit),
+                Part(PRED, pred_labels, pred_unit),
+                Part(TP, pred_labels, pred_unit, credit),
+            ]
+            for metric, (gold_labels, pred_labels, credit) in parts.items()
+        },
+    )
+
+
+def _batches(pairs: Pairs) -> list[tuple[int, int]]:
+    """(first, stop) of consecutive pairs holding about `_BATCH_SPANS` entity spans each."""
+    bounds, held, first = [], 0, 0
+    for index, (gold, pred) in enumerate(pairs):
+        held += len(gold.entities) + len(pred.entities)
+        if held >= _BATCH_SPANS:
+            bounds.append((first, index + 1))
+            first, held = index + 1, 0
+    if first < len(pairs):
+        bounds.append((first, len(pairs)))
+    return bounds
+
+
+def _count_batch(
+    pairs: Pairs, first: int, locate_many: LocateMany, names: dict[str, int]
+) -> tuple[np.ndarray, ...] | None:
+    """Of the pairs `first`, `first + 1`, ...: each side's label codes and units, and each
+    prediction's strict, boundary, type and partial credit (type and partial: beyond the
+    exact pairs)."""
     gold = entity_arrays([gold for gold, _ in pairs], names)
     pred = entity_arrays([pred for _, pred in pairs], names)
     if not all(np.all(side.start >= 0) and np.all(side.start < side.end) for side in (gold, pred)):
@@ -76,26 +132,15 @@ def count_entities(pairs: Pairs, locate_many: LocateMany, declared: Accumulator)
     partial = _left_credit(gold, pred, boundary_gold, boundary_pred, 1, "partial")
     if typed is None or partial is None:
         return None
-    gold_unit = locate_many(gold.group, gold.start)
-    pred_unit = locate_many(pred.group, pred.start)
-    gold_all, pred_all = np.zeros_like(gold.label), np.zeros_like(pred.label)  # code 0: `*`
-    parts = {
-        "span-strict": (gold.label, pred.label, strict_pred.astype(np.float64)),
-        "span-boundary": (gold_all, pred_all, boundary_pred.astype(np.float64)),
-        "span-type": (gold.label, pred.label, strict_pred + typed),
-        "span-partial": (gold_all, pred_all, boundary_pred + partial),
-    }
-    return count_tables(
-        declared,
-        list(names),
-        {
-            metric: [
-                Part(GOLD, gold_labels, gold_unit),
-                Part(PRED, pred_labels, pred_unit),
-                Part(TP, pred_labels, pred_unit, credit),
-            ]
-            for metric, (gold_labels, pred_labels, credit) in parts.items()
-        },
+    return (
+        gold.label,
+        locate_many(gold.group + first, gold.start),
+        pred.label,
+        locate_many(pred.group + first, pred.start),
+        strict_pred.astype(np.float64),
+        boundary_pred.astype(np.float64),
+        typed,
+        partial,
     )
 
 

@@ -128,7 +128,7 @@ def layer_chunks(
     by_mode = {mode: [found] for mode in MODES}
     for index in shared:
         kept[index] = outermost(layer_spans(documents[index], layer))
-        sentences, collisions[index] = layer_view(documents[index], layer, kept[index])
+        sentences, collisions[index] = layer_view(documents[index], layer, kept[index], keep_sentences=False)
         encoded = encode(sentences, labels)
         offset = int(corpus.token_offset[index])
         for mode in MODES:

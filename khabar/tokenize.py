@@ -244,6 +244,12 @@ def joined_tokens(texts: list[str]) -> TextTokens:
     return TextTokens(starts, ends, _sentence_bounds(points, starts, ends, text_starts[text_starts < len(starts)]))
 
 
+def uncached_sentences(text: str) -> tuple[Sentence, ...]:
+    """`split_sentences` without keeping them: for a pass that views a text once and would
+    otherwise keep a token object per token of a whole corpus."""
+    return _sentences.__wrapped__(text)
+
+
 @lru_cache(maxsize=SENTENCE_CACHE_SIZE)
 def _sentences(text: str) -> tuple[Sentence, ...]:
     offsets = text_tokens(text)

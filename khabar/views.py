@@ -16,7 +16,7 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from khabar.document import Document
-from khabar.tokenize import TOKENIZER_VERSION, Sentence, Token, split_sentences
+from khabar.tokenize import TOKENIZER_VERSION, Sentence, Token, split_sentences, uncached_sentences
 
 VIEW_VERSION = "flat-outer.1"
 TOKEN_VIEW_SIGNATURE = f"{TOKENIZER_VERSION}+{VIEW_VERSION}"
@@ -203,11 +203,12 @@ def token_view_by_layer(
 
 
 def layer_view(
-    document: Document, layer: str, kept: list[LabeledSpan] | None = None
+    document: Document, layer: str, kept: list[LabeledSpan] | None = None, *, keep_sentences: bool = True
 ) -> tuple[list[list[str]], list[Collision]]:
     """The tags of one layer, sentence by sentence, and its collisions: what `token_view(document,
-    (layer,))` gives for it. `kept` is the layer's outermost spans when already at hand."""
-    sentences = split_sentences(document.text)
+    (layer,))` gives for it. `kept` is the layer's outermost spans when already at hand.
+    Without `keep_sentences`, the text's sentences are not kept for later views (`uncached_sentences`)."""
+    sentences = split_sentences(document.text) if keep_sentences else uncached_sentences(document.text)
     if kept is None:
         kept = outermost(layer_spans(document, layer))
     tags: list[list[str]] = []

@@ -93,6 +93,17 @@ def test_entity_tables_equal_the_per_document_ones(pairs: list[tuple[Document, D
     assert_counted_alike(pairs)
 
 
+@settings(max_examples=150, deadline=None)
+@given(corpora(), st.integers(1, 8))
+def test_entity_tables_counted_in_batches_of_pairs_are_the_same(
+    pairs: list[tuple[Document, Document]], batch_spans: int
+) -> None:
+    # A huge file is counted a few pairs at a time (bounded memory): tiny batches, down to
+    # one pair each, must give the per-document tables too.
+    with patch.object(entitycounts, "_BATCH_SPANS", batch_spans):
+        assert_counted_alike(pairs)
+
+
 @settings(max_examples=25, deadline=None)
 @given(corpora(min_size=30, max_size=34))
 def test_entity_tables_equal_the_per_document_ones_by_document(pairs: list[tuple[Document, Document]]) -> None:

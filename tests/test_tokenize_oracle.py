@@ -23,11 +23,14 @@ from khabar.tokenize import (
     SENTENCE_FINAL,
     Sentence,
     Token,
+    _sentences,
     closes_final_punctuation,
+    forget_sentences,
     joined_tokens,
     split_sentences,
     text_tokens,
     tokenize,
+    uncached_sentences,
 )
 from tests.strategies import document_texts
 
@@ -131,6 +134,14 @@ def test_tokenize_equals_the_reference(text: str) -> None:
 @given(st.one_of(unicode_texts, document_texts))
 def test_split_sentences_equals_the_reference(text: str) -> None:
     assert split_sentences(text) == reference_split_sentences(text)
+
+
+@settings(max_examples=100)
+@given(st.one_of(unicode_texts, document_texts))
+def test_uncached_sentences_are_the_sentences_and_are_not_kept(text: str) -> None:
+    forget_sentences()
+    assert list(uncached_sentences(text)) == reference_split_sentences(text)
+    assert _sentences.cache_info().currsize == 0
 
 
 def test_number_separators_and_sentence_marks() -> None:
