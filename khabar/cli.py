@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from khabar import __version__, guard
+from khabar import __version__, gcpause, guard
 from khabar.commands import status
 from khabar.errors import Interrupted, KhabarError
 from khabar.extras import missing_extra
@@ -163,7 +163,9 @@ def _run(argv: list[str] | None) -> int:
     # over, a third of `report`'s time on a large corpus. Rarer collections change no result.
     collection_thresholds = gc.get_threshold()
     gc.set_threshold(RUN_GC_THRESHOLD, *collection_thresholds[1:])
-    with guard.guarded(inputs) as run_guard:
+    # Called without arguments, `main` is the process (the `khabar` script, `python -m khabar`),
+    # which ends with the run; called with them, it is a caller's process that goes on.
+    with guard.guarded(inputs) as run_guard, gcpause.run_scope(process_ends=argv is None):
         try:
             for output in outputs:
                 guard.check_output(output)
