@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from khabar import validcache
 from khabar.store import save_documents
 from tests.corpus_samples import mixed_script_sample, seed_sample
 
@@ -29,6 +30,21 @@ def cached_corpus(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "corpus"
     save_documents([seed_sample(), mixed_script_sample()], folder)
     return folder
+
+
+@pytest.fixture
+def cache_writes(monkeypatch) -> list[tuple[Path, dict]]:
+    """Every file the validation cache writes, with the options it passes to `write_file`
+    (it is still written): how a test sees that a cache entry goes through the write path."""
+    written: list[tuple[Path, dict]] = []
+    real_write = validcache.write_file
+
+    def spy(path, content, **options):
+        written.append((path, options))
+        return real_write(path, content, **options)
+
+    monkeypatch.setattr(validcache, "write_file", spy)
+    return written
 
 
 @pytest.fixture

@@ -29,7 +29,9 @@ def test_synthetic_documents_are_valid_distinct_and_keep_the_gold_density(corpus
 
 def test_the_script_prints_the_growth_table_and_the_kernel_ratio(corpus_scale, corpus_dir, capsys):
     commands = "validate,predict-rules,evaluate"
-    assert corpus_scale.main(["--sizes", "1,2", "--commands", commands, "--source", str(corpus_dir)]) == 0
+    argv = ["--sizes", "1,2", "--commands", commands, "--source", str(corpus_dir), "--repeat", "2"]
+    assert corpus_scale.main(argv) == 0
     out = capsys.readouterr().out
     assert "| validate |" in out and "| evaluate |" in out
     assert "scoring kernel" in out and "seqeval classification_report" in out
+    assert out.count("(median of 2, ") == 2  # evaluate and the kernel, each run twice

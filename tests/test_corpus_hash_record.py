@@ -100,15 +100,7 @@ def test_an_unwritable_cache_changes_nothing_but_speed(cached_corpus, monkeypatc
     assert corpus_hash(loaded) == store._hash_of(fresh(loaded))
 
 
-def test_the_record_goes_through_the_write_path(cached_corpus, monkeypatch, tmp_path):
-    written = []
-    real_write = store.validcache.write_file
-
-    def spy(path, content, **options):
-        written.append((path, options))
-        return real_write(path, content, **options)
-
-    monkeypatch.setattr(store.validcache, "write_file", spy)
+def test_the_record_goes_through_the_write_path(cached_corpus, cache_writes, tmp_path):
     corpus_hash(load_corpus(cached_corpus))
-    hash_records = [(path, options) for path, options in written if path.parent.name == store.CORPUS_HASHES]
+    hash_records = [(path, options) for path, options in cache_writes if path.parent.name == store.CORPUS_HASHES]
     assert hash_records == [(records(tmp_path)[0], {"make_folders": True, "run_output": False})]

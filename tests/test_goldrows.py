@@ -121,17 +121,9 @@ def test_the_published_corpus_loads_from_its_rows_as_from_its_files(corpus_dir, 
         assert document == expected and exact(document) == exact(expected)
 
 
-def test_the_rows_go_through_the_write_path(cached_corpus, monkeypatch):
-    written = []
-    real_write = store.validcache.write_file
-
-    def spy(path, content, **options):
-        written.append((path, options))
-        return real_write(path, content, **options)
-
-    monkeypatch.setattr(store.validcache, "write_file", spy)
+def test_the_rows_go_through_the_write_path(cached_corpus, cache_writes):
     load_corpus(cached_corpus)
-    assert written == [(rows_files()[0], {"make_folders": True, "run_output": False})]
+    assert cache_writes == [(rows_files()[0], {"make_folders": True, "run_output": False})]
 
 
 def test_damaged_rows_are_never_used(cached_corpus):
