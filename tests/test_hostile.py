@@ -27,6 +27,7 @@ from khabar.eval.predictions import write_predictions
 from khabar.labelstudio.tasks import document_to_task
 from khabar.store import load_corpus
 from tests.fixture_corpus import make_corpus, snapshot
+from tests.strategies import value_paths
 from tests.test_labelstudio_roundtrip import exported
 
 SENTINEL = "@@hostile@@"
@@ -85,17 +86,6 @@ TARGETS = {
 GOLD = "corpus/annotations/doc-0002.json"
 
 
-def _places(value: Any, prefix: tuple = ()) -> list[tuple]:
-    places = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            places += _places(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            places += _places(item, (*prefix, index))
-    return places
-
-
 def _at(value: Any, place: tuple) -> Any:
     for key in place:
         value = value[key]
@@ -121,7 +111,7 @@ raw_values = st.one_of(
 def corruptions(draw, document: Any) -> tuple[str, Any]:
     """(kind, details) of one corruption of the JSON `document`."""
     kind = draw(st.sampled_from(["value", "value", "duplicate key", "misspelled key", "bytes"]))
-    places = _places(document)
+    places = value_paths(document)
     if kind == "bytes":
         return kind, draw(st.sampled_from(["truncate", "non-utf8", "empty"]))
     if kind == "value":

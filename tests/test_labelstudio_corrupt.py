@@ -17,6 +17,7 @@ from khabar.labelstudio.annotations import export_to_documents
 from khabar.labelstudio.tasks import document_to_task
 from khabar.runs.annotate import import_pass
 from khabar.store import save_document
+from tests.strategies import value_paths
 from tests.test_labelstudio_roundtrip import exported, hand_made
 
 
@@ -29,19 +30,7 @@ def _valid_export() -> list[dict[str, Any]]:
 VALID = _valid_export()
 
 
-def _pointers(value: Any, prefix: tuple = ()) -> list[tuple]:
-    """Every place in a JSON value, as a path of keys and indexes (the root included)."""
-    places = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            places += _pointers(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            places += _pointers(item, (*prefix, index))
-    return places
-
-
-PLACES = _pointers(VALID)
+PLACES = value_paths(VALID)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 10**6) | st.floats(allow_nan=False) | st.text(max_size=5),

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from khabar.cli import main
 from khabar.document import Document, sha256_text
 from khabar.validate import check_annotation
+from tests.strategies import value_paths
 
 TEXT = 'أعلنت القيادة المركزية الأميركية "سنتكوم" في 11 نوفمبر/تشرين الثاني 𝐀.'
 
@@ -254,17 +255,6 @@ def test_a_ref_to_an_item_with_a_schema_error_still_resolves(
     assert _validate(capsys, tmp_path) == (1, [f"{path}:/entities/0/type: unknown entity type 'COUNTRY'"])
 
 
-def _places(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    places = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            places += _places(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            places += _places(item, (*prefix, index))
-    return places
-
-
 def _rich() -> dict[str, Any]:
     """The base annotation with every optional part present, so that each can be corrupted."""
     data = _base()
@@ -301,7 +291,7 @@ _JSON_VALUES = st.recursive(
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_places(_rich())), _JSON_VALUES), min_size=1, max_size=3))
+@given(st.lists(st.tuples(st.sampled_from(value_paths(_rich())), _JSON_VALUES), min_size=1, max_size=3))
 def test_random_values_anywhere_give_problems_never_an_exception(substitutions: list[tuple[Any, Any]]) -> None:
     data: Any = _rich()
     for place, value in substitutions:
