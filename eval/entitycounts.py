@@ -33,11 +33,10 @@ from khabar.document import Document
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator
 from khabar.eval.matching import category_credit, matched_left
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables
+from khabar.eval.spancounts import LocateMany, Pairs, Part, codes, count_tables
+from khabar.eval.spankeys import KEY_LIMIT, row_key
 from khabar.views import LabeledSpan
 
-# A composite key (several non-negative columns in one int64) must stay below this.
-_KEY_LIMIT = 2**62
 # The category of a prediction that overlaps a gold span left after exact pairing (no gold
 # span left has its extent, so it is never `correct` under `partial`).
 _OVERLAP_CATEGORY = {"type": "correct", "partial": "partial"}
@@ -123,11 +122,8 @@ def _count_batch(
     pred = entity_arrays([pred for _, pred in pairs], names)
     if not all(np.all(side.start >= 0) and np.all(side.start < side.end) for side in (gold, pred)):
         return None
-    strict = exact_pairs(gold, pred, by_label=True)
-    boundary = exact_pairs(gold, pred, by_label=False)
-    if strict is None or boundary is None:
-        return None
-    (strict_gold, strict_pred), (boundary_gold, boundary_pred) = strict, boundary
+    strict_gold, strict_pred = exact_pairs(gold, pred, by_label=True)
+    boundary_gold, boundary_pred = exact_pairs(gold, pred, by_label=False)
     typed = _left_credit(gold, pred, strict_gold, strict_pred, len(names), "type")
     partial = _left_credit(gold, pred, boundary_gold, boundary_pred, 1, "partial")
     if typed is None or partial is None:
@@ -151,36 +147,19 @@ def entity_arrays(documents: Sequence[Document], names: dict[str, int]) -> Group
     n = len(entities)
     start = np.fromiter([entity.start for entity in entities], dtype=np.int64, count=n)
     end = np.fromiter([entity.end for entity in entities], dtype=np.int64, count=n)
-    code = names.setdefault  # codes in order of appearance: tables list their labels sorted
-    label = np.fromiter([code(entity.type, len(names)) for entity in entities], dtype=np.int64, count=n)
+    label = codes([entity.type for entity in entities], names)  # tables list their labels sorted
     sizes = np.fromiter(map(len, (document.entities for document in documents)), dtype=np.int64, count=len(documents))
     return GroupedSpans(np.repeat(np.arange(len(documents), dtype=np.int64), sizes), start, end, label)
 
 
-def composite_key(columns: Sequence[np.ndarray]) -> np.ndarray | None:
-    """One int64 per row ordering as the rows of the (non-negative) `columns` do, first
-    column first; None when it would not fit."""
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    bound = 1
-    for column in columns:
-        size = int(column.max()) + 1 if len(column) else 1
-        bound *= size
-        if bound >= _KEY_LIMIT:
-            return None
-        key = key * size + column
-    return key
-
-
-def exact_pairs(gold: GroupedSpans, pred: GroupedSpans, by_label: bool) -> tuple[np.ndarray, np.ndarray] | None:
+def exact_pairs(gold: GroupedSpans, pred: GroupedSpans, by_label: bool) -> tuple[np.ndarray, np.ndarray]:
     """Which gold spans and which predictions are paired one to one with a span of the other
     side of the same group, start and end (and label when `by_label`): per key, the first
     min(gold count, pred count) of each side."""
     columns = [np.concatenate([getattr(gold, name), getattr(pred, name)]) for name in ("group", "start", "end")]
     if by_label:
         columns.append(np.concatenate([gold.label, pred.label]))
-    key = composite_key(columns)
-    if key is None:
-        return None
+    key = row_key(columns)
     n_gold = len(gold.start)
     order = np.argsort(key, kind="stable")  # per key, its gold spans first, then its predictions
     ordered = key[order]
@@ -227,7 +206,7 @@ def overlap_credit(gold: GroupedSpans, pred: GroupedSpans, match: str) -> np.nda
         return np.zeros(len(pred.start))
     stride = int(max(gold.end.max(initial=0), pred.end.max(initial=0))) + 1
     n_groups = int(max(gold.group.max(initial=0), pred.group.max(initial=0))) + 1
-    if n_groups * stride >= _KEY_LIMIT:
+    if n_groups * stride >= KEY_LIMIT:
         return None
     # Offsets made unique across groups: a span's group × stride + offset.
     gold_start, gold_end = gold.group * stride + gold.start, gold.group * stride + gold.end

@@ -23,10 +23,8 @@ from operator import attrgetter
 import numpy as np
 
 from khabar.document import Document
+from khabar.eval.spankeys import row_key
 from khabar.views import SPAN_PATHS
-
-KEY_LIMIT = 2**62
-"""The spans are sorted by one integer key below this many keys (see `_walk_order`)."""
 
 
 @dataclass(frozen=True)
@@ -80,16 +78,9 @@ def _walk_order(
     document: np.ndarray, start: np.ndarray, end: np.ndarray, label: np.ndarray, n_labels: int
 ) -> np.ndarray:
     """The order (document, start, end descending, label): one stable sort of one number made
-    of the four when it fits in 62 bits (spans mostly come in order, which a stable sort of
-    integers goes through in one pass), else `lexsort`."""
-    if not len(start):
-        return np.zeros(0, dtype=np.int64)
-    first_start, last_end = int(start.min()), int(end.max())
-    starts, ends = int(start.max()) - first_start + 1, last_end - int(end.min()) + 1
-    if int(document[-1] + 1) * starts * ends * n_labels >= KEY_LIMIT:
-        return np.lexsort((label, -end, start, document))
-    key = ((document * starts + (start - first_start)) * ends + (last_end - end)) * n_labels + label
-    return np.argsort(key, kind="stable")
+    of the four (`spankeys.row_key`; spans mostly come in order, which a stable sort of
+    integers goes through in one pass)."""
+    return np.argsort(row_key([document, start, -end, label]), kind="stable")
 
 
 def _outermost(document: np.ndarray, end: np.ndarray) -> np.ndarray:

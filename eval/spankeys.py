@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_LIMIT = 1 << 62  # keys are combined in int64 while the product stays below this
+KEY_LIMIT = 1 << 62  # keys are combined in int64 while the product stays below this
 
 
 Codes = tuple[np.ndarray, np.ndarray, int]  # gold codes, pred codes, number of distinct keys
@@ -33,7 +33,7 @@ def nested_key_codes(columns: Sequence[np.ndarray], n_gold: int) -> tuple[Codes,
     """`key_codes` of all `columns` and of all but the last, from one sort: the distinct keys
     come sorted, so those that differ only in the last column are neighbours."""
     prefix, size = _combined(columns[:-1], len(columns[-1]))
-    if size * _width(columns[-1])[1] >= _LIMIT:
+    if size * _width(columns[-1])[1] >= KEY_LIMIT:
         prefix, size = _dense(prefix)
     last = np.asarray(columns[-1], dtype=np.int64)
     low, width = _width(last)
@@ -46,6 +46,12 @@ def nested_key_codes(columns: Sequence[np.ndarray], n_gold: int) -> tuple[Codes,
     coarse = coarse_of_distinct[code]
     n_coarse = int(coarse_of_distinct[-1]) + 1 if len(distinct) else 0
     return (code[:n_gold], code[n_gold:], len(distinct)), (coarse[:n_gold], coarse[n_gold:], n_coarse)
+
+
+def row_key(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """One int64 per row of `columns` (all of one length), ordering as the rows do, first
+    column first: equal rows get equal keys, and sorting by the key is a lexicographic sort."""
+    return _combined(columns, len(columns[0]) if columns else 0)[0]
 
 
 def _width(column: np.ndarray) -> tuple[int, int]:
@@ -64,7 +70,7 @@ def _combined(columns: Sequence[np.ndarray], n: int) -> tuple[np.ndarray, int]:
     for column in columns:
         column = np.asarray(column, dtype=np.int64)
         low, width = _width(column)
-        if size * width >= _LIMIT:
+        if size * width >= KEY_LIMIT:
             code, size = _dense(code)
         code = code * width + (column - low)
         size *= width

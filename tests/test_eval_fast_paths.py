@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from khabar.document import Document, Entity, Event, Quote, Span, Timex
 from khabar.errors import InputError
-from khabar.eval import flatview, harness, spanarrays
+from khabar.eval import flatview, harness, spanarrays, spankeys
 from khabar.eval import layers as L
 from khabar.eval.bootstrap import Bootstrap
 from khabar.eval.chunks import MODES, chunks, encode
@@ -192,9 +192,9 @@ def test_the_spans_are_walked_in_lexsort_order(rows):
     rows = sorted(rows, key=lambda row: row[0])  # as `span_arrays` reads them: document after document
     document, start, end, label = (np.array([row[k] for row in rows], dtype=np.int64) for k in range(4))
     expected = np.lexsort((label, -end, start, document))  # the reference: four keys, stable
-    for limit in (spanarrays.KEY_LIMIT, 1):  # one key, and lexsort when the key would not fit
+    for limit in (spankeys.KEY_LIMIT, 1):  # one key, and made dense at every column when it would not fit
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(spanarrays, "KEY_LIMIT", limit)
+            patch.setattr(spankeys, "KEY_LIMIT", limit)
             assert spanarrays._walk_order(document, start, end, label, 3).tolist() == expected.tolist()
 
 
