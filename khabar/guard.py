@@ -4,8 +4,10 @@ A command run opens a guard (`khabar.cli.main` does, with every path argument th
 an output). While it is open, `khabar.files` refuses, before anything is staged, a write
 whose target resolves (symlinks followed) to
 
-- a file the command reads (its path arguments, and every file a reader declares with
-  `declare_inputs`),
+- a file the command reads: its path arguments, and every file a reader declares with
+  `declare_inputs` (the same file: a declared file is told by its device and inode when a
+  write is checked, so a hard link to it is refused too, and a corpus read of thousands of
+  files costs no path resolution per file),
 - inside an input folder, its `documents/`, `annotations/`, `data/`, card (`README.md`)
   or the annotation and text files directly in it,
 - any file under `documents/`, `annotations/` or `data/` of a gold corpus, or its card —
@@ -44,7 +46,10 @@ _LOOSE_INPUT_SUFFIXES = (".json", ".jsonl", ".txt")
 class Guard:
     """What one command run reads, may write to gold, has written, and wants to note."""
 
-    inputs: set[Path] = field(default_factory=set)  # real paths, files and folders
+    inputs: set[Path] = field(default_factory=set)  # real paths of the path arguments, files and folders
+    read: list[Path | str] = field(default_factory=list)  # files the readers declared, as named
+    read_files: set[tuple[int, int]] = field(default_factory=set)  # (device, inode) of `read[:identified]`
+    identified: int = 0
     allowed: list[Path] = field(default_factory=list)  # real paths, gold writes declared by the command
     notes: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -76,7 +81,24 @@ def declare_inputs(*paths: Path) -> None:
     """Readers call this with every file they read: the running command may not write it."""
     guard = _current.get()
     if guard is not None:
-        guard.inputs.update(_real(Path(path)) for path in paths)
+        guard.read.extend(paths)
+
+
+def _is_read_file(guard: Guard, real: Path) -> bool:
+    """Whether `real` is (a link to) a file a reader declared. The declared files are looked
+    up only now, once each: most runs write one output after reading many files."""
+    try:
+        target = os.stat(real)
+    except OSError:
+        return False  # nothing there yet: writing it overwrites no file read
+    for path in guard.read[guard.identified :]:
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue  # gone since it was read: nothing of it to overwrite
+        guard.read_files.add((found.st_dev, found.st_ino))
+    guard.identified = len(guard.read)
+    return (target.st_dev, target.st_ino) in guard.read_files
 
 
 @contextmanager
@@ -125,7 +147,7 @@ def refusal(path: Path) -> str | None:
     real = _real(path)
     if any(real == allowed or allowed in real.parents for allowed in guard.allowed):
         return None
-    if real in guard.inputs:
+    if real in guard.inputs or _is_read_file(guard, real):
         return "it is an input of this command"
     # The input folders above the target, nearest first: a lookup per parent, never a scan of
     # the inputs (a corpus read declares every one of its files; a report writes a page per document).

@@ -4,6 +4,7 @@ gold corpus is refused with one line, exit 2, and every file stays byte-identica
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,36 @@ def test_build_writes_the_data_and_the_card_of_its_corpus(project, capsys):
     assert main(["build", "--corpus", str(corpus)]) == 0
     assert (corpus / "data" / "documents" / "test.parquet").is_file()
     assert snapshot(corpus / "annotations", corpus / "documents") == gold_before
+
+
+def _gold_kept_elsewhere(project: Path) -> Path:
+    """The corpus with doc-0001's annotation file moved to `kept/` and linked back, so the
+    file the run reads lies outside every folder the command was told about."""
+    kept = project / "kept"
+    kept.mkdir()
+    gold = _gold_file(project)
+    gold.rename(kept / gold.name)
+    gold.symlink_to(kept / gold.name)
+    return kept / gold.name
+
+
+def test_a_file_read_through_a_link_is_refused_where_it_lies(project, capsys):
+    real = _gold_kept_elsewhere(project)
+    argv = ["evaluate", str(project / "pred.jsonl"), "--gold", str(project / "corpus"), *SCORING, "--out", str(real)]
+    _refused(capsys, argv, real, "it is an input of this command", project)
+
+
+def test_a_hard_link_to_a_file_read_is_refused(project, capsys):
+    real = _gold_kept_elsewhere(project)
+    hard = real.parent / "scores.json"
+    os.link(real, hard)
+    argv = ["evaluate", str(project / "pred.jsonl"), "--gold", str(project / "corpus"), *SCORING, "--out", str(hard)]
+    _refused(capsys, argv, hard, "it is an input of this command", project)
+
+
+def test_a_new_file_beside_a_file_read_is_written(project, capsys):
+    real = _gold_kept_elsewhere(project)
+    out = real.parent / "scores.json"
+    argv = ["evaluate", str(project / "pred.jsonl"), "--gold", str(project / "corpus"), *SCORING, "--out", str(out)]
+    assert main([*argv, "--format", "json"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["signature"]
