@@ -91,3 +91,13 @@ def test_count_tables_equal_the_accumulator(added: list[tuple[str, int, str, int
             table.description,
             table.settings,
         )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["PER", "ORG", "GPE", "*", "شخص"])), st.lists(st.sampled_from(["ORG", "LOC", "*"])))
+def test_codes_number_new_labels_in_the_order_they_come(labels: list[str], known: list[str]) -> None:
+    names = {label: code for code, label in enumerate(dict.fromkeys(known))}
+    expected_names = dict(names)
+    expected = [expected_names.setdefault(label, len(expected_names)) for label in labels]
+    assert codes(labels, names).tolist() == expected
+    assert names == expected_names and list(names) == list(expected_names)
