@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -69,6 +70,8 @@ def command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.Argum
 
 def complete(parser: argparse.ArgumentParser) -> None:
     """Shell completion when argcomplete is installed and the shell asks for it (a no-op otherwise)."""
+    if "_ARGCOMPLETE" not in os.environ:
+        return  # the shell sets it when it asks (argcomplete does nothing without it): spare every run the import
     try:
         import argcomplete  # optional: only completion needs it
     except ModuleNotFoundError:
