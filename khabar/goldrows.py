@@ -2,106 +2,180 @@
 
 A corpus of 1,000 documents is 30 MB of indented annotation files holding about 250,000
 small objects; parsing them again on every command was a third of loading it. The rows
-hold the same values without keys or indentation — each object is the list of its fields
-in the order of its dataclass, so it is rebuilt by calling the class with them — and the
-texts are not in them (they are read from the corpus, whose bytes key the rows).
+hold the same values without keys, indentation or repeats:
+
+- every short string (ids, labels, roles, refs, timex values; `None` too) is written once,
+  in a table, and the rows hold its index, so a label is one string shared by every span
+  that has it instead of one per span;
+- offsets are plain numbers; a span's text is not written, as it is its document's text
+  between its offsets (a valid annotation's always is: rows are not written for documents
+  where it is not), nor are the texts themselves (read from the corpus, whose bytes key the rows);
+- entities, timexes and the arguments of each event are flat lists, a fixed number of values per item.
 
 The rows are data only (JSON, never pickle): reading them runs no code. They are written
 only from documents that passed the full check, under a key holding every byte they were
-read from (`khabar.store`), and anything unexpected in them reads as no rows at all.
+read from (`khabar.store`), after the SHA-256 of the rows themselves: rows whose bytes do
+not match it, or anything else unexpected in them, read as no rows at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from itertools import starmap
+from sys import intern
 from typing import Any
 
 from khabar.document import DCT, Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
 
-
-def _span(span: Span | None) -> list[Any] | None:
-    return None if span is None else [span.start, span.end, span.text]
+FORMAT = "khabar-gold-rows/2"
 
 
-def _row(document: Document) -> list[Any]:
+class _Mismatch(Exception):
+    """A span whose text is not its document's text between its offsets: no rows."""
+
+
+class _Strings:
+    """The table of short strings (and `None`, index 0): value → index, in order of first use."""
+
+    def __init__(self) -> None:
+        self.index: dict[str | None, int] = {None: 0}
+
+    def __call__(self, value: str | None) -> int:
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.index)
+        return found
+
+
+def _extent(span: Span | None, text: str) -> list[int] | None:
+    if span is None:
+        return None
+    if text[span.start : span.end] != span.text:
+        raise _Mismatch
+    return [span.start, span.end]
+
+
+def _row(document: Document, string: _Strings) -> list[Any]:
+    text = document.text
+    entities: list[int] = []
+    for entity in document.entities:
+        _extent(Span(entity.start, entity.end, entity.text), text)
+        entities += [string(entity.id), entity.start, entity.end, string(entity.type)]
+    timexes: list[int] = []
+    for timex in document.timex:
+        _extent(Span(timex.start, timex.end, timex.text), text)
+        timexes += [string(timex.id), timex.start, timex.end, string(timex.type), string(timex.value)]
+        timexes += [string(timex.mod), string(timex.anchor)]
+    events = []
+    for event in document.events:
+        arguments: list[int | None] = []
+        for argument in event.arguments:
+            arguments += [string(argument.role), string(argument.ref), *(_extent(argument.span, text) or (None, None))]
+        trigger = _extent(event.trigger, text)
+        events.append([string(event.id), string(event.type), *trigger, string(event.realis), arguments])
+    quotes = [
+        [
+            string(quote.id),
+            string(quote.kind),
+            *_extent(quote.content, text),
+            _extent(quote.cue, text),
+            None if quote.speaker is None else [string(quote.speaker.ref), _extent(quote.speaker.span, text)],
+        ]
+        for quote in document.quotes
+    ]
     return [
         document.id,
         None if document.dct is None else [document.dct.value, document.dct.provenance],
         document.source,
         document.language,
-        [[entity.id, entity.start, entity.end, entity.type, entity.text] for entity in document.entities],
-        [
-            [timex.id, timex.start, timex.end, timex.type, timex.value, timex.text, timex.mod, timex.anchor]
-            for timex in document.timex
-        ],
-        [
-            [
-                event.id,
-                event.type,
-                _span(event.trigger),
-                [[argument.role, argument.ref, _span(argument.span)] for argument in event.arguments],
-                event.realis,
-            ]
-            for event in document.events
-        ],
-        [
-            [
-                quote.id,
-                quote.kind,
-                _span(quote.content),
-                _span(quote.cue),
-                None if quote.speaker is None else [quote.speaker.ref, _span(quote.speaker.span)],
-            ]
-            for quote in document.quotes
-        ],
+        entities,
+        timexes,
+        events,
+        quotes,
         document.metadata,
     ]
 
 
-def dumps(documents: list[Document]) -> str:
-    """The rows of `documents` (in their order), as one line of JSON."""
-    return json.dumps([_row(document) for document in documents], ensure_ascii=False, separators=(",", ":"))
+def dumps(documents: list[Document]) -> str | None:
+    """The rows of `documents` (in their order), or None when a span's text is not its text
+    between its offsets (which the full check refuses: such documents are not kept)."""
+    string = _Strings()
+    try:
+        rows = [_row(document, string) for document in documents]
+    except _Mismatch:
+        return None
+    payload = json.dumps([FORMAT, list(string.index), rows], ensure_ascii=False, separators=(",", ":"))
+    return f"{_digest(payload)}\n{payload}"
 
 
-def _span_of(row: list[Any] | None) -> Span | None:
-    return None if row is None else Span(*row)
+def _digest(payload: str) -> str:
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _document(row: list[Any], text: str) -> Document:
+def _span(start: int, end: int, text: str) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def _optional_span(extent: list[int] | None, text: str) -> Span | None:
+    return None if extent is None else Span(extent[0], extent[1], text[extent[0] : extent[1]])
+
+
+def _groups(flat: list[Any], size: int) -> zip:
+    """`flat` read `size` values at a time (strict: a list whose length is not a multiple of
+    `size` is not rows)."""
+    return zip(*[iter(flat)] * size, strict=True)
+
+
+def _document(row: list[Any], text: str, strings: list[str | None]) -> Document:
     identifier, dct, source, language, entities, timexes, events, quotes, metadata = row
+    at = strings.__getitem__
+    entity_items = tuple(
+        [Entity(at(name), start, end, at(label), text[start:end]) for name, start, end, label in _groups(entities, 4)]
+    )
+    timex_items = tuple(
+        [
+            Timex(at(name), start, end, at(label), at(value), text[start:end], at(mod), at(anchor))
+            for name, start, end, label, value, mod, anchor in _groups(timexes, 7)
+        ]
+    )
+    event_items = []
+    for name, label, start, end, realis, arguments in events:
+        event_items.append(
+            Event(
+                at(name),
+                at(label),
+                Span(start, end, text[start:end]),
+                tuple(
+                    [
+                        Argument(at(role), at(ref), None if first is None else _span(first, last, text))
+                        for role, ref, first, last in _groups(arguments, 4)
+                    ]
+                ),
+                at(realis),
+            )
+        )
+    quote_items = tuple(
+        [
+            Quote(
+                at(name),
+                at(kind),
+                Span(start, end, text[start:end]),
+                _optional_span(cue, text),
+                None if speaker is None else Speaker(at(speaker[0]), _optional_span(speaker[1], text)),
+            )
+            for name, kind, start, end, cue, speaker in quotes
+        ]
+    )
     return Document(
         identifier,
         text,
         None if dct is None else DCT(*dct),
         source,
         language,
-        tuple(starmap(Entity, entities)),
-        tuple(starmap(Timex, timexes)),
-        tuple(
-            [
-                Event(
-                    identifier,
-                    label,
-                    Span(*trigger),
-                    tuple([Argument(role, ref, _span_of(span)) for role, ref, span in arguments]),
-                    realis,
-                )
-                for identifier, label, trigger, arguments, realis in events
-            ]
-        ),
-        tuple(
-            [
-                Quote(
-                    identifier,
-                    kind,
-                    Span(*content),
-                    _span_of(cue),
-                    None if speaker is None else Speaker(speaker[0], _span_of(speaker[1])),
-                )
-                for identifier, kind, content, cue, speaker in quotes
-            ]
-        ),
+        entity_items,
+        timex_items,
+        tuple(event_items),
+        quote_items,
         metadata,
     )
 
@@ -109,11 +183,16 @@ def _document(row: list[Any], text: str) -> Document:
 def loads(rows: str, texts: list[tuple[str, str]]) -> list[Document] | None:
     """The documents of `rows` with their texts — `texts` holds (id, text) of each document,
     in the order of the rows — or None when the rows are not of that shape."""
+    digest, _, payload = rows.partition("\n")
+    if digest != _digest(payload):
+        return None
     try:
-        parsed = json.loads(rows)
-        if type(parsed) is not list or len(parsed) != len(texts):
+        form, strings, parsed = json.loads(payload)
+        if form != FORMAT or type(parsed) is not list or len(parsed) != len(texts) or strings[:1] != [None]:
             return None
-        documents = [_document(row, text) for row, (_, text) in zip(parsed, texts, strict=True)]
+        # Shared with the labels a prediction file's reader interns, so comparing them is one identity check.
+        strings = [intern(value) if type(value) is str else value for value in strings]
+        documents = [_document(row, text, strings) for row, (_, text) in zip(parsed, texts, strict=True)]
     except (ValueError, TypeError, IndexError, KeyError):
         return None
     if any(document.id != identifier for document, (identifier, _) in zip(documents, texts, strict=True)):

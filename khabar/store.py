@@ -78,7 +78,9 @@ def _record_documents(paths: list[Path], documents: list[Document], keys: dict[P
     """Record the rows of `documents`, the valid documents of `paths` in their order, when
     each file has its key (`check_files` made them all)."""
     if paths and len(keys) == len(paths) == len(documents):
-        validcache.record(GOLD_ROWS, _rows_key(keys), goldrows.dumps(documents), keep=GOLD_ROW_VERSIONS)
+        rows = goldrows.dumps(documents)
+        if rows is not None:
+            validcache.record(GOLD_ROWS, _rows_key(keys), rows, keep=GOLD_ROW_VERSIONS)
 
 
 def corpus_hash(documents: Sequence[Document]) -> str:

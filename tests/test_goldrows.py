@@ -4,6 +4,7 @@ the annotation files give, and anything else about them falls back to reading th
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import time
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar import goldrows, store, validate
-from khabar.document import DCT, Document
+from khabar.document import DCT, Document, Entity
 from khabar.errors import ValidationError
 from khabar.paths import annotation_paths
 from khabar.store import load_corpus, save_documents
@@ -55,12 +56,54 @@ def test_rows_give_back_the_documents(originals):
     assert list(map(exact, back)) == list(map(exact, originals))
 
 
-@pytest.mark.parametrize(
-    "rows",
-    ["", "{", "{}", "[]", "[[]]", '[["doc-0001"]]', "[1]", '[["doc-0001", null, {}, "ar", [[1]], [], [], [], {}]]'],
-)
+def signed(payload: str) -> str:
+    """Rows with the digest of `payload`, as `dumps` writes them."""
+    return f"{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}"
+
+
+ROW = '"doc-0001", null, {}, "ar", %s, [], [], [], {}'
+SHAPES = [
+    "", "{", "{}", "[]", "[[]]", '[["doc-0001"]]', "[1]",
+    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2, 7]"}]]]',  # 5 numbers for 4 a span
+    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 9]"}]]]',  # no string 9
+    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1.0, 2]"}]]]',  # an offset 1.0
+    f'["{goldrows.FORMAT}", ["T1", "PER"], [[{ROW % "[0, 0, 1, 1]"}]]]',  # a table without None first
+    f'["khabar-gold-rows/1", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2]"}]]]',  # another format
+    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2]"}], [{ROW % "[]"}]]]',  # two rows, one text
+]  # fmt: skip
+
+
+def test_well_formed_rows_read_back():
+    # The shapes below are refused for the one fault each has, not for being unreadable.
+    back = goldrows.loads(signed(f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2]"}]]]'), TEXTS)
+    assert back == [Document("doc-0001", "نص", entities=(Entity("T1", 0, 1, "PER", "ن"),))]
+
+
+TEXTS = [("doc-0001", "نص")]
+
+
+@pytest.mark.parametrize("rows", SHAPES)
 def test_rows_of_another_shape_read_as_none(rows):
-    assert goldrows.loads(rows, [("doc-0001", "نص")]) is None
+    assert goldrows.loads(signed(rows), TEXTS) is None
+    assert goldrows.loads(rows, TEXTS) is None  # unsigned
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(headed_documents(), min_size=1, max_size=3), st.data())
+def test_rows_with_a_changed_byte_read_as_none(originals, data):
+    rows = goldrows.dumps(originals).encode("utf-8")
+    position = data.draw(st.integers(0, len(rows) - 1))
+    changed = bytearray(rows)
+    changed[position] = data.draw(st.integers(0, 255).filter(lambda value: value != rows[position]))
+    text = changed.decode("utf-8", "replace")
+    if text != rows.decode("utf-8"):  # a byte changed into another invalid one decodes the same
+        assert goldrows.loads(text, [(document.id, document.text) for document in originals]) is None
+
+
+def test_no_rows_for_a_span_whose_text_is_not_the_text_there():
+    document = Document("doc-0001", "نص قصير", entities=(Entity("T1", 0, 2, "PER", "قص"),))
+    assert goldrows.dumps([document]) is None
+    assert goldrows.dumps([dataclasses.replace(document, entities=(Entity("T1", 0, 2, "PER", "نص"),))])
 
 
 def test_rows_of_another_document_read_as_none():
