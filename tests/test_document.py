@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 
+import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from khabar import document as model
 from khabar.document import Document
 from khabar.schema import SCHEMA_PATH, schema_json
 from khabar.store import dumps_annotation, load_corpus
@@ -45,3 +50,46 @@ def test_seed_text_is_byte_identical(corpus_dir) -> None:
 
 def test_committed_schema_is_fresh() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_json(), "run: python -m khabar.schema"
+
+
+SLOTTED = [model.Span, model.Entity, model.Timex, model.Argument, model.Event, model.Speaker, model.Quote]
+
+
+def dataclass_twin(cls: type) -> type:
+    """The same fields made by `dataclasses` alone (its own `__init__`)."""
+    specs = [(item.name, item.type, dataclasses.field(default=item.default)) for item in dataclasses.fields(cls)]
+    return dataclasses.make_dataclass(cls.__name__, specs, frozen=True, slots=True)
+
+
+values = st.none() | st.integers(-5, 5000) | st.text(max_size=4) | st.tuples(st.integers())
+
+
+@pytest.mark.parametrize("cls", SLOTTED, ids=lambda cls: cls.__name__)
+@settings(max_examples=40)
+@given(data=st.data())
+def test_a_slotted_class_is_made_as_its_dataclass_makes_it(cls: type, data: st.DataObject) -> None:
+    twin = dataclass_twin(cls)
+    assert inspect.signature(cls) == inspect.signature(twin)
+    names = [item.name for item in dataclasses.fields(cls)]
+    required = [item.name for item in dataclasses.fields(cls) if item.default is dataclasses.MISSING]
+    given_names = names[: data.draw(st.integers(len(required), len(names)))]
+    arguments = [data.draw(values) for _ in given_names]
+    positional = data.draw(st.integers(0, len(arguments)))
+    keywords = dict(zip(given_names[positional:], arguments[positional:], strict=True))
+    made = cls(*arguments[:positional], **keywords)
+    expected = twin(*arguments[:positional], **keywords)
+    assert [getattr(made, name) for name in names] == [getattr(expected, name) for name in names]
+    assert dataclasses.replace(made) == made and hash(dataclasses.replace(made)) == hash(made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, names[0], "changed")
+
+
+@pytest.mark.parametrize("cls", SLOTTED, ids=lambda cls: cls.__name__)
+def test_a_slotted_class_refuses_what_its_dataclass_refuses(cls: type) -> None:
+    twin = dataclass_twin(cls)
+    n_fields = len(dataclasses.fields(cls))
+    for make in (cls, twin):
+        with pytest.raises(TypeError):
+            make(*range(n_fields + 1))  # one argument too many
+        with pytest.raises(TypeError):
+            make(unknown=1)
