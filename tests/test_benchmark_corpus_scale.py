@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
+import khabar.eval
 from khabar.store import load_corpus
 from tests.benchmark_scripts import load_benchmark
 
@@ -35,3 +38,28 @@ def test_the_script_prints_the_growth_table_and_the_kernel_ratio(corpus_scale, c
     assert "| validate |" in out and "| evaluate |" in out
     assert "scoring kernel" in out and "seqeval classification_report" in out
     assert out.count("(median of 2, ") == 2  # evaluate and the kernel, each run twice
+
+
+def test_commands_run_with_their_bytecode_kept_and_the_kernel_with_the_script_s_objects_frozen(
+    corpus_scale, corpus_dir, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    frozen_while_scoring = []
+    score_tags = khabar.eval.score_tags
+
+    def spied(*args, **kwargs):
+        frozen_while_scoring.append(gc.get_freeze_count())
+        return score_tags(*args, **kwargs)
+
+    monkeypatch.setattr(khabar.eval, "score_tags", spied)
+    argv = ["--sizes", "1", "--commands", "evaluate", "--source", str(corpus_dir), "--repeat", "1"]
+    argv += ["--keep", str(tmp_path)]
+    assert corpus_scale.main(argv) == 0
+    assert "modules compiled to bytecode beforehand" in capsys.readouterr().out
+    environment = corpus_scale.command_environment(tmp_path / "bytecode")
+    assert "PYTHONDONTWRITEBYTECODE" not in environment
+    assert environment["PYTHONPYCACHEPREFIX"] == str(tmp_path / "bytecode")
+    compiled = {path.name.split(".")[0] for path in (tmp_path / "bytecode").rglob("*.pyc")}
+    assert {"harness", "goldrows", "cli"} <= compiled  # the warm-up run compiled khabar's modules
+    assert len(frozen_while_scoring) == 4 and min(frozen_while_scoring) > 0  # one call per layer, all frozen
+    assert gc.get_freeze_count() == 0  # and returned to the collector afterwards
