@@ -35,7 +35,9 @@ import difflib
 import itertools
 import json
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -53,8 +55,9 @@ from khabar.inventories import (
     layer_labels,
     tagset_hint,
 )
+from khabar.plain_prediction import PlainPrediction, shared_offsets
 from khabar.strictjson import json_lines
-from khabar.validate import check_prediction, default_id
+from khabar.validate import check_prediction, default_id, plain_reader
 from khabar.views import SentenceView, tags_to_spans, token_view
 
 LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
@@ -273,15 +276,12 @@ class _DefaultIds:
         return made
 
 
-_OFFSETS: list[int] = []
-
-
-def _offsets(length: int) -> list[int]:
-    """A list whose item `n` is the int `n`, for 0 ≤ n ≤ `length`: spans take their offsets from
-    it, so millions of spans share a few thousand ints instead of holding two each."""
-    if len(_OFFSETS) <= length:
-        _OFFSETS.extend(range(len(_OFFSETS), length + 1))
-    return _OFFSETS
+@cache
+def _tagset_labels(tagset: str) -> tuple[frozenset[str], PlainPrediction]:
+    """The entity labels of a tag set (`entity_labels`) and the quick reader of predictions using
+    them, made once per tag set, not per line."""
+    labels = frozenset(entity_labels(tagset))
+    return labels, plain_reader(tuple(sorted(labels)))
 
 
 class _DocumentReader:
@@ -289,7 +289,7 @@ class _DocumentReader:
         self.line = line
         self.gold = gold
         self.text = gold.text
-        self.entity_labels = entity_labels(tagset)
+        self.entity_labels, self.plain = _tagset_labels(tagset)
         self.tagset = tagset
         self.valueless = False
         self.default_ids = default_ids or _DefaultIds()
@@ -323,7 +323,7 @@ class _DocumentReader:
             raise self.fail("must be an object", pointer)
         return value
 
-    def _string(self, item: dict, key: str, pointer: str, allowed: set[str] | None = None) -> str:
+    def _string(self, item: dict, key: str, pointer: str, allowed: AbstractSet[str] | None = None) -> str:
         if key not in item:
             raise self.fail(f"missing {key}", pointer)
         value = item[key]
@@ -338,7 +338,7 @@ class _DocumentReader:
         """The checks every annotation gets (`khabar.validate.check_prediction`), with one
         wording per fault; the first problem is the error, with a tag set hint for an
         entity type of another tag set."""
-        document = {key: value for key, value in record.items() if key != "unaligned"}
+        document = _without_unaligned(record)
         problems = check_prediction(document, self.text, entity_types=tuple(sorted(self.entity_labels)))
         if not problems:
             return
@@ -349,12 +349,23 @@ class _DocumentReader:
         raise self.fail(message, pointer)
 
     def read(self, record: dict) -> Document:
-        self.check(record)
+        """The predicted document of a line: read and checked in one pass when it is plainly
+        valid (`PlainPrediction.read`), else checked in full (so a problem is worded as the
+        checks word it) and then read by `_read`."""
+        document = record if "unaligned" not in record else _without_unaligned(record)
+        items = self.plain.read(document, self.text, self.default_ids)
+        if items is None:
+            self.check(record)
+            return self._read(record)
+        entities, timex, events, quotes, self.valueless = items
+        return Document(id=self.gold.id, text=self.text, entities=entities, timex=timex, events=events, quotes=quotes)
+
+    def _read(self, record: dict) -> Document:
         text = self.text
         # A large file holds millions of spans whose offsets, texts, ids and labels repeat: each
-        # span takes the shared int of its offsets (`_offsets`), one string per distinct span
-        # text of the document, and one per id and label (interned, default ids made once).
-        offsets = _offsets(len(text))
+        # span takes the shared int of its offsets (`shared_offsets`), one string per distinct
+        # span text of the document, and one per id and label (interned, default ids made once).
+        offsets = shared_offsets(len(text))
         texts: dict[tuple[int, int], str] = {}
 
         def span(item: dict) -> Span:
@@ -441,6 +452,11 @@ class _DocumentReader:
             events=tuple(events),
             quotes=tuple(quotes),
         )
+
+
+def _without_unaligned(record: dict) -> dict:
+    """The line as the annotation checks see it: `unaligned` is the reader's own key."""
+    return {key: value for key, value in record.items() if key != "unaligned"}
 
 
 def document_value(document: dict, pointer: str) -> Any:

@@ -20,10 +20,12 @@ stricter than the full check where that is simpler (an offset must be an `int`, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from sys import intern
 from typing import Any
 
-from khabar.document import sha256_text
+from khabar.document import Argument, Entity, Event, Quote, Span, Speaker, Timex, sha256_text
 from khabar.inventories import LAYERS, REF_TARGETS
 from khabar.timeml import is_timeml_value
 
@@ -112,12 +114,20 @@ _SHAPES: dict[str, dict[str, Any]] = {
     },
 }
 _SPAN_KEYS = frozenset(_EXTENT)
+_ID_OF = attrgetter("id")
 _MENTION_KEYS = frozenset({"ref", *_SPAN_KEYS})
 
 
 def default_id(layer: str, index: int) -> str:
     """The id of a predicted item written without one: T1, X1, E1, Q1 … by position."""
     return f"{DEFAULT_ID_PREFIXES[layer]}{index + 1}"
+
+
+_OFFSETS: list[int] = []
+# The default ids of the first `n` items of a layer: `(layer, n) → [T1, T2 …]`.
+DefaultIds = Callable[[str, int], Sequence[str]]
+# What `PlainPrediction.read` builds: entities, timex, events, quotes, and whether a timex has no value.
+Items = tuple[tuple[Entity, ...], tuple[Timex, ...], tuple[Event, ...], tuple[Quote, ...], bool]
 
 
 class _Doubt(Exception):
@@ -140,12 +150,32 @@ def _enum(schema: dict[str, Any], *path: str) -> frozenset:
     return frozenset(schema["enum"])
 
 
+def _labels(schema: dict[str, Any], *path: str) -> dict[str, str]:
+    """The labels of the enum at `path`, each mapped to itself: a look-up both checks a label
+    and gives the one string all its spans share."""
+    return {label: label for label in _enum(schema, *path)}
+
+
+def shared_offsets(length: int) -> list[int]:
+    """A list whose item `n` is the int `n`, for 0 ≤ n ≤ `length`: spans take their offsets from
+    it, so millions of spans share a few thousand ints instead of holding two each."""
+    if len(_OFFSETS) <= length:
+        _OFFSETS.extend(range(len(_OFFSETS), length + 1))
+    return _OFFSETS
+
+
+def made_default_ids(layer: str, n: int) -> list[str]:
+    """The default ids of `n` items of `layer`, made afresh (a reader of many lines shares them instead)."""
+    return [default_id(layer, index) for index in range(n)]
+
+
 def _is_number(value: Any) -> bool:
     return type(value) is int or type(value) is float
 
 
 class PlainPrediction:
-    """`(data, text) → bool`: True only when the full check of a prediction finds no problem."""
+    """`(data, text) → bool`: True only when the full check of a prediction finds no problem;
+    `read` makes the same checks and builds the document's items in the same pass."""
 
     def __init__(self, schema: dict[str, Any], top_check: Callable[[Any], bool]):
         properties = schema.get("properties", {})
@@ -161,98 +191,192 @@ class PlainPrediction:
             return
         entity, timex, event, quote = (items[layer] for layer in LAYERS)
         self.entity_keys = frozenset(entity["properties"])
-        self.entity_types = _enum(entity, "properties", "type")
+        self.entity_types = _labels(entity, "properties", "type")
         self.timex_keys = frozenset(timex["properties"])
-        self.timex_types = _enum(timex, "properties", "type")
+        self.timex_types = _labels(timex, "properties", "type")
         self.timex_mods = _enum(timex, "properties", "mod")
         self.event_keys = frozenset(event["properties"])
-        self.event_types = _enum(event, "properties", "type")
+        self.event_types = _labels(event, "properties", "type")
         self.realis = _enum(event, "properties", "realis")
         self.argument_keys = frozenset(event["properties"]["arguments"]["items"]["properties"])
-        self.roles = _enum(event, "properties", "arguments", "items", "properties", "role")
+        self.roles = _labels(event, "properties", "arguments", "items", "properties", "role")
         self.quote_keys = frozenset(quote["properties"])
-        self.kinds = _enum(quote, "properties", "kind")
-        self.timeml: dict[str, bool] = {}  # value → is a TimeML value (values repeat)
+        self.kinds = _labels(quote, "properties", "kind")
+        self.timeml: dict[str, str | None] = {}  # value → itself interned, None if not TimeML (values repeat)
 
     def __call__(self, data: Any, text: str) -> bool:
-        if not self.enabled or type(data) is not dict:
-            return False
-        try:
-            return self._plain(data, text)
-        except (_Doubt, KeyError, TypeError):  # a missing key, an unhashable value: doubt
-            return False
+        return self.read(data, text) is not None
 
-    def _plain(self, data: dict[str, Any], text: str) -> bool:
+    def read(self, data: Any, text: str, default_ids: DefaultIds = made_default_ids) -> Items | None:
+        """The items of a plainly valid predicted document (entities, timex, events, quotes,
+        and whether a timex has no value); None (doubt) otherwise.
+
+        A large prediction file holds millions of spans whose offsets, texts, ids and labels
+        repeat: each span takes the shared int of its offsets (`shared_offsets`), one string
+        per distinct span text of the document, and one per id and label (interned; labels
+        are the schema's own strings; default ids from `default_ids`, made once)."""
+        if not self.enabled or type(data) is not dict:
+            return None
+        try:
+            return self._read(data, text, default_ids)
+        except (_Doubt, KeyError, TypeError):  # a missing key, an unhashable value: doubt
+            return None
+
+    def _read(self, data: dict[str, Any], text: str, default_ids: DefaultIds) -> Items | None:
         if not self.top_check({key: value for key, value in data.items() if key not in LAYERS}):
-            return False
+            return None
         recorded_sha = data.get("text_sha256")
         if isinstance(recorded_sha, str) and recorded_sha != sha256_text(text):
-            return False
+            return None
         dct = data.get("dct")
         if isinstance(dct, dict) and isinstance(dct.get("value"), str) and not is_timeml_value(dct["value"]):
-            return False
+            return None
         layers = {layer: data.get(layer, []) for layer in LAYERS}
         if not all(type(items) is list for items in layers.values()):
-            return False
+            return None
         length = len(text)
+        offsets = shared_offsets(length)
+        texts: dict[tuple[int, int], str] = {}  # (start, end) → the span's text, one string each
         refs: list[tuple[Any, tuple[str, ...]]] = []  # (ref, the layers it may name), resolved at the end
         n_ids = 0  # items with an id of their own
-        for item in layers["entities"]:
-            if type(item) is not dict or not item.keys() <= self.entity_keys or item["type"] not in self.entity_types:
-                return False
-            _span(item, text, length)
-            n_ids += _id_and_score(item)
-        for item in layers["timex"]:
-            if type(item) is not dict or not item.keys() <= self.timex_keys or item["type"] not in self.timex_types:
-                return False
-            _span(item, text, length)
-            n_ids += _id_and_score(item)
+
+        def extent(item: dict[str, Any]) -> tuple[int, int, str]:
+            """Offsets (`int`s) inside the text, start < end, and the span's text, which must equal
+            the item's `text` when it has one."""
+            start, end = item["start"], item["end"]
+            if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+                raise _Doubt
+            found = texts.get((start, end))
+            if found is None:
+                found = texts[start, end] = text[start:end]
+            if "text" in item and item["text"] != found:
+                raise _Doubt  # a text of another type differs too
+            return offsets[start], offsets[end], found
+
+        def span(item: Any) -> Span:
+            if type(item) is not dict or not item.keys() <= _SPAN_KEYS:
+                raise _Doubt
+            return Span(*extent(item))
+
+        def mention(item: dict[str, Any], allowed: tuple[str, ...]) -> tuple[str | None, Span | None]:
+            """An argument or speaker: a ref (to a mention of an `allowed` layer, kept in `refs`) or a
+            span, never both."""
+            if "ref" not in item:
+                return None, Span(*extent(item))
+            if "start" in item or "end" in item or "text" in item:
+                raise _Doubt
+            refs.append((item["ref"], allowed))
+            return intern(item["ref"]), None
+
+        entities = []
+        defaults = default_ids("entities", len(layers["entities"]))
+        entity_keys, entity_types = self.entity_keys, self.entity_types
+        for index, item in enumerate(layers["entities"]):
+            # `extent` and `_own_id` written out: entities are most of a file's items.
+            if type(item) is not dict or not item.keys() <= entity_keys:
+                return None
+            label = entity_types[item["type"]]
+            start, end = item["start"], item["end"]
+            if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+                return None
+            found = texts.get((start, end))
+            if found is None:
+                found = texts[start, end] = text[start:end]
+            if "text" in item and item["text"] != found:
+                return None
+            if "score" in item and not _is_number(item["score"]):
+                return None
+            if "id" in item:
+                identifier = item["id"]
+                if type(identifier) is not str or not identifier:
+                    return None
+                identifier = intern(identifier)
+                n_ids += 1
+            else:
+                identifier = defaults[index]
+            entities.append(Entity(identifier, offsets[start], offsets[end], label, found))
+        timexes = []
+        valueless = False  # a timex without a value (absent or null) is an extent-only prediction
+        defaults = default_ids("timex", len(layers["timex"]))
+        for index, item in enumerate(layers["timex"]):
+            if type(item) is not dict or not item.keys() <= self.timex_keys:
+                return None
+            label = self.timex_types[item["type"]]
+            own = _own_id(item)
+            n_ids += own is not None
+            start, end, found = extent(item)
             value = item.get("value")
-            if (value is not None and not self._timeml(value)) or item.get("mod") not in self.timex_mods:
-                return False
-            anchor = item.get("anchor")
+            if value is None:
+                valueless = True
+            else:
+                value = self._timeml(value)
+                if value is None:
+                    return None
+            mod, anchor = item.get("mod"), item.get("anchor")
+            if mod not in self.timex_mods:
+                return None
             if anchor is not None and anchor != "DCT":
                 refs.append((anchor, ("timex",)))
-        for item in layers["events"]:
-            if type(item) is not dict or not item.keys() <= self.event_keys or item["type"] not in self.event_types:
-                return False
-            n_ids += _id_and_score(item)
-            _span(_object(item["trigger"], _SPAN_KEYS), text, length)
+            timexes.append(Timex(own or defaults[index], start, end, label, value or "", found, mod, anchor))
+        events = []
+        defaults = default_ids("events", len(layers["events"]))
+        for index, item in enumerate(layers["events"]):
+            if type(item) is not dict or not item.keys() <= self.event_keys:
+                return None
+            label = self.event_types[item["type"]]
+            own = _own_id(item)
+            n_ids += own is not None
+            trigger = span(item["trigger"])
             arguments = item.get("arguments", [])
-            if item.get("realis") not in self.realis or type(arguments) is not list:
-                return False
+            realis = item.get("realis")
+            if realis not in self.realis or type(arguments) is not list:
+                return None
+            built = []
             for argument in arguments:
                 if type(argument) is not dict or not argument.keys() <= self.argument_keys:
-                    return False
-                if argument["role"] not in self.roles or ("score" in argument and not _is_number(argument["score"])):
-                    return False
-                _mention(argument, REF_TARGETS["event_argument"], refs, text, length)
-        for item in layers["quotes"]:
-            if type(item) is not dict or not item.keys() <= self.quote_keys or item["kind"] not in self.kinds:
-                return False
-            n_ids += _id_and_score(item)
-            _span(_object(item["content"], _SPAN_KEYS), text, length)
+                    return None
+                role = self.roles[argument["role"]]
+                if "score" in argument and not _is_number(argument["score"]):
+                    return None
+                built.append(Argument(role, *mention(argument, REF_TARGETS["event_argument"])))
+            events.append(Event(own or defaults[index], label, trigger, tuple(built), realis))
+        quotes = []
+        defaults = default_ids("quotes", len(layers["quotes"]))
+        for index, item in enumerate(layers["quotes"]):
+            if type(item) is not dict or not item.keys() <= self.quote_keys:
+                return None
+            kind = self.kinds[item["kind"]]
+            own = _own_id(item)
+            n_ids += own is not None
+            content = span(item["content"])
             cue = item.get("cue")
             if cue is not None:
-                _span(_object(cue, _SPAN_KEYS), text, length)
+                cue = span(cue)
             speaker = item.get("speaker")
             if speaker is not None:
-                _mention(_object(speaker, _MENTION_KEYS), REF_TARGETS["quote_speaker"], refs, text, length)
+                speaker = Speaker(*mention(_object(speaker, _MENTION_KEYS), REF_TARGETS["quote_speaker"]))
+            quotes.append(Quote(own or defaults[index], kind, content, cue, speaker))
+        built = {"entities": entities, "timex": timexes, "events": events, "quotes": quotes}
         # Default ids (T1, X1, E1, Q1 …) never repeat: ids are looked at only when some are given or named.
         if n_ids or refs:
-            layer_of = _layer_of(layers)
+            layer_of: dict[str, str] = {}  # id → layer, of every item (its default id when it has none)
+            for layer, made in built.items():
+                layer_of.update(dict.fromkeys(map(_ID_OF, made), layer))
+            if len(layer_of) != sum(map(len, built.values())):
+                return None  # an id repeats
             if any(layer_of.get(ref) not in allowed for ref, allowed in refs):
-                return False  # an unhashable ref raises TypeError: doubt too
-        return True
+                return None  # an unhashable ref raises TypeError: doubt too
+        return tuple(entities), tuple(timexes), tuple(events), tuple(quotes), valueless
 
-    def _timeml(self, value: Any) -> bool:
+    def _timeml(self, value: Any) -> str | None:
+        """`value` interned when it is a TimeML value, else None."""
         if type(value) is not str:
-            return False
-        known = self.timeml.get(value)
-        if known is None:
-            known = is_timeml_value(value)
-            if len(self.timeml) < 100_000:  # a bound for a long-lived process
-                self.timeml[value] = known
+            return None
+        if value in self.timeml:
+            return self.timeml[value]
+        known = intern(value) if is_timeml_value(value) else None
+        if len(self.timeml) < 100_000:  # a bound for a long-lived process
+            self.timeml[value] = known
         return known
 
 
@@ -262,47 +386,14 @@ def _object(value: Any, keys: frozenset[str]) -> dict[str, Any]:
     return value
 
 
-def _span(item: dict[str, Any], text: str, length: int) -> None:
-    """Offsets (`int`s) inside the text, start < end, and the span's text, when given, equal to it."""
-    start, end = item["start"], item["end"]
-    if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
-        raise _Doubt
-    if "text" in item and item["text"] != text[start:end]:
-        raise _Doubt  # a text of another type differs too
-
-
-def _id_and_score(item: dict[str, Any]) -> int:
-    """1 when the item has an `id` (a non-empty string; whether it repeats is `_layer_of`'s), else 0;
-    a `score` must be a number."""
+def _own_id(item: dict[str, Any]) -> str | None:
+    """The item's `id` (a non-empty string, interned; whether it repeats is looked at once all
+    items are read), None when it has none; a `score` must be a number."""
     if "score" in item and not _is_number(item["score"]):
         raise _Doubt
     if "id" not in item:
-        return 0
-    if type(item["id"]) is not str or not item["id"]:
+        return None
+    identifier = item["id"]
+    if type(identifier) is not str or not identifier:
         raise _Doubt
-    return 1
-
-
-def _mention(
-    item: dict[str, Any], allowed: tuple[str, ...], refs: list[tuple[Any, tuple[str, ...]]], text: str, length: int
-) -> None:
-    """An argument or speaker: a ref (to a mention of an `allowed` layer, kept in `refs`) or a span, never both."""
-    if "ref" in item:
-        if "start" in item or "end" in item or "text" in item:
-            raise _Doubt
-        refs.append((item["ref"], allowed))
-    else:
-        _span(item, text, length)
-
-
-def _layer_of(layers: dict[str, list]) -> dict[str, str]:
-    """id → layer of every item (default ids for items without one); doubt on a repeated id."""
-    layer_of: dict[str, str] = {}
-    n_items = 0
-    for layer, items in layers.items():
-        n_items += len(items)
-        for index, item in enumerate(items):
-            layer_of.setdefault(item["id"] if "id" in item else default_id(layer, index), layer)
-    if len(layer_of) != n_items:
-        raise _Doubt
-    return layer_of
+    return intern(identifier)

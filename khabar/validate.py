@@ -328,6 +328,12 @@ def _plain_prediction(entity_types: tuple[str, ...]) -> PlainPrediction:
     return PlainPrediction(build_schema(prediction=True, entity_types=entity_types), _compiled(True, entity_types))
 
 
+def plain_reader(entity_types: tuple[str, ...] = ENTITY_LABELS) -> PlainPrediction:
+    """The quick check of predictions with these entity types (the one `check_prediction` uses),
+    whose `read` also builds a plainly valid document's items in the same pass."""
+    return _plain_prediction(entity_types)
+
+
 def _check_document(
     data: Any,
     text: str,
