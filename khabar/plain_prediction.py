@@ -240,9 +240,11 @@ class PlainPrediction:
         refs: list[tuple[Any, tuple[str, ...]]] = []  # (ref, the layers it may name), resolved at the end
         n_ids = 0  # items with an id of their own
 
-        def extent(item: dict[str, Any]) -> tuple[int, int, str]:
-            """Offsets (`int`s) inside the text, start < end, and the span's text, which must equal
-            the item's `text` when it has one."""
+        def span(item: Any, keys: frozenset[str] = _SPAN_KEYS) -> Span:
+            """A span: an object of `keys`, its offsets (`int`s) inside the text, start < end, and
+            its text, when given, equal to the text there."""
+            if type(item) is not dict or not item.keys() <= keys:
+                raise _Doubt
             start, end = item["start"], item["end"]
             if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
                 raise _Doubt
@@ -251,18 +253,15 @@ class PlainPrediction:
                 found = texts[start, end] = text[start:end]
             if "text" in item and item["text"] != found:
                 raise _Doubt  # a text of another type differs too
-            return offsets[start], offsets[end], found
+            return Span(offsets[start], offsets[end], found)
 
-        def span(item: Any) -> Span:
-            if type(item) is not dict or not item.keys() <= _SPAN_KEYS:
-                raise _Doubt
-            return Span(*extent(item))
-
-        def mention(item: dict[str, Any], allowed: tuple[str, ...]) -> tuple[str | None, Span | None]:
-            """An argument or speaker: a ref (to a mention of an `allowed` layer, kept in `refs`) or a
-            span, never both."""
+        def mention(
+            item: dict[str, Any], keys: frozenset[str], allowed: tuple[str, ...]
+        ) -> tuple[str | None, Span | None]:
+            """An argument or speaker (an object of `keys`): a ref (to a mention of an `allowed`
+            layer, kept in `refs`) or a span, never both."""
             if "ref" not in item:
-                return None, Span(*extent(item))
+                return None, span(item, keys)
             if "start" in item or "end" in item or "text" in item:
                 raise _Doubt
             refs.append((item["ref"], allowed))
@@ -272,7 +271,7 @@ class PlainPrediction:
         defaults = default_ids("entities", len(layers["entities"]))
         entity_keys, entity_types = self.entity_keys, self.entity_types
         for index, item in enumerate(layers["entities"]):
-            # `extent` and `_own_id` written out: entities are most of a file's items.
+            # `span` and `_own_id` written out: entities are most of a file's items.
             if type(item) is not dict or not item.keys() <= entity_keys:
                 return None
             label = entity_types[item["type"]]
@@ -299,12 +298,10 @@ class PlainPrediction:
         valueless = False  # a timex without a value (absent or null) is an extent-only prediction
         defaults = default_ids("timex", len(layers["timex"]))
         for index, item in enumerate(layers["timex"]):
-            if type(item) is not dict or not item.keys() <= self.timex_keys:
-                return None
+            extent = span(item, self.timex_keys)
             label = self.timex_types[item["type"]]
             own = _own_id(item)
             n_ids += own is not None
-            start, end, found = extent(item)
             value = item.get("value")
             if value is None:
                 valueless = True
@@ -317,7 +314,9 @@ class PlainPrediction:
                 return None
             if anchor is not None and anchor != "DCT":
                 refs.append((anchor, ("timex",)))
-            timexes.append(Timex(own or defaults[index], start, end, label, value or "", found, mod, anchor))
+            timexes.append(
+                Timex(own or defaults[index], extent.start, extent.end, label, value or "", extent.text, mod, anchor)
+            )
         events = []
         defaults = default_ids("events", len(layers["events"]))
         for index, item in enumerate(layers["events"]):
@@ -338,7 +337,7 @@ class PlainPrediction:
                 role = self.roles[argument["role"]]
                 if "score" in argument and not _is_number(argument["score"]):
                     return None
-                built.append(Argument(role, *mention(argument, REF_TARGETS["event_argument"])))
+                built.append(Argument(role, *mention(argument, self.argument_keys, REF_TARGETS["event_argument"])))
             events.append(Event(own or defaults[index], label, trigger, tuple(built), realis))
         quotes = []
         defaults = default_ids("quotes", len(layers["quotes"]))
@@ -354,7 +353,9 @@ class PlainPrediction:
                 cue = span(cue)
             speaker = item.get("speaker")
             if speaker is not None:
-                speaker = Speaker(*mention(_object(speaker, _MENTION_KEYS), REF_TARGETS["quote_speaker"]))
+                speaker = Speaker(
+                    *mention(_object(speaker, _MENTION_KEYS), _MENTION_KEYS, REF_TARGETS["quote_speaker"])
+                )
             quotes.append(Quote(own or defaults[index], kind, content, cue, speaker))
         built = {"entities": entities, "timex": timexes, "events": events, "quotes": quotes}
         # Default ids (T1, X1, E1, Q1 …) never repeat: ids are looked at only when some are given or named.
