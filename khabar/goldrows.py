@@ -10,7 +10,8 @@ hold the same values without keys, indentation or repeats:
 - offsets are plain numbers; a span's text is not written, as it is its document's text
   between its offsets (a valid annotation's always is: rows are not written for documents
   where it is not), nor are the texts themselves (read from the corpus, whose bytes key the rows);
-- entities, timexes and the arguments of each event are flat lists, a fixed number of values per item.
+- entities, timexes and the arguments of each event are flat lists, a fixed number of values per item;
+- one line per document, read and built one at a time.
 
 The rows are data only (JSON, never pickle): reading them runs no code. They are written
 only from documents that passed the full check, under a key holding every byte they were
@@ -104,7 +105,11 @@ def dumps(documents: list[Document]) -> str | None:
         rows = [_row(document, string) for document in documents]
     except _Mismatch:
         return None
-    payload = json.dumps([FORMAT, list(string.index), rows], ensure_ascii=False, separators=(",", ":"))
+    # One line per document, after a line of the format and the strings: each is parsed and
+    # built in turn, so the parsed lists of the whole corpus are never held at once. (JSON
+    # escapes a line break inside a string, so every line is one value.)
+    lines = [[FORMAT, list(string.index)], *rows]
+    payload = "\n".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) for line in lines)
     return f"{_digest(payload)}\n{payload}"
 
 
@@ -186,13 +191,14 @@ def loads(rows: str, texts: list[tuple[str, str]]) -> list[Document] | None:
     digest, _, payload = rows.partition("\n")
     if digest != _digest(payload):
         return None
+    header, *rows = payload.split("\n")
     try:
-        form, strings, parsed = json.loads(payload)
-        if form != FORMAT or type(parsed) is not list or len(parsed) != len(texts) or strings[:1] != [None]:
+        form, strings = json.loads(header)
+        if form != FORMAT or len(rows) != len(texts) or strings[:1] != [None]:
             return None
         # Shared with the labels a prediction file's reader interns, so comparing them is one identity check.
         strings = [intern(value) if type(value) is str else value for value in strings]
-        documents = [_document(row, text, strings) for row, (_, text) in zip(parsed, texts, strict=True)]
+        documents = [_document(json.loads(row), text, strings) for row, (_, text) in zip(rows, texts, strict=True)]
     except (ValueError, TypeError, IndexError, KeyError):
         return None
     if any(document.id != identifier for document, (identifier, _) in zip(documents, texts, strict=True)):

@@ -6,10 +6,17 @@ import json
 
 import numpy as np
 import pytest
+import threadpoolctl
 
 from khabar.cli import main
 from khabar.eval import score_tags
-from khabar.eval.bootstrap import Bootstrap, approximate_randomization_p, paired_bootstrap_p, percentile_interval
+from khabar.eval.bootstrap import (
+    Bootstrap,
+    approximate_randomization_p,
+    one_blas_thread,
+    paired_bootstrap_p,
+    percentile_interval,
+)
 from khabar.eval.predictions import write_predictions
 from khabar.eval.significance import compare, micro_f1
 from khabar.store import save_document
@@ -163,3 +170,15 @@ def test_the_resampling_unit_follows_the_number_of_documents(count, unit, units)
     assert resampling.strata == expected_strata
     scored = compare(docs, docs, docs, layers=["entities"], bootstrap=10, trials=10)
     assert scored.signature["unit"] == unit
+
+
+def test_products_run_on_one_blas_thread_and_the_pools_are_restored_after() -> None:
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before  # numpy's BLAS is loaded
+    for _ in range(2):  # the pools found once serve every limit
+        with one_blas_thread():
+            assert blas_threads() == [1] * len(before)
+        assert blas_threads() == before

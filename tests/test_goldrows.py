@@ -61,21 +61,24 @@ def signed(payload: str) -> str:
     return f"{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}"
 
 
-ROW = '"doc-0001", null, {}, "ar", %s, [], [], [], {}'
+ROW = '["doc-0001", null, {}, "ar", %s, [], [], [], {}]'
+HEADER = f'["{goldrows.FORMAT}", [null, "T1", "PER"]]'
 SHAPES = [
     "", "{", "{}", "[]", "[[]]", '[["doc-0001"]]', "[1]",
-    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2, 7]"}]]]',  # 5 numbers for 4 a span
-    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 9]"}]]]',  # no string 9
-    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1.0, 2]"}]]]',  # an offset 1.0
-    f'["{goldrows.FORMAT}", ["T1", "PER"], [[{ROW % "[0, 0, 1, 1]"}]]]',  # a table without None first
-    f'["khabar-gold-rows/1", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2]"}]]]',  # another format
-    f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2]"}], [{ROW % "[]"}]]]',  # two rows, one text
+    f'{HEADER}\n{ROW % "[1, 0, 1, 2, 7]"}',  # 5 numbers for 4 a span
+    f'{HEADER}\n{ROW % "[1, 0, 1, 9]"}',  # no string 9
+    f'{HEADER}\n{ROW % "[1, 0, 1.0, 2]"}',  # an offset 1.0
+    f'["{goldrows.FORMAT}", ["T1", "PER"]]\n{ROW % "[0, 0, 1, 1]"}',  # a table without None first
+    f'["khabar-gold-rows/1", [null, "T1", "PER"]]\n{ROW % "[1, 0, 1, 2]"}',  # another format
+    f'{HEADER}\n{ROW % "[1, 0, 1, 2]"}\n{ROW % "[]"}',  # two rows, one text
+    f'{HEADER}',  # no row for the text
+    f'{HEADER}\n{ROW % "[1, 0, 1, 2]"}'[:-1],  # a row cut short
 ]  # fmt: skip
 
 
 def test_well_formed_rows_read_back():
     # The shapes below are refused for the one fault each has, not for being unreadable.
-    back = goldrows.loads(signed(f'["{goldrows.FORMAT}", [null, "T1", "PER"], [[{ROW % "[1, 0, 1, 2]"}]]]'), TEXTS)
+    back = goldrows.loads(signed(f"{HEADER}\n{ROW % '[1, 0, 1, 2]'}"), TEXTS)
     assert back == [Document("doc-0001", "نص", entities=(Entity("T1", 0, 1, "PER", "ن"),))]
 
 
