@@ -16,6 +16,11 @@ span's text equal to the text there, ids unique across the document (an item wit
 has its default id), refs resolving to a mention of the right layer, TimeML values. It is
 stricter than the full check where that is simpler (an offset must be an `int`, never
 `3.0`), never more lenient: a property test compares the two.
+
+`PlainPrediction.read(data, text)` makes the same checks and, in the same pass, builds the
+document's items (the prediction reader, `khabar.eval.predictions`, would otherwise walk every
+item twice: once to vouch, once to build); None is the same doubt, and the reader then checks
+in full and builds with its general code. `tests/test_plain_read.py` holds the two readings equal.
 """
 
 from __future__ import annotations
