@@ -14,7 +14,10 @@ waited for), peak resident memory (MiB, the largest single process) and CPU mill
 In the same run, on the largest corpus scored, it measures the scoring kernel on the very
 tags `evaluate` scores (`khabar.eval.score_tags` per layer, 1,000 resamples, strict IOB2) and
 seqeval's `classification_report` on them, and prints the ratio of end-to-end `evaluate` to
-each: `evaluate` and the kernel `--repeat` times each (default 5), compared by their medians.
+each: `evaluate` and the kernel `--repeat` times each (default 5), in turn, the ratio the
+median of the ratios of the runs made side by side (the machine's speed drifts from minute
+to minute), beside the medians of each; the `evaluate` of the growth table (the first, which
+may record the gold's rows) is not among them.
 The kernel and seqeval are timed with the objects this script holds (the corpus, the
 predictions, millions of tag strings) frozen out of the garbage collector's view
 (`gc.freeze`), as `khabar evaluate` freezes what it has read: unfrozen, every other kernel run
@@ -47,6 +50,8 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -174,12 +179,19 @@ def run_measured(argv: list[str], environment: dict[str, str] | None = None) -> 
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, wall
 
 
-def kernel_ratio(corpus: Path, rules: Path, evaluate_cpus: list[float]) -> list[str]:
+def cpu_seconds(argv: list[str], environment: dict[str, str] | None = None) -> float:
+    """The CPU seconds of one run of `argv` (`run_measured`)."""
+    return run_measured(argv, environment)[0]
+
+
+def kernel_ratio(corpus: Path, rules: Path, run_evaluate: Callable[[], float], repeat: int) -> list[str]:
     """End-to-end evaluate against the kernel and seqeval on the same tags (all four layers).
 
-    CPU time on a shared or virtual machine swings by a fifth from run to run, so `evaluate`
-    (each of `evaluate_cpus` its own process) and the kernel are each timed as many times and
-    compared by their medians, with their ranges beside."""
+    CPU time on a shared or virtual machine swings by a fifth from run to run, and its speed
+    drifts from minute to minute: `evaluate` (`run_evaluate` runs it in its own process and
+    gives its CPU seconds) and the kernel are timed in turn, `repeat` pairs, each pair's ratio
+    taken from runs made side by side; the ratio printed is the median of the pairs', with
+    their range, beside the medians of each."""
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
 
@@ -203,11 +215,13 @@ def kernel_ratio(corpus: Path, rules: Path, evaluate_cpus: list[float]) -> list[
             for layer in LAYERS:
                 gold_tags[layer].append(gold_sentence.tags[layer])
                 pred_tags[layer].append(pred_sentence.tags[layer])
-    kernels = []
+    evaluate_cpus: list[float] = []
+    kernels: list[float] = []
     gc.collect()
     gc.freeze()  # see the module's docstring: collections never walk this script's own objects
     try:
-        for _ in evaluate_cpus:
+        for _ in range(repeat):
+            evaluate_cpus.append(run_evaluate())
             start = time.process_time()
             for layer in LAYERS:
                 score_tags(gold_tags[layer], pred_tags[layer], scheme="IOB2", bootstrap=BOOTSTRAP, units=units)
@@ -222,14 +236,18 @@ def kernel_ratio(corpus: Path, rules: Path, evaluate_cpus: list[float]) -> list[
         gc.unfreeze()
     n_tokens = sum(map(len, gold_tags["entities"]))
     evaluate_cpu, kernel = statistics.median(evaluate_cpus), statistics.median(kernels)
+    ratios = [evaluate / kernel for evaluate, kernel in zip(evaluate_cpus, kernels, strict=True)]
     runs = f"median of {len(evaluate_cpus)}" if len(evaluate_cpus) > 1 else "one run"
+    paired = (
+        f"the median of {len(ratios)} pairs of runs side by side{_range(ratios)}" if len(ratios) > 1 else "one pair"
+    )
     return [
         f"on {len(gold_docs):,} documents ({n_tokens:,} tokens, 4 layers, the tags `evaluate` scores):",
         f"  end-to-end `khabar evaluate` ({BOOTSTRAP:,} resamples): {evaluate_cpu:.2f} s CPU "
         f"({runs}{_range(evaluate_cpus)})",
         f"  scoring kernel (score_tags, strict IOB2, {BOOTSTRAP:,} resamples, this script's objects frozen): "
         f"{kernel:.2f} s "
-        f"({runs}{_range(kernels)}) → ratio {evaluate_cpu / kernel:.1f}×",
+        f"({runs}{_range(kernels)}) → ratio {statistics.median(ratios):.1f}× ({paired})",
         f"  seqeval classification_report (strict IOB2, one pass, no resamples): {seqeval:.2f} s → ratio "
         f"{evaluate_cpu / seqeval:.1f}×",
     ]
@@ -247,7 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the synthetic corpora and outputs in this folder")
     parser.add_argument("--no-kernel", action="store_true", help="skip the kernel and seqeval ratio")
     parser.add_argument(
-        "--repeat", type=int, default=5, help="times `evaluate` and the kernel are run for their ratio (medians)"
+        "--repeat",
+        type=int,
+        default=5,
+        help="pairs of `evaluate` and kernel runs side by side, for their ratio (median of the pairs)",
     )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -279,11 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             cpu, peak, wall = results[(command, size)]
             print(f"  {command}: {cpu:.1f} s CPU, {wall:.1f} s wall, {peak:.0f} MiB", file=sys.stderr, flush=True)
         if "evaluate" in commands and not args.no_kernel and size == sizes[-1]:
-            evaluate_cpus = [results[("evaluate", size)][0]]
-            evaluate_cpus += [
-                run_measured(command_line("evaluate", corpus, work), environment)[0] for _ in range(args.repeat - 1)
-            ]
-            ratio_lines = kernel_ratio(corpus, work / "rules.jsonl", evaluate_cpus)
+            evaluate = partial(cpu_seconds, command_line("evaluate", corpus, work), environment)
+            ratio_lines = kernel_ratio(corpus, work / "rules.jsonl", evaluate, args.repeat)
 
     print(
         f"CPU seconds (peak MiB) by corpus size; CPU ms per 1,000 tokens; evaluate with {BOOTSTRAP:,} resamples; "

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+from types import SimpleNamespace
 
 import pytest
+import seqeval.metrics
 
 import khabar.eval
+from khabar.eval.predictions import write_predictions
 from khabar.store import load_corpus
 from tests.benchmark_scripts import load_benchmark
 
@@ -38,6 +41,7 @@ def test_the_script_prints_the_growth_table_and_the_kernel_ratio(corpus_scale, c
     assert "| validate |" in out and "| evaluate |" in out
     assert "scoring kernel" in out and "seqeval classification_report" in out
     assert out.count("(median of 2, ") == 2  # evaluate and the kernel, each run twice
+    assert "(the median of 2 pairs of runs side by side, " in out
 
 
 def test_commands_run_with_their_bytecode_kept_and_the_kernel_with_the_script_s_objects_frozen(
@@ -63,3 +67,43 @@ def test_commands_run_with_their_bytecode_kept_and_the_kernel_with_the_script_s_
     assert {"harness", "goldrows", "cli"} <= compiled  # the warm-up run compiled khabar's modules
     assert len(frozen_while_scoring) == 4 and min(frozen_while_scoring) > 0  # one call per layer, all frozen
     assert gc.get_freeze_count() == 0  # and returned to the collector afterwards
+
+
+def test_evaluate_and_the_kernel_run_in_turn_and_the_ratio_is_the_median_of_the_pairs(
+    corpus_scale, corpus_dir, tmp_path, monkeypatch
+):
+    rules = tmp_path / "rules.jsonl"
+    write_predictions(rules, load_corpus(corpus_dir))
+    runs: list[str] = []
+    # Pairs whose own ratios are 2, 3 and 10: the median ratio is 3.0 (the medians' ratio would be 4.5).
+    evaluate_cpus = iter([4.0, 30.0, 9.0])
+    kernel_cpus = iter([2.0, 10.0, 0.9])
+    clock = [0.0]  # the script's CPU clock: a kernel run takes the next kernel time
+
+    def run_evaluate() -> float:
+        runs.append("evaluate")
+        return next(evaluate_cpus)
+
+    score_tags = khabar.eval.score_tags
+
+    def kernel_layer(*args, **kwargs):
+        runs.append("kernel")
+        if runs.count("kernel") % 4 == 0:  # a kernel run is its four layers
+            clock[0] += next(kernel_cpus)
+        return score_tags(*args, **kwargs)
+
+    def seqeval_report(*args, **kwargs):
+        clock[0] += 1.0
+        return report(*args, **kwargs)
+
+    report = seqeval.metrics.classification_report
+    monkeypatch.setattr(khabar.eval, "score_tags", kernel_layer)
+    monkeypatch.setattr(seqeval.metrics, "classification_report", seqeval_report)
+    monkeypatch.setattr(corpus_scale, "time", SimpleNamespace(process_time=lambda: clock[0]))
+    lines = corpus_scale.kernel_ratio(corpus_dir, rules, run_evaluate, 3)
+    assert runs == (["evaluate"] + ["kernel"] * 4) * 3  # in turn
+    text = "\n".join(lines)
+    assert "9.00 s CPU (median of 3, 4.00–30.00)" in text
+    assert (
+        "2.00 s (median of 3, 0.90–10.00) → ratio 3.0× (the median of 3 pairs of runs side by side, 2.00–10.00)" in text
+    )
