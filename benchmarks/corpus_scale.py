@@ -247,7 +247,7 @@ def kernel_ratio(corpus: Path, rules: Path, run_evaluate: Callable[[], float], r
         f"({runs}{_range(evaluate_cpus)})",
         f"  scoring kernel (score_tags, strict IOB2, {BOOTSTRAP:,} resamples, this script's objects frozen): "
         f"{kernel:.2f} s "
-        f"({runs}{_range(kernels)}) → ratio {statistics.median(ratios):.1f}× ({paired})",
+        f"({runs}{_range(kernels)}) → ratio {statistics.median(ratios):.2f}× ({paired})",
         f"  seqeval classification_report (strict IOB2, one pass, no resamples): {seqeval:.2f} s → ratio "
         f"{evaluate_cpu / seqeval:.1f}×",
     ]
