@@ -8,6 +8,7 @@ the text lives beside it in `documents/<id>.txt` and is never altered.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -34,20 +35,31 @@ def _stored_through_slots(cls: type) -> type:
     generates its own; the instances are as frozen as before (`__setattr__` still refuses).
     A corpus of 1,000 documents makes about 400,000 of these objects on every load, about
     40% faster so. `tests/test_document.py` holds it to the dataclass's `__init__`."""
+    if "__post_init__" in vars(cls) or any(
+        item.default_factory is not MISSING or not item.init or item.kw_only for item in fields(cls)
+    ):
+        raise TypeError(f"{cls.__name__}: only plain fields (a value or a default) are stored through slots")
     names = [item.name for item in fields(cls)]
-    namespace: dict[str, Any] = {f"_store_{name}": getattr(cls, name).__set__ for name in names}
+    # As `dataclasses` does: the stores and defaults reach the function through a closure, and
+    # it is made in the class's module, so its annotations resolve there (`get_type_hints`).
+    closure: dict[str, Any] = {f"_store_{name}": getattr(cls, name).__set__ for name in names}
     parameters = []
     for item in fields(cls):
         if item.default is MISSING:
             parameters.append(item.name)
         else:
-            namespace[f"_default_{item.name}"] = item.default
+            closure[f"_default_{item.name}"] = item.default
             parameters.append(f"{item.name}=_default_{item.name}")
-    stores = "".join(f"    _store_{name}(self, {name})\n" for name in names)
-    exec(f"def __init__(self, {', '.join(parameters)}):\n{stores}", namespace)  # as dataclasses makes its own
-    init = namespace["__init__"]
+    stores = "".join(f"        _store_{name}(self, {name})\n" for name in names)
+    source = (
+        f"def __make_init__({', '.join(closure)}):\n"
+        f"    def __init__(self, {', '.join(parameters)}):\n{stores}"
+        "    return __init__\n"
+    )
+    made: dict[str, Any] = {}
+    exec(source, vars(sys.modules[cls.__module__]), made)  # as dataclasses makes its own
+    init = made["__make_init__"](**closure)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
     init.__annotations__ = {**{item.name: item.type for item in fields(cls)}, "return": None}
     cls.__init__ = init  # type: ignore[misc]
     return cls

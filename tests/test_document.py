@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import typing
 
 import pytest
 from hypothesis import given, settings
@@ -70,6 +71,8 @@ values = st.none() | st.integers(-5, 5000) | st.text(max_size=4) | st.tuples(st.
 def test_a_slotted_class_is_made_as_its_dataclass_makes_it(cls: type, data: st.DataObject) -> None:
     twin = dataclass_twin(cls)
     assert inspect.signature(cls) == inspect.signature(twin)
+    hints = typing.get_type_hints(cls.__init__)  # the annotations resolve in the class's module
+    assert hints.pop("return") is type(None) and hints == typing.get_type_hints(cls)
     names = [item.name for item in dataclasses.fields(cls)]
     required = [item.name for item in dataclasses.fields(cls) if item.default is dataclasses.MISSING]
     given_names = names[: data.draw(st.integers(len(required), len(names)))]
@@ -93,3 +96,20 @@ def test_a_slotted_class_refuses_what_its_dataclass_refuses(cls: type) -> None:
             make(*range(n_fields + 1))  # one argument too many
         with pytest.raises(TypeError):
             make(unknown=1)
+
+
+def test_only_plain_fields_are_stored_through_slots() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class WithFactory:
+        values: list[int] = dataclasses.field(default_factory=list)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class WithPostInit:
+        value: int
+
+        def __post_init__(self) -> None:
+            pass
+
+    for cls in (WithFactory, WithPostInit):
+        with pytest.raises(TypeError, match="only plain fields"):
+            model._stored_through_slots(cls)
