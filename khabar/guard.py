@@ -6,8 +6,8 @@ whose target resolves (symlinks followed) to
 
 - a file the command reads: its path arguments, and every file a reader declares with
   `declare_inputs` (the same file: a declared file is told by its device and inode when a
-  write is checked, so a hard link to it is refused too, and a corpus read of thousands of
-  files costs no path resolution per file),
+  write is checked, and by its path once replaced or removed, so a hard link to it is refused
+  too, and a corpus read of thousands of files costs no path resolution per file),
 - inside an input folder, its `documents/`, `annotations/`, `data/`, card (`README.md`)
   or the annotation and text files directly in it,
 - any file under `documents/`, `annotations/` or `data/` of a gold corpus, or its card —
@@ -49,6 +49,7 @@ class Guard:
     inputs: set[Path] = field(default_factory=set)  # real paths of the path arguments, files and folders
     read: list[Path | str] = field(default_factory=list)  # files the readers declared, as named
     read_files: set[tuple[int, int]] = field(default_factory=set)  # (device, inode) of `read[:identified]`
+    read_names: dict[str, list[Path | str]] = field(default_factory=dict)  # name → `read[:identified]` of it
     identified: int = 0
     allowed: list[Path] = field(default_factory=list)  # real paths, gold writes declared by the command
     notes: list[str] = field(default_factory=list)
@@ -87,18 +88,23 @@ def declare_inputs(*paths: Path) -> None:
 def _is_read_file(guard: Guard, real: Path) -> bool:
     """Whether `real` is (a link to) a file a reader declared. The declared files are looked
     up only now, once each: most runs write one output after reading many files."""
-    try:
-        target = os.stat(real)
-    except OSError:
-        return False  # nothing there yet: writing it overwrites no file read
     for path in guard.read[guard.identified :]:
+        guard.read_names.setdefault(os.path.basename(path), []).append(path)
         try:
             found = os.stat(path)
         except OSError:
-            continue  # gone since it was read: nothing of it to overwrite
+            continue  # gone: its name is still compared below
         guard.read_files.add((found.st_dev, found.st_ino))
     guard.identified = len(guard.read)
-    return (target.st_dev, target.st_ino) in guard.read_files
+    try:
+        target = os.stat(real)
+    except OSError:
+        target = None
+    if target is not None and (target.st_dev, target.st_ino) in guard.read_files:
+        return True
+    # A file read and since replaced or removed is no longer that file, but its path still
+    # names what the command read: the declared paths of that name are resolved and compared.
+    return any(_real(Path(path)) == real for path in guard.read_names.get(real.name, ()))
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from khabar import guard
 from khabar.cli import main
 from khabar.eval.predictions import write_predictions
 from khabar.store import load_corpus
@@ -154,3 +155,36 @@ def test_a_new_file_beside_a_file_read_is_written(project, capsys):
     argv = ["evaluate", str(project / "pred.jsonl"), "--gold", str(project / "corpus"), *SCORING, "--out", str(out)]
     assert main([*argv, "--format", "json"]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["signature"]
+
+
+INPUT = "it is an input of this command"
+
+
+def test_a_file_declared_after_the_first_write_check_is_refused(tmp_path):
+    first, other, later = (tmp_path / name for name in ("first.json", "other.json", "later.json"))
+    for path in (first, other, later):
+        path.write_text("{}", encoding="utf-8")
+    with guard.guarded([]):
+        guard.declare_inputs(first)
+        assert guard.refusal(other) is None  # exists, never read: its check identifies `first`
+        guard.declare_inputs(later)
+        assert guard.refusal(later) == INPUT
+        assert guard.refusal(first) == INPUT
+
+
+@pytest.mark.parametrize("change", ["replaced", "removed"])
+def test_a_file_read_then_replaced_or_removed_is_still_refused_by_its_path(tmp_path, change):
+    read, other = tmp_path / "read.json", tmp_path / "other.json"
+    read.write_text("{}", encoding="utf-8")
+    other.write_text("{}", encoding="utf-8")
+    with guard.guarded([]):
+        guard.declare_inputs(read)
+        assert guard.refusal(other) is None  # the declared file is identified here, by its inode
+        if change == "replaced":
+            replacement = tmp_path / "new.json"
+            replacement.write_text("[]", encoding="utf-8")
+            os.replace(replacement, read)  # another inode at the path read
+        else:
+            read.unlink()
+        assert guard.refusal(read) == INPUT
+        assert guard.refusal(tmp_path / "new-name.json") is None
