@@ -92,8 +92,9 @@ def one_blas_thread() -> AbstractContextManager[object]:
 @cache
 def _controller() -> ThreadpoolController:
     """The thread pools of the process, found once: finding them (every loaded library
-    inspected) cost 0.6 ms per limit, 28 limits per evaluation. BLAS is loaded with numpy,
-    before any product, so the pools found first are all there are to limit."""
+    inspected) cost 0.6 ms per limit, 28 limits per evaluation. The products here are
+    numpy's, and numpy's BLAS is loaded with numpy, before any product: it is among the pools
+    found (a BLAS another library loads later, e.g. scipy's, is not limited, and is not used here)."""
     return ThreadpoolController()
 
 
