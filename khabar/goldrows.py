@@ -16,7 +16,9 @@ hold the same values without keys, indentation or repeats:
 The rows are data only (JSON, never pickle): reading them runs no code. They are written
 only from documents that passed the full check, under a key holding every byte they were
 read from (`khabar.store`), after the SHA-256 of the rows themselves: rows whose bytes do
-not match it, or anything else unexpected in them, read as no rows at all.
+not match it (damaged on disk, cut short by a crash) read as no rows at all, as do rows of
+another shape. The digest guards against damage, not against someone forging rows in the
+user's own cache folder, who could as well change the corpus.
 """
 
 from __future__ import annotations
