@@ -57,7 +57,7 @@ from khabar.inventories import (
 )
 from khabar.plain_prediction import PlainPrediction, shared_offsets
 from khabar.strictjson import json_lines
-from khabar.validate import check_prediction, default_id, plain_reader
+from khabar.validate import default_id, plain_reader, prediction_problems
 from khabar.views import SentenceView, tags_to_spans, token_view
 
 LAYER_OF_COLUMN = {column: layer for layer, column in TAG_COLUMNS.items()}
@@ -277,11 +277,11 @@ class _DefaultIds:
 
 
 @cache
-def _tagset_labels(tagset: str) -> tuple[frozenset[str], PlainPrediction]:
-    """The entity labels of a tag set (`entity_labels`) and the quick reader of predictions using
-    them, made once per tag set, not per line."""
-    labels = frozenset(entity_labels(tagset))
-    return labels, plain_reader(tuple(sorted(labels)))
+def _tagset_labels(tagset: str) -> tuple[tuple[str, ...], PlainPrediction]:
+    """The entity labels of a tag set (`entity_labels`, sorted) and the quick reader of
+    predictions using them, made once per tag set, not per line."""
+    labels = tuple(sorted(entity_labels(tagset)))
+    return labels, plain_reader(labels)
 
 
 class _DocumentReader:
@@ -300,7 +300,7 @@ class _DocumentReader:
             pointer = f"/unaligned/{index}"
             item = self._object(item, pointer)
             layer = self._string(item, "layer", pointer, set(LAYERS))
-            allowed = self.entity_labels if layer == "entities" else set(layer_labels(layer))
+            allowed = set(self.entity_labels if layer == "entities" else layer_labels(layer))
             label = self._string(item, "type", pointer, allowed)
             text = self._string(item, "text", pointer)
             at = item.get("at", 0)
@@ -335,11 +335,11 @@ class _DocumentReader:
         return value
 
     def check(self, record: dict) -> None:
-        """The checks every annotation gets (`khabar.validate.check_prediction`), with one
-        wording per fault; the first problem is the error, with a tag set hint for an
-        entity type of another tag set."""
+        """The full checks every annotation gets (`khabar.validate.prediction_problems`, for a
+        line the one pass doubted), with one wording per fault; the first problem is the error,
+        with a tag set hint for an entity type of another tag set."""
         document = _without_unaligned(record)
-        problems = check_prediction(document, self.text, entity_types=tuple(sorted(self.entity_labels)))
+        problems = prediction_problems(document, self.text, entity_types=self.entity_labels)
         if not problems:
             return
         pointer, message = problems[0]

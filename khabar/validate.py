@@ -318,20 +318,24 @@ def check_prediction(data: Any, text: str, *, entity_types: tuple[str, ...] = EN
     the checks of `check_annotation` for a prediction (see the module docstring). A plainly
     valid document is vouched for in one pass (`khabar.plain_prediction`); any doubt, and
     every problem, goes through the full check."""
-    if _plain_prediction(entity_types)(data, text):
+    if plain_reader(entity_types)(data, text):
         return []
+    return prediction_problems(data, text, entity_types=entity_types)
+
+
+def prediction_problems(
+    data: Any, text: str, *, entity_types: tuple[str, ...] = ENTITY_LABELS
+) -> list[tuple[str, str]]:
+    """`check_prediction` without the quick yes: the full check, for a document the quick
+    check (`plain_reader`) already doubted."""
     return _check_document(data, text, prediction=True, entity_types=entity_types)
 
 
 @cache
-def _plain_prediction(entity_types: tuple[str, ...]) -> PlainPrediction:
-    return PlainPrediction(build_schema(prediction=True, entity_types=entity_types), _compiled(True, entity_types))
-
-
 def plain_reader(entity_types: tuple[str, ...] = ENTITY_LABELS) -> PlainPrediction:
     """The quick check of predictions with these entity types (the one `check_prediction` uses),
     whose `read` also builds a plainly valid document's items in the same pass."""
-    return _plain_prediction(entity_types)
+    return PlainPrediction(build_schema(prediction=True, entity_types=entity_types), _compiled(True, entity_types))
 
 
 def _check_document(

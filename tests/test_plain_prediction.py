@@ -20,7 +20,7 @@ from khabar.eval.predictions import entity_labels
 from khabar.inventories import TAGSET_PROJECTIONS
 from khabar.plain_prediction import PlainPrediction
 from khabar.schema import build_schema
-from khabar.validate import _check_document, _compiled, _plain_prediction, check_prediction
+from khabar.validate import _check_document, _compiled, check_prediction, plain_reader
 from tests.strategies import prediction_items as _items
 from tests.strategies import prediction_records as predicted
 from tests.strategies import value_paths
@@ -67,7 +67,7 @@ def damaged(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
 def test_a_yes_only_where_the_full_check_finds_nothing(case):
     record, text = case
     full = _check_document(record, text, prediction=True, entity_types=ENTITY_TYPES)
-    if _plain_prediction(ENTITY_TYPES)(record, text):
+    if plain_reader(ENTITY_TYPES)(record, text):
         assert full == []
     assert check_prediction(record, text, entity_types=ENTITY_TYPES) == full
 
@@ -77,12 +77,12 @@ def test_a_yes_only_where_the_full_check_finds_nothing(case):
 def test_valid_predictions_take_the_quick_yes(case):
     record, text = case
     assert _check_document(record, text, prediction=True, entity_types=ENTITY_TYPES) == []
-    assert _plain_prediction(ENTITY_TYPES)(record, text)
+    assert plain_reader(ENTITY_TYPES)(record, text)
 
 
 def test_the_quick_yes_is_on_for_every_tag_set():
     for tagset in TAGSET_PROJECTIONS:
-        assert _plain_prediction(tuple(sorted(entity_labels(tagset)))).enabled, tagset
+        assert plain_reader(tuple(sorted(entity_labels(tagset)))).enabled, tagset
 
 
 def test_a_schema_it_does_not_know_turns_it_off():
