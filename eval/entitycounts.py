@@ -34,7 +34,7 @@ from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator
 from khabar.eval.matching import category_credit, matched_left
 from khabar.eval.results import CountTable
 from khabar.eval.spancounts import LocateMany, Pairs, Part, codes, count_tables
-from khabar.eval.spankeys import KEY_LIMIT, row_key
+from khabar.eval.spankeys import KEY_LIMIT, group_index, row_key
 from khabar.views import LabeledSpan
 
 # The category of a prediction that overlaps a gold span left after exact pairing (no gold
@@ -143,13 +143,13 @@ def _count_batch(
 def entity_arrays(documents: Sequence[Document], names: dict[str, int]) -> GroupedSpans:
     """The entities of `documents` (group = the document's index), labels coded by `names`
     (label → code, new labels added)."""
-    entities = list(chain.from_iterable(document.entities for document in documents))
+    per_document = [document.entities for document in documents]
+    entities = list(chain.from_iterable(per_document))
     n = len(entities)
     start = np.fromiter([entity.start for entity in entities], dtype=np.int64, count=n)
     end = np.fromiter([entity.end for entity in entities], dtype=np.int64, count=n)
     label = codes([entity.type for entity in entities], names)  # tables list their labels sorted
-    sizes = np.fromiter(map(len, (document.entities for document in documents)), dtype=np.int64, count=len(documents))
-    return GroupedSpans(np.repeat(np.arange(len(documents), dtype=np.int64), sizes), start, end, label)
+    return GroupedSpans(group_index(per_document), start, end, label)
 
 
 def exact_pairs(gold: GroupedSpans, pred: GroupedSpans, by_label: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ from operator import attrgetter
 import numpy as np
 
 from khabar.document import Document
-from khabar.eval.spankeys import row_key
+from khabar.eval.spankeys import group_index, row_key
 from khabar.views import SPAN_PATHS
 
 
@@ -55,7 +55,7 @@ def span_arrays(documents: list[Document], layer: str) -> SpanArrays:
     items = [getattr(document, layer) for document in documents]
     flat = list(chain.from_iterable(items))
     n = len(flat)
-    document = np.repeat(np.arange(len(items), dtype=np.int64), [len(group) for group in items])
+    document = group_index(items)
     start = np.fromiter(map(attrgetter(start_path), flat), dtype=np.int64, count=n)
     end = np.fromiter(map(attrgetter(end_path), flat), dtype=np.int64, count=n)
     labels = list(map(attrgetter(label_path), flat))

@@ -9,7 +9,7 @@ lists every (gold, pred) pair of the same document that shares a character.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +46,13 @@ def nested_key_codes(columns: Sequence[np.ndarray], n_gold: int) -> tuple[Codes,
     coarse = coarse_of_distinct[code]
     n_coarse = int(coarse_of_distinct[-1]) + 1 if len(distinct) else 0
     return (code[:n_gold], code[n_gold:], len(distinct)), (coarse[:n_gold], coarse[n_gold:], n_coarse)
+
+
+def group_index(groups: Sequence[Sized]) -> np.ndarray:
+    """For the items of `groups` laid end to end, the index of the group of each (a span's
+    document, of the documents' spans chained)."""
+    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    return np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
 
 
 def row_key(columns: Sequence[np.ndarray]) -> np.ndarray:

@@ -21,7 +21,7 @@ from khabar.document import Document
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator, timex_pairs, timex_spans
 from khabar.eval.results import CountTable
 from khabar.eval.spancounts import LocateMany, Pairs, Part, codes, count_tables
-from khabar.eval.spankeys import exact_matches, key_codes, one_to_one, overlaps
+from khabar.eval.spankeys import exact_matches, group_index, key_codes, one_to_one, overlaps
 from khabar.eval.spanmaps import same_span
 
 _START, _END, _TYPE, _VALUE = attrgetter("start"), attrgetter("end"), attrgetter("type"), attrgetter("value")
@@ -45,7 +45,7 @@ def timex_columns(
     per_document = [document.timex for document in documents]
     items = list(chain.from_iterable(per_document))
     n = len(items)
-    pair = np.repeat(np.arange(len(per_document), dtype=np.int64), list(map(len, per_document)))
+    pair = group_index(per_document)
     start = np.fromiter(map(_START, items), dtype=np.int64, count=n)
     end = np.fromiter(map(_END, items), dtype=np.int64, count=n)
     return TimexColumns(
