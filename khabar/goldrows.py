@@ -50,7 +50,9 @@ class _Strings:
         return found
 
 
-def _extent(span: Span | None, text: str) -> list[int] | None:
+def _extent(span: Span | Entity | Timex | None, text: str) -> list[int] | None:
+    """[start, end] of a span (or of an entity or timex, which are spans too), refusing a span
+    whose text is not the text there (the rows give it back sliced)."""
     if span is None:
         return None
     if text[span.start : span.end] != span.text:
@@ -62,11 +64,11 @@ def _row(document: Document, string: _Strings) -> list[Any]:
     text = document.text
     entities: list[int] = []
     for entity in document.entities:
-        _extent(Span(entity.start, entity.end, entity.text), text)
+        _extent(entity, text)
         entities += [string(entity.id), entity.start, entity.end, string(entity.type)]
     timexes: list[int] = []
     for timex in document.timex:
-        _extent(Span(timex.start, timex.end, timex.text), text)
+        _extent(timex, text)
         timexes += [string(timex.id), timex.start, timex.end, string(timex.type), string(timex.value)]
         timexes += [string(timex.mod), string(timex.anchor)]
     events = []
