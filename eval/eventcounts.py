@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.document import Document, Entity, Timex
+from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
 from khabar.eval.layers import ALL, EVENT_METRICS, GOLD, PRED, TP, Accumulator
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, codes, count_tables
+from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables, local_codes, recode
 from khabar.eval.spankeys import exact_matches, nested_key_codes
 
 
@@ -40,6 +41,22 @@ class EventColumns:
 
 def event_columns(documents: Sequence[Document], locate_many: LocateMany, names: dict[str, int]) -> EventColumns:
     """The columns of `documents` (document i of pair i); labels coded into `names`."""
+    found = derived(documents, "events", _event_arrays)
+    pairs, starts = found["pair"], found["start"]
+    return EventColumns(
+        pairs,
+        starts,
+        found["end"],
+        recode(unpack_names(found["kind_names"]), found["kind"], names),
+        locate_many(pairs, starts),
+        found["event"],
+        found["arg_start"],
+        found["arg_end"],
+        recode(unpack_names(found["role_names"]), found["role"], names),
+    )
+
+
+def _event_arrays(documents: Sequence[Document]) -> Arrays:
     pair: list[int] = []
     start: list[int] = []
     end: list[int] = []
@@ -74,18 +91,20 @@ def event_columns(documents: Sequence[Document], locate_many: LocateMany, names:
                     roles.append(argument.role)
             row += 1
         pair += [index] * len(events)
-    pairs, starts = _ints(pair), _ints(start)
-    return EventColumns(
-        pairs,
-        starts,
-        _ints(end),
-        codes(kinds, names),
-        locate_many(pairs, starts),
-        _ints(event),
-        _ints(arg_start),
-        _ints(arg_end),
-        codes(roles, names),
-    )
+    kind_names, kind = local_codes(kinds)
+    role_names, role = local_codes(roles)
+    return {
+        "pair": _ints(pair),
+        "start": _ints(start),
+        "end": _ints(end),
+        "kind": kind,
+        "kind_names": pack_names(kind_names),
+        "event": _ints(event),
+        "arg_start": _ints(arg_start),
+        "arg_end": _ints(arg_end),
+        "role": role,
+        "role_names": pack_names(role_names),
+    }
 
 
 def mention_objects(document: Document) -> dict[str, Entity | Timex]:

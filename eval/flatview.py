@@ -21,12 +21,14 @@ that order).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from khabar.document import Document
 from khabar.eval.chunks import MODES, Chunks, chunks, encode, parse_tag
+from khabar.eval.goldarrays import derived
 from khabar.eval.spanarrays import SpanArrays, span_arrays
 from khabar.tokenize import joined_tokens
 from khabar.views import Collision, LabeledSpan, layer_spans, layer_view, outermost
@@ -68,6 +70,12 @@ class CorpusTokens:
             tokens.bounds,
             sequence,
         )
+
+    @classmethod
+    def of_documents(cls, documents: Sequence[Document]) -> CorpusTokens:
+        """`of` the documents' texts (read back when they are a loaded corpus: `khabar.eval.goldarrays`)."""
+        found = derived(documents, "tokens", lambda chosen: asdict(cls.of([document.text for document in chosen])))
+        return cls(**found)
 
     @property
     def n_tokens(self) -> int:

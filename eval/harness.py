@@ -307,13 +307,13 @@ def _coded_seqeval_tables(
     a label no tag can carry), and the tagged path then gives the tables or the error."""
     if any(pred.text != gold.text for gold, pred in pairs):
         return None
-    corpus = flatview.CorpusTokens.of([gold.text for gold, _ in pairs])
+    golds, preds = [gold for gold, _ in pairs], [pred for _, pred in pairs]
+    corpus = flatview.CorpusTokens.of_documents(golds)
     # Each sentence's unit is the unit of its first character.
     document = np.repeat(np.arange(len(pairs), dtype=np.int64), corpus.sentence_counts)
     unit_of_sequence = units.locate_many(document, corpus.starts[corpus.bounds[:-1]] - corpus.char_offset[document])
     token_unit = unit_of_sequence[corpus.sequence]
     n_units = int(unit_of_sequence.max()) + 1 if len(unit_of_sequence) else 0
-    golds, preds = [gold for gold, _ in pairs], [pred for _, pred in pairs]
     tables: dict[str, dict[str, CountTable]] = {}
     notes: list[str] = []
     for layer in layers:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.document import Document
+from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator, content_pairs, quote_spans, speaker_extent
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, codes, count_tables
+from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables, local_codes, recode
 from khabar.eval.spankeys import exact_matches, key_codes, one_to_one, overlaps
 from khabar.eval.spanmaps import same_span
 
@@ -43,6 +44,24 @@ class QuoteColumns:
 
 def quote_columns(documents: Sequence[Document], locate_many: LocateMany, names: dict[str, int]) -> QuoteColumns:
     """The columns of `documents` (document i of pair i); kinds coded into `names`."""
+    found = derived(documents, "quotes", _quote_arrays)
+    pairs, table = found["pair"], found["table"]
+    return QuoteColumns(
+        pairs,
+        table[:, 0],
+        table[:, 1],
+        recode(unpack_names(found["kind_names"]), found["kind"], names),
+        locate_many(pairs, table[:, 0]),
+        table[:, 2] == 1,
+        table[:, 3],
+        table[:, 4],
+        table[:, 5] == 1,
+        table[:, 6],
+        table[:, 7],
+    )
+
+
+def _quote_arrays(documents: Sequence[Document]) -> Arrays:
     pair: list[int] = []
     rows: list[tuple[int, int, int, int, int, int, int, int]] = []
     kinds: list[str] = []
@@ -58,21 +77,13 @@ def quote_columns(documents: Sequence[Document], locate_many: LocateMany, names:
             rows.append((quote.content.start, quote.content.end, *cue_part, *speaker_part))
             kinds.append(quote.kind)
         pair += [index] * len(document.quotes)
-    table = np.array(rows, dtype=np.int64).reshape(-1, 8)
-    pairs = np.array(pair, dtype=np.int64)
-    return QuoteColumns(
-        pairs,
-        table[:, 0],
-        table[:, 1],
-        codes(kinds, names),
-        locate_many(pairs, table[:, 0]),
-        table[:, 2] == 1,
-        table[:, 3],
-        table[:, 4],
-        table[:, 5] == 1,
-        table[:, 6],
-        table[:, 7],
-    )
+    kind_names, kind = local_codes(kinds)
+    return {
+        "pair": np.array(pair, dtype=np.int64),
+        "table": np.array(rows, dtype=np.int64).reshape(-1, 8),
+        "kind": kind,
+        "kind_names": pack_names(kind_names),
+    }
 
 
 def count_quotes(pairs: Pairs, locate_many: LocateMany, declared: Accumulator) -> dict[str, CountTable]:

@@ -16,13 +16,16 @@ the arrays carry no ids. `tests/test_eval_fast_paths.py` checks both against `ou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from operator import attrgetter
 
 import numpy as np
 
 from khabar.document import Document
+from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
 from khabar.eval.spankeys import group_index, row_key
 from khabar.views import SPAN_PATHS
 
@@ -46,12 +49,24 @@ class SpanArrays:
         return found[np.lexsort((self.label[found], self.end[found], self.start[found], self.document[found]))]
 
 
-def span_arrays(documents: list[Document], layer: str) -> SpanArrays:
+def span_arrays(documents: Sequence[Document], layer: str) -> SpanArrays:
     """The spans of `layer` over `documents` as arrays, outermost ones and duplicates marked."""
-    paths = SPAN_PATHS.get(layer)
-    if paths is None:
+    if layer not in SPAN_PATHS:
         raise ValueError(f"unknown layer {layer!r}")
-    start_path, end_path, label_path, _ = paths
+    found = derived(documents, f"spans-{layer}", partial(_span_columns, layer=layer))
+    return SpanArrays(
+        found["document"],
+        found["start"],
+        found["end"],
+        found["label"],
+        unpack_names(found["names"]),
+        found["kept"],
+        found["duplicate"],
+    )
+
+
+def _span_columns(documents: Sequence[Document], layer: str) -> Arrays:
+    start_path, end_path, label_path, _ = SPAN_PATHS[layer]
     items = [getattr(document, layer) for document in documents]
     flat = list(chain.from_iterable(items))
     n = len(flat)
@@ -71,7 +86,15 @@ def span_arrays(documents: list[Document], layer: str) -> SpanArrays:
     new_extent[1:] = (document[1:] != document[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])
     first = np.maximum.accumulate(np.where(new_extent, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
     duplicate = ~kept & kept[first]
-    return SpanArrays(document, start, end, label, names, kept, duplicate)
+    return {
+        "document": document,
+        "start": start,
+        "end": end,
+        "label": label,
+        "names": pack_names(names),
+        "kept": kept,
+        "duplicate": duplicate,
+    }
 
 
 def _walk_order(

@@ -18,9 +18,10 @@ from operator import attrgetter
 import numpy as np
 
 from khabar.document import Document
+from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator, timex_pairs, timex_spans
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, codes, count_tables
+from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables, local_codes, recode
 from khabar.eval.spankeys import exact_matches, group_index, key_codes, one_to_one, overlaps
 from khabar.eval.spanmaps import same_span
 
@@ -42,20 +43,33 @@ def timex_columns(
 ) -> TimexColumns:
     """The columns of `documents` (document i of pair i), in document order; types and values
     coded into `kinds` and `values`."""
-    per_document = [document.timex for document in documents]
-    items = list(chain.from_iterable(per_document))
-    n = len(items)
-    pair = group_index(per_document)
-    start = np.fromiter(map(_START, items), dtype=np.int64, count=n)
-    end = np.fromiter(map(_END, items), dtype=np.int64, count=n)
+    found = derived(documents, "timex", _timex_arrays)
+    pair, start = found["pair"], found["start"]
     return TimexColumns(
         pair,
         start,
-        end,
-        codes(list(map(_TYPE, items)), kinds),
-        codes(list(map(_VALUE, items)), values),
+        found["end"],
+        recode(unpack_names(found["type_names"]), found["type"], kinds),
+        recode(unpack_names(found["value_names"]), found["value"], values),
         locate_many(pair, start),
     )
+
+
+def _timex_arrays(documents: Sequence[Document]) -> Arrays:
+    per_document = [document.timex for document in documents]
+    items = list(chain.from_iterable(per_document))
+    n = len(items)
+    type_names, kind = local_codes(list(map(_TYPE, items)))
+    value_names, value = local_codes(list(map(_VALUE, items)))
+    return {
+        "pair": group_index(per_document),
+        "start": np.fromiter(map(_START, items), dtype=np.int64, count=n),
+        "end": np.fromiter(map(_END, items), dtype=np.int64, count=n),
+        "type": kind,
+        "type_names": pack_names(type_names),
+        "value": value,
+        "value_names": pack_names(value_names),
+    }
 
 
 def count_timex(pairs: Pairs, locate_many: LocateMany, declared: Accumulator) -> dict[str, CountTable]:

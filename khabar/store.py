@@ -90,14 +90,24 @@ def corpus_hash(documents: Sequence[Document]) -> str:
     `", "` between items), fed one annotation at a time so a large corpus is never one string.
     The documents `load_corpus` returned are hashed once per version of their files: the hash
     is recorded under a key of those files (`_remember_key`)."""
-    known = _known_keys.get(tuple(sorted(map(id, documents))))
-    if known is None or len(known[0]) != len(documents) or any(ref() is None for ref in known[0]):
+    key = version_key(documents)
+    if key is None:
         return _hash_of(documents)
-    value = validcache.recorded(CORPUS_HASHES, known[1])
+    value = validcache.recorded(CORPUS_HASHES, key)
     if value is None or len(value) != 8:
         value = _hash_of(documents)
-        validcache.record(CORPUS_HASHES, known[1], value)
+        validcache.record(CORPUS_HASHES, key, value)
     return value
+
+
+def version_key(documents: Sequence[Document]) -> str | None:
+    """The record key of `documents` when they are exactly the documents `load_corpus` last
+    returned for a version of a corpus's files (in any order), else None: the key values
+    derived from that version are recorded under (its hash; `khabar.eval.goldarrays`)."""
+    known = _known_keys.get(tuple(sorted(map(id, documents))))
+    if known is None or len(known[0]) != len(documents) or any(ref() is None for ref in known[0]):
+        return None
+    return known[1]
 
 
 def _hash_of(documents: Sequence[Document]) -> str:

@@ -81,7 +81,15 @@ def recorded(kind: str, record_key: str) -> str | None:
         return None
 
 
-def record(kind: str, record_key: str, value: str, *, keep: int | None = None) -> None:
+def recorded_bytes(kind: str, record_key: str) -> bytes | None:
+    """`recorded` of a value recorded as bytes."""
+    try:
+        return (cache_folder().parent / kind / record_key).read_bytes()
+    except OSError:
+        return None
+
+
+def record(kind: str, record_key: str, value: str | bytes, *, keep: int | None = None) -> None:
     """Record a short value derived from the bytes behind `record_key` (best effort, like the
     markers): through the write path, whole or not at all, as a cache entry rather than an
     output of the run. With `keep`, only that many values of `kind` stay: this one and the

@@ -1,0 +1,130 @@
+"""Arrays derived from the gold of a loaded corpus version, derived once per version.
+
+Scoring reads each side's spans into arrays (`khabar.eval.spanarrays` and the `*counts`
+modules) and the gold's texts into tokens (`khabar.eval.flatview`). Against one version of
+a corpus the gold side is the same on every run; at 1,000 documents deriving it was about
+0.3 s of a 2 s evaluation. So what is derived from the documents `khabar.store.load_corpus`
+returned, in the order it returned them (`khabar.store.version_key` tells them), is
+recorded in the cache folder (`khabar.validcache`) under a key holding:
+
+- that version's key: every byte of its files and of the code that reads and checks them;
+- what was derived (`kind`);
+- the bytes of the code that derives it (every module of the package) and the versions of
+  Python and numpy.
+
+The next run reads the arrays back. Any other documents (predictions, part of a corpus,
+documents with projected labels, another order) are derived as before, every time.
+
+A value is a dict of arrays, written with `numpy.savez` and read with `allow_pickle=False`:
+data only, no code runs on reading. Bytes that do not read back whole (damaged on disk: the
+zip format keeps a CRC-32 of each array; cut short by a crash: it ends with its directory)
+read as no value, and the arrays are derived again. Labels are stored as strings in one
+JSON array (`pack_names`), so a label may be any string or None. The arrays handed out are
+read-only, derived or read back alike: the same arrays serve every later run in the process
+(a comparison scores several systems against one gold), so no caller may change them in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sys
+import zipfile
+from collections.abc import Callable, Sequence
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+import khabar
+from khabar import store, validcache
+from khabar.document import Document
+
+Arrays = dict[str, np.ndarray]
+
+GOLD_ARRAYS = "gold-arrays"
+# About a dozen kinds per corpus version: as many versions as `khabar.store` keeps rows of.
+KEEP = 16 * store.GOLD_ROW_VERSIONS
+# Values kept in the process, newest last (the kinds of two corpus versions).
+_MEMO_SIZE = 32
+_memo: dict[str, Arrays] = {}
+
+
+def derived(documents: Sequence[Document], kind: str, derive: Callable[[Sequence[Document]], Arrays]) -> Arrays:
+    """`derive(documents)`, read-only; read from the record when `documents` are a loaded
+    corpus version in its order and `kind` of it was recorded before (see the module docstring)."""
+    key = _record_key(documents, kind)
+    if key is None:
+        return _read_only(derive(documents))
+    found = _memo.get(key)
+    if found is None:
+        found = _from_bytes(validcache.recorded_bytes(GOLD_ARRAYS, key))
+        if found is None:
+            found = _read_only(derive(documents))
+            validcache.record(GOLD_ARRAYS, key, _to_bytes(found), keep=KEEP)
+        while len(_memo) >= _MEMO_SIZE:
+            del _memo[next(iter(_memo))]
+        _memo[key] = found
+    return found
+
+
+def _record_key(documents: Sequence[Document], kind: str) -> str | None:
+    """The key of `kind` derived from `documents`, or None when they are not a loaded corpus
+    version in the order `load_corpus` gave it (sorted by id)."""
+    ids = [document.id for document in documents]
+    if any(first >= second for first, second in pairwise(ids)):
+        return None
+    version = store.version_key(documents)
+    if version is None:
+        return None
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(f"{version}\0{kind}".encode())
+    return digest.hexdigest()
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """The SHA-256 of every module of the package (what derives the arrays, and what they are
+    derived from), with the versions of Python and numpy."""
+    digest = hashlib.sha256(f"{sys.version}\0numpy {np.__version__}\0".encode())
+    for folder in sorted({Path(khabar.__file__).parent, Path(__file__).parent}):
+        for path in sorted(folder.rglob("*.py")):
+            data = path.read_bytes()
+            digest.update(f"{folder.name}/{path.relative_to(folder)}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.digest()
+
+
+def _read_only(arrays: Arrays) -> Arrays:
+    for array in arrays.values():
+        array.flags.writeable = False
+    return arrays
+
+
+def _to_bytes(arrays: Arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _from_bytes(data: bytes | None) -> Arrays | None:
+    """The arrays of `_to_bytes`, or None when `data` is none, damaged or of another shape
+    (the zip format's CRC-32 of each array is checked as it is read)."""
+    if data is None:
+        return None
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as loaded:
+            return _read_only({name: loaded[name] for name in loaded.files})
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def pack_names(names: Sequence[str | None]) -> np.ndarray:
+    """Labels as one array (a JSON list in a 0-d string array: no pickle, None allowed)."""
+    return np.array(json.dumps(list(names), ensure_ascii=False))
+
+
+def unpack_names(packed: np.ndarray) -> tuple[str | None, ...]:
+    return tuple(json.loads(str(packed)))
