@@ -102,9 +102,12 @@ def count_entities(pairs: Pairs, locate_many: LocateMany, declared: Accumulator)
 
 def _batches(pairs: Pairs) -> list[tuple[int, int]]:
     """(first, stop) of consecutive pairs holding about `_BATCH_SPANS` entity spans each."""
+    # The gold's counts from its arrays: the gold of a loaded corpus need not build its objects.
+    golds = derived([gold for gold, _ in pairs], "entities", _entity_columns)
+    gold_counts = np.bincount(golds["group"], minlength=len(pairs)).tolist()
     bounds, held, first = [], 0, 0
-    for index, (gold, pred) in enumerate(pairs):
-        held += len(gold.entities) + len(pred.entities)
+    for index, ((_, pred), gold_count) in enumerate(zip(pairs, gold_counts, strict=True)):
+        held += gold_count + len(pred.entities)
         if held >= _BATCH_SPANS:
             bounds.append((first, index + 1))
             first, held = index + 1, 0

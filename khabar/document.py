@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -301,6 +302,34 @@ class Document:
     quotes: tuple[Quote, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def deferred(cls, id: str, text: str, build: Callable[[], dict[str, Any]]) -> Document:
+        """A document of this id and text whose other fields `build` gives the first time one
+        of them is read (`khabar.goldrows`: scoring reads a loaded corpus's spans from arrays
+        recorded per corpus version, and then never needs its objects). It is a `Document`
+        like any other: equal, hashed, printed, copied and pickled by its fields."""
+        document = cls.__new__(cls)
+        # A frozen dataclass refuses `setattr`; its fields live in the instance's dict.
+        document.__dict__.update(id=id, text=text, _build=build)
+        return document
+
+    def __getattr__(self, name: str) -> Any:
+        # Python calls this only for an attribute not found: a deferred document's other fields.
+        state = self.__dict__
+        build = state.get("_build")
+        if build is not None and name in self.__dataclass_fields__:
+            state.update(build())
+            state.pop("_build", None)
+        if name in state and name != "_build":  # built just now, or by another thread meanwhile
+            return state[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled and copied with its fields, never with what would build them.
+        if "_build" in self.__dict__:
+            self.__getattr__("entities")
+        return self.__dict__
+
     @property
     def text_sha256(self) -> str:
         return sha256_text(self.text)
@@ -341,3 +370,12 @@ class Document:
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]
+
+
+# A dataclass keeps each plain default as a class attribute too, where reading a deferred
+# document's unbuilt field would find it instead of building the field (`Document.__getattr__`
+# is called only when nothing is found). `__init__` keeps its own defaults, and `fields()` theirs.
+for _field in fields(Document):
+    if _field.name in vars(Document):
+        delattr(Document, _field.name)
+del _field

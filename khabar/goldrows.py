@@ -11,26 +11,38 @@ hold the same values without keys, indentation or repeats:
   between its offsets (a valid annotation's always is: rows are not written for documents
   where it is not), nor are the texts themselves (read from the corpus, whose bytes key the rows);
 - entities, timexes and the arguments of each event are flat lists, a fixed number of values per item;
-- one line per document, read and built one at a time.
+- one line per document, read and built when the document's spans are first used
+  (`Document.deferred`): scoring reads a loaded corpus's spans from arrays recorded per
+  corpus version (`khabar.eval.goldarrays`), and then never builds the gold's objects.
 
 The rows are data only (JSON, never pickle): reading them runs no code. They are written
 only from documents that passed the full check, under a key holding every byte they were
 read from (`khabar.store`), after the SHA-256 of the rows themselves: rows whose bytes do
 not match it (damaged on disk, cut short by a crash) read as no rows at all, as do rows of
-another shape. The digest guards against damage, not against someone forging rows in the
-user's own cache folder, who could as well change the corpus.
+another format or number of documents, or of other ids. The digest guards against damage,
+not against someone forging rows in the user's own cache folder, who could as well change
+the corpus; a forged row that does not read back raises `RowsError` when its document is used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 from sys import intern
 from typing import Any
 
 from khabar.document import DCT, Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
+from khabar.errors import InputError
 
 FORMAT = "khabar-gold-rows/2"
+
+
+class RowsError(InputError):
+    """Rows whose digest holds but which do not read back (rows written by hand)."""
+
+
+_DECODER = json.JSONDecoder()
 
 
 class _Mismatch(Exception):
@@ -135,8 +147,9 @@ def _groups(flat: list[Any], size: int) -> zip:
     return zip(*[iter(flat)] * size, strict=True)
 
 
-def _document(row: list[Any], text: str, strings: list[str | None]) -> Document:
-    identifier, dct, source, language, entities, timexes, events, quotes, metadata = row
+def _fields(row: list[Any], text: str, strings: list[str | None]) -> dict[str, Any]:
+    """The fields of a document but its id and text, from its row."""
+    _, dct, source, language, entities, timexes, events, quotes, metadata = row
     at = strings.__getitem__
     entity_items = tuple(
         [Entity(at(name), start, end, at(label), text[start:end]) for name, start, end, label in _groups(entities, 4)]
@@ -175,23 +188,36 @@ def _document(row: list[Any], text: str, strings: list[str | None]) -> Document:
             for name, kind, start, end, cue, speaker in quotes
         ]
     )
-    return Document(
-        identifier,
-        text,
-        None if dct is None else DCT(*dct),
-        source,
-        language,
-        entity_items,
-        timex_items,
-        tuple(event_items),
-        quote_items,
-        metadata,
-    )
+    return {
+        "dct": None if dct is None else DCT(*dct),
+        "source": source,
+        "language": language,
+        "entities": entity_items,
+        "timex": timex_items,
+        "events": tuple(event_items),
+        "quotes": quote_items,
+        "metadata": metadata,
+    }
+
+
+def _built(line: str, identifier: str, text: str, strings: list[str | None]) -> dict[str, Any]:
+    """`_fields` of a document's row, read when the document's spans are first used."""
+    try:
+        row = json.loads(line)
+        if row[0] != identifier:
+            raise ValueError(f"the row is of {row[0]!r}")
+        return _fields(row, text, strings)
+    except (ValueError, TypeError, IndexError, KeyError) as error:
+        # Rows are recorded only as `dumps` wrote them, and read only when their digest holds:
+        # only rows written by hand with their digest get here.
+        raise RowsError(f"the recorded rows of document {identifier!r} do not read back: {error}") from None
 
 
 def loads(rows: str, texts: list[tuple[str, str]]) -> list[Document] | None:
     """The documents of `rows` with their texts — `texts` holds (id, text) of each document,
-    in the order of the rows — or None when the rows are not of that shape."""
+    in the order of the rows — or None when the rows are not of that shape (their digest,
+    format, number and ids). A document's row is read when its spans are first used; one
+    that does not read back then raises `RowsError` (only rows written by hand can)."""
     digest, _, payload = rows.partition("\n")
     if digest != _digest(payload):
         return None
@@ -202,9 +228,11 @@ def loads(rows: str, texts: list[tuple[str, str]]) -> list[Document] | None:
             return None
         # Shared with the labels a prediction file's reader interns, so comparing them is one identity check.
         strings = [intern(value) if type(value) is str else value for value in strings]
-        documents = [_document(json.loads(row), text, strings) for row, (_, text) in zip(rows, texts, strict=True)]
+        documents = []
+        for row, (identifier, text) in zip(rows, texts, strict=True):
+            if not row.startswith("[") or _DECODER.raw_decode(row, 1)[0] != identifier:
+                return None
+            documents.append(Document.deferred(identifier, text, partial(_built, row, identifier, text, strings)))
     except (ValueError, TypeError, IndexError, KeyError):
-        return None
-    if any(document.id != identifier for document, (identifier, _) in zip(documents, texts, strict=True)):
         return None
     return documents

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import dataclasses
 import inspect
 import json
+import pickle
 import typing
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import given, settings
@@ -113,3 +116,52 @@ def test_only_plain_fields_are_stored_through_slots() -> None:
     for cls in (WithFactory, WithPostInit):
         with pytest.raises(TypeError, match="only plain fields"):
             model._stored_through_slots(cls)
+
+
+def _deferred(document: Document, built: list[str] | None = None) -> Document:
+    def build() -> dict[str, typing.Any]:
+        if built is not None:
+            built.append(document.id)
+        return {item.name: getattr(document, item.name) for item in dataclasses.fields(document)[2:]}
+
+    return Document.deferred(document.id, document.text, build)
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents())
+def test_a_deferred_document_is_the_document_its_fields_build(document: Document) -> None:
+    built: list[str] = []
+    deferred = _deferred(document, built)
+    assert (deferred.id, deferred.text, deferred.text_sha256) == (document.id, document.text, document.text_sha256)
+    assert not hasattr(deferred, "no such field") and built == []  # id, text and other names build nothing
+    assert deferred == document and document == deferred and built == [document.id]
+    assert repr(_deferred(document)) == repr(document)
+    assert _deferred(document).to_json() == document.to_json()
+    assert dataclasses.replace(_deferred(document), language="en") == dataclasses.replace(document, language="en")
+    for copy in (pickle.loads(pickle.dumps(_deferred(document))), copy_module.deepcopy(_deferred(document))):
+        assert copy == document and "_build" not in vars(copy)
+    assert built == [document.id]  # built once, however often read
+
+
+def test_each_field_of_a_deferred_document_builds_it() -> None:
+    document = Document("doc-0001", "نص", language="en", metadata={"note": 1})
+    for item in dataclasses.fields(Document)[2:]:
+        assert getattr(_deferred(document), item.name) == getattr(document, item.name)
+
+
+def test_defaults_still_hold_without_their_class_attributes() -> None:
+    document = Document("doc-0001", "نص")
+    assert (document.dct, document.language, document.entities, document.events) == (None, "ar", (), ())
+    assert all(item.name not in vars(Document) for item in dataclasses.fields(Document))
+
+
+def test_a_deferred_document_read_by_threads_at_once_is_built_whole() -> None:
+    originals = [Document(f"doc-{index:04d}", "نص", metadata={"n": index}) for index in range(200)]
+    for _ in range(20):
+        deferred = [_deferred(document) for document in originals]
+        with ThreadPoolExecutor(8) as pool:
+            read = list(pool.map(lambda document: (document.metadata, document.entities), deferred * 4))
+        assert read == [(document.metadata, ()) for document in originals * 4]
+    # What a thread sees that missed a field just before another built it: the fields are there.
+    document = _deferred(originals[7])
+    assert document.entities == () and document.__getattr__("metadata") == {"n": 7}

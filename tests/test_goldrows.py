@@ -65,14 +65,21 @@ ROW = '["doc-0001", null, {}, "ar", %s, [], [], [], {}]'
 HEADER = f'["{goldrows.FORMAT}", [null, "T1", "PER"]]'
 SHAPES = [
     "", "{", "{}", "[]", "[[]]", '[["doc-0001"]]', "[1]",
-    f'{HEADER}\n{ROW % "[1, 0, 1, 2, 7]"}',  # 5 numbers for 4 a span
-    f'{HEADER}\n{ROW % "[1, 0, 1, 9]"}',  # no string 9
-    f'{HEADER}\n{ROW % "[1, 0, 1.0, 2]"}',  # an offset 1.0
     f'["{goldrows.FORMAT}", ["T1", "PER"]]\n{ROW % "[0, 0, 1, 1]"}',  # a table without None first
     f'["khabar-gold-rows/1", [null, "T1", "PER"]]\n{ROW % "[1, 0, 1, 2]"}',  # another format
     f'{HEADER}\n{ROW % "[1, 0, 1, 2]"}\n{ROW % "[]"}',  # two rows, one text
     f'{HEADER}',  # no row for the text
+    f'{HEADER}\n{(ROW % "[1, 0, 1, 2]").replace("doc-0001", "doc-0002")}',  # the row of another document
+    f'{HEADER}\n {ROW % "[1, 0, 1, 2]"}',  # a row that does not start with its id
+]  # fmt: skip
+# Rows of the right format, number and ids whose row does not read back: only rows written
+# by hand with their digest can be so, and the document raises when first used.
+ROW_SHAPES = [
+    f'{HEADER}\n{ROW % "[1, 0, 1, 2, 7]"}',  # 5 numbers for 4 a span
+    f'{HEADER}\n{ROW % "[1, 0, 1, 9]"}',  # no string 9
+    f'{HEADER}\n{ROW % "[1, 0, 1.0, 2]"}',  # an offset 1.0
     f'{HEADER}\n{ROW % "[1, 0, 1, 2]"}'[:-1],  # a row cut short
+    f'{HEADER}\n{ROW % "[1, 0, 1, 2]"}'.replace(', {}]', ']'),  # a field short
 ]  # fmt: skip
 
 
@@ -89,6 +96,16 @@ TEXTS = [("doc-0001", "نص")]
 def test_rows_of_another_shape_read_as_none(rows):
     assert goldrows.loads(signed(rows), TEXTS) is None
     assert goldrows.loads(rows, TEXTS) is None  # unsigned
+
+
+@pytest.mark.parametrize("rows", ROW_SHAPES)
+@pytest.mark.parametrize("use", [lambda document: document.entities, lambda document: document.dct, repr])
+def test_a_row_that_does_not_read_back_raises_when_its_document_is_used(rows, use):
+    assert goldrows.loads(rows, TEXTS) is None  # unsigned
+    (document,) = goldrows.loads(signed(rows), TEXTS)
+    assert document.id == "doc-0001" and document.text == "نص"
+    with pytest.raises(goldrows.RowsError, match="recorded rows of document 'doc-0001' do not read back"):
+        use(document)
 
 
 @settings(max_examples=100, deadline=None)
