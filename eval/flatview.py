@@ -22,7 +22,7 @@ that order).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from khabar.document import Document
 from khabar.eval.chunks import MODES, Chunks, chunks, encode, parse_tag
 from khabar.eval.goldarrays import derived
 from khabar.eval.spanarrays import SpanArrays, span_arrays
-from khabar.tokenize import joined_tokens
+from khabar.tokenize import TextTokens, joined_tokens
 from khabar.views import Collision, LabeledSpan, layer_spans, layer_view, outermost
 
 
@@ -54,7 +54,18 @@ class CorpusTokens:
 
     @classmethod
     def of(cls, texts: list[str]) -> CorpusTokens:
-        tokens = joined_tokens(texts)
+        return cls._joined(joined_tokens(texts), texts)
+
+    @classmethod
+    def of_documents(cls, documents: Sequence[Document]) -> CorpusTokens:
+        """`of` the documents' texts (their tokens read back when they are a loaded corpus:
+        `khabar.eval.goldarrays`)."""
+        texts = [document.text for document in documents]
+        found = derived(documents, "tokens", lambda chosen: joined_tokens(texts)._asdict())
+        return cls._joined(TextTokens(**found), texts)
+
+    @classmethod
+    def _joined(cls, tokens: TextTokens, texts: list[str]) -> CorpusTokens:
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         char_offset = np.cumsum(lengths + 1) - (lengths + 1)
         token_offset = np.append(np.searchsorted(tokens.starts, char_offset), len(tokens.starts))
@@ -70,12 +81,6 @@ class CorpusTokens:
             tokens.bounds,
             sequence,
         )
-
-    @classmethod
-    def of_documents(cls, documents: Sequence[Document]) -> CorpusTokens:
-        """`of` the documents' texts (read back when they are a loaded corpus: `khabar.eval.goldarrays`)."""
-        found = derived(documents, "tokens", lambda chosen: asdict(cls.of([document.text for document in chosen])))
-        return cls(**found)
 
     @property
     def n_tokens(self) -> int:

@@ -45,8 +45,9 @@ from khabar.document import Document
 Arrays = dict[str, np.ndarray]
 
 GOLD_ARRAYS = "gold-arrays"
-# About a dozen kinds per corpus version: as many versions as `khabar.store` keeps rows of.
-KEEP = 16 * store.GOLD_ROW_VERSIONS
+# Nine kinds per corpus version (tokens, and each layer's spans and columns), for as many
+# versions as `khabar.store` keeps rows of; about 12 MB per version of 1,000 documents.
+KEEP = 9 * store.GOLD_ROW_VERSIONS
 # Values kept in the process, newest last (the kinds of two corpus versions).
 _MEMO_SIZE = 32
 _memo: dict[str, Arrays] = {}

@@ -206,3 +206,11 @@ def test_local_codes_recoded_equal_codes(labels, known):
     stored = goldarrays.unpack_names(goldarrays.pack_names(local_names))
     assert recode(stored, local, names).tolist() == expected.tolist()
     assert list(names.items()) == list(expected_names.items())
+
+
+def test_only_the_newest_records_are_kept(cached_corpus, fresh_memo, monkeypatch):
+    monkeypatch.setattr(goldarrays, "KEEP", 3)
+    documents = load_corpus(cached_corpus)
+    for kind in "abcde":
+        goldarrays.derived(documents, kind, lambda chosen: {"n": np.arange(2)})
+    assert len(_records()) == 3
