@@ -68,9 +68,16 @@ def count_entities(pairs: Pairs, locate_many: LocateMany, declared: Accumulator)
     Pairs are counted a batch at a time (about `_BATCH_SPANS` spans): a prediction file of
     millions of spans then needs a batch's worth of working arrays, not the whole file's."""
     names: dict[str, int] = {ALL: 0}
+    # The gold's entities once, as arrays (a loaded corpus's are read back, its objects never
+    # built); each batch takes its pairs' rows (`group` ascends with the pair).
+    gold = entity_arrays([gold for gold, _ in pairs], names)
     batches = []
-    for first, stop in _batches(pairs):
-        counted = _count_batch(pairs[first:stop], first, locate_many, names)
+    for first, stop in _batches(pairs, np.bincount(gold.group, minlength=len(pairs)).tolist()):
+        low, high = np.searchsorted(gold.group, [first, stop]).tolist()
+        batch_gold = GroupedSpans(
+            gold.group[low:high] - first, gold.start[low:high], gold.end[low:high], gold.label[low:high]
+        )
+        counted = _count_batch(batch_gold, pairs[first:stop], first, locate_many, names)
         if counted is None:
             return None
         batches.append(counted)
@@ -100,11 +107,9 @@ def count_entities(pairs: Pairs, locate_many: LocateMany, declared: Accumulator)
     )
 
 
-def _batches(pairs: Pairs) -> list[tuple[int, int]]:
-    """(first, stop) of consecutive pairs holding about `_BATCH_SPANS` entity spans each."""
-    # The gold's counts from its arrays: the gold of a loaded corpus need not build its objects.
-    golds = derived([gold for gold, _ in pairs], "entities", _entity_columns)
-    gold_counts = np.bincount(golds["group"], minlength=len(pairs)).tolist()
+def _batches(pairs: Pairs, gold_counts: list[int]) -> list[tuple[int, int]]:
+    """(first, stop) of consecutive pairs holding about `_BATCH_SPANS` entity spans each
+    (`gold_counts`: the gold entities of each pair)."""
     bounds, held, first = [], 0, 0
     for index, ((_, pred), gold_count) in enumerate(zip(pairs, gold_counts, strict=True)):
         held += gold_count + len(pred.entities)
@@ -117,12 +122,11 @@ def _batches(pairs: Pairs) -> list[tuple[int, int]]:
 
 
 def _count_batch(
-    pairs: Pairs, first: int, locate_many: LocateMany, names: dict[str, int]
+    gold: GroupedSpans, pairs: Pairs, first: int, locate_many: LocateMany, names: dict[str, int]
 ) -> tuple[np.ndarray, ...] | None:
-    """Of the pairs `first`, `first + 1`, ...: each side's label codes and units, and each
-    prediction's strict, boundary, type and partial credit (type and partial: beyond the
-    exact pairs)."""
-    gold = entity_arrays([gold for gold, _ in pairs], names)
+    """Of the pairs `first`, `first + 1`, ... (`gold`: their gold entities): each side's label
+    codes and units, and each prediction's strict, boundary, type and partial credit (type
+    and partial: beyond the exact pairs)."""
     pred = entity_arrays([pred for _, pred in pairs], names)
     if not all(np.all(side.start >= 0) and np.all(side.start < side.end) for side in (gold, pred)):
         return None

@@ -15,9 +15,9 @@ recorded in the cache folder (`khabar.validcache`) under a key holding:
 The next run reads the arrays back. Any other documents (predictions, part of a corpus,
 documents with projected labels, another order) are derived as before, every time.
 
-A value is a dict of arrays, written with `numpy.savez` and read with `allow_pickle=False`:
-data only, no code runs on reading. Bytes that do not read back whole (damaged on disk: the
-zip format keeps a CRC-32 of each array; cut short by a crash: it ends with its directory)
+A value is a dict of arrays, written with `numpy.savez` after the SHA-256 of those bytes and
+read with `allow_pickle=False`: data only, no code runs on reading. Bytes that do not match
+their digest (damaged on disk, cut short by a crash), or that do not read back as arrays,
 read as no value, and the arrays are derived again. Labels are stored as strings in one
 JSON array (`pack_names`), so a label may be any string or None. The arrays handed out are
 read-only, derived or read back alike: the same arrays serve every later run in the process
@@ -30,7 +30,7 @@ import hashlib
 import io
 import json
 import sys
-import zipfile
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import pairwise
@@ -51,6 +51,7 @@ KEEP = 9 * store.GOLD_ROW_VERSIONS
 # Values kept in the process, newest last (the kinds of two corpus versions).
 _MEMO_SIZE = 32
 _memo: dict[str, Arrays] = {}
+_memo_lock = threading.Lock()
 
 
 def derived(documents: Sequence[Document], kind: str, derive: Callable[[Sequence[Document]], Arrays]) -> Arrays:
@@ -59,15 +60,17 @@ def derived(documents: Sequence[Document], kind: str, derive: Callable[[Sequence
     key = _record_key(documents, kind)
     if key is None:
         return _read_only(derive(documents))
-    found = _memo.get(key)
+    with _memo_lock:
+        found = _memo.get(key)
     if found is None:
         found = _from_bytes(validcache.recorded_bytes(GOLD_ARRAYS, key))
         if found is None:
             found = _read_only(derive(documents))
             validcache.record(GOLD_ARRAYS, key, _to_bytes(found), keep=KEEP)
-        while len(_memo) >= _MEMO_SIZE:
-            del _memo[next(iter(_memo))]
-        _memo[key] = found
+        with _memo_lock:
+            while len(_memo) >= _MEMO_SIZE:
+                del _memo[next(iter(_memo))]
+            _memo[key] = found
     return found
 
 
@@ -80,22 +83,16 @@ def _record_key(documents: Sequence[Document], kind: str) -> str | None:
     version = store.version_key(documents)
     if version is None:
         return None
-    digest = hashlib.sha256(_code_fingerprint())
-    digest.update(f"{version}\0{kind}".encode())
+    digest = hashlib.sha256(validcache.checker_fingerprint(_package_code()))
+    digest.update(f"{sys.version}\0numpy {np.__version__}\0{version}\0{kind}".encode())
     return digest.hexdigest()
 
 
 @cache
-def _code_fingerprint() -> bytes:
-    """The SHA-256 of every module of the package (what derives the arrays, and what they are
-    derived from), with the versions of Python and numpy."""
-    digest = hashlib.sha256(f"{sys.version}\0numpy {np.__version__}\0".encode())
-    for folder in sorted({Path(khabar.__file__).parent, Path(__file__).parent}):
-        for path in sorted(folder.rglob("*.py")):
-            data = path.read_bytes()
-            digest.update(f"{folder.name}/{path.relative_to(folder)}\0{len(data)}\0".encode())
-            digest.update(data)
-    return digest.digest()
+def _package_code() -> tuple[Path, ...]:
+    """Every module of the package: what derives the arrays, and what they are derived from."""
+    folders = sorted({Path(khabar.__file__).parent, Path(__file__).parent})
+    return tuple(path for folder in folders for path in sorted(folder.rglob("*.py")))
 
 
 def _read_only(arrays: Arrays) -> Arrays:
@@ -107,18 +104,23 @@ def _read_only(arrays: Arrays) -> Arrays:
 def _to_bytes(arrays: Arrays) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    return buffer.getvalue()
+    payload = buffer.getvalue()
+    return hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
 
 def _from_bytes(data: bytes | None) -> Arrays | None:
-    """The arrays of `_to_bytes`, or None when `data` is none, damaged or of another shape
-    (the zip format's CRC-32 of each array is checked as it is read)."""
+    """The arrays of `_to_bytes`, or None when `data` is none, damaged or of another shape."""
     if data is None:
         return None
+    digest, _, payload = data.partition(b"\n")
+    if digest != hashlib.sha256(payload).hexdigest().encode():
+        return None
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as loaded:
+        with np.load(io.BytesIO(payload), allow_pickle=False) as loaded:
             return _read_only({name: loaded[name] for name in loaded.files})
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+    except Exception:
+        # A record is only a cache: bytes that do not read back as arrays, for whatever reason
+        # (written by hand: damage fails the digest), are no record.
         return None
 
 

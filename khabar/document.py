@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 def sha256_text(text: str) -> str:
@@ -304,25 +305,30 @@ class Document:
 
     @classmethod
     def deferred(cls, id: str, text: str, build: Callable[[], dict[str, Any]]) -> Document:
-        """A document of this id and text whose other fields `build` gives the first time one
-        of them is read (`khabar.goldrows`: scoring reads a loaded corpus's spans from arrays
-        recorded per corpus version, and then never needs its objects). It is a `Document`
-        like any other: equal, hashed, printed, copied and pickled by its fields."""
+        """A document of this id and text whose other fields `build` gives (by name; a field it
+        leaves out takes its default) the first time one of them is read, once whatever the
+        threads (`khabar.goldrows`: scoring reads a loaded corpus's spans from arrays recorded
+        per corpus version, and then need not build its objects). It is a `Document` like any
+        other: equal, printed, copied and pickled by its fields."""
         document = cls.__new__(cls)
         # A frozen dataclass refuses `setattr`; its fields live in the instance's dict.
         document.__dict__.update(id=id, text=text, _build=build)
         return document
 
-    def __getattr__(self, name: str) -> Any:
-        # Python calls this only for an attribute not found: a deferred document's other fields.
-        state = self.__dict__
-        build = state.get("_build")
-        if build is not None and name in self.__dataclass_fields__:
-            state.update(build())
-            state.pop("_build", None)
-        if name in state and name != "_build":  # built just now, or by another thread meanwhile
-            return state[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:  # to a type checker, a document has its fields and nothing else
+
+        def __getattr__(self, name: str) -> Any:
+            # Python calls this only for an attribute not found: a deferred document's other fields.
+            state = self.__dict__
+            if "_build" in state and name in self.__dataclass_fields__:
+                with _BUILDING:
+                    build = state.get("_build")
+                    if build is not None:  # not built by another thread meanwhile
+                        state.update(_deferred_fields(build()))
+                        del state["_build"]
+            if name in state and name != "_build":
+                return state[name]
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled and copied with its fields, never with what would build them.
@@ -370,6 +376,21 @@ class Document:
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]
+
+
+_BUILDING = threading.RLock()  # one deferred document built at a time: each exactly once
+_DEFERRED = tuple(item for item in fields(Document) if item.name not in ("id", "text"))
+
+
+def _deferred_fields(built: dict[str, Any]) -> dict[str, Any]:
+    """The fields a deferred document's `build` gave, with the defaults of those it left out."""
+    unknown = built.keys() - {item.name for item in _DEFERRED}
+    if unknown:
+        raise TypeError(f"a deferred document was built with unknown fields: {', '.join(sorted(unknown))}")
+    for item in _DEFERRED:
+        if item.name not in built:
+            built[item.name] = item.default_factory() if item.default is MISSING else item.default
+    return built
 
 
 # A dataclass keeps each plain default as a class attribute too, where reading a deferred

@@ -13,7 +13,7 @@ hold the same values without keys, indentation or repeats:
 - entities, timexes and the arguments of each event are flat lists, a fixed number of values per item;
 - one line per document, read and built when the document's spans are first used
   (`Document.deferred`): scoring reads a loaded corpus's spans from arrays recorded per
-  corpus version (`khabar.eval.goldarrays`), and then never builds the gold's objects.
+  corpus version (`khabar.eval.goldarrays`), and then need not build the gold's objects.
 
 The rows are data only (JSON, never pickle): reading them runs no code. They are written
 only from documents that passed the full check, under a key holding every byte they were
@@ -32,6 +32,7 @@ from functools import partial
 from sys import intern
 from typing import Any
 
+from khabar import validcache
 from khabar.document import DCT, Argument, Document, Entity, Event, Quote, Span, Speaker, Timex
 from khabar.errors import InputError
 
@@ -210,7 +211,10 @@ def _built(line: str, identifier: str, text: str, strings: list[str | None]) -> 
     except (ValueError, TypeError, IndexError, KeyError) as error:
         # Rows are recorded only as `dumps` wrote them, and read only when their digest holds:
         # only rows written by hand with their digest get here.
-        raise RowsError(f"the recorded rows of document {identifier!r} do not read back: {error}") from None
+        raise RowsError(
+            f"the recorded rows of document {identifier!r} do not read back: {error}",
+            hint=f"remove the gold-rows folder in {validcache.cache_folder().parent} and run again",
+        ) from None
 
 
 def loads(rows: str, texts: list[tuple[str, str]]) -> list[Document] | None:

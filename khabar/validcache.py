@@ -8,8 +8,9 @@ full check found no problem. Editing one byte of an annotation, its text or any 
 module gives another key, and the full check runs again. Nothing is recorded for a file
 with problems.
 
-Beside the markers, `record`/`recorded` keep short values derived from such bytes under a key
-that holds all of them and the code that derives the value (the corpus hash: `khabar.store`).
+Beside the markers, `record`/`recorded` keep values derived from such bytes under a key that
+holds all of them and the code that derives the value: the corpus hash and the gold's rows
+(`khabar.store`), the arrays scoring derives from the gold (`khabar.eval.goldarrays`).
 
 The record is an empty marker file per key in the user's cache folder (`KHABAR_CACHE_DIR`,
 else `$XDG_CACHE_HOME/khabar`, else `~/.cache/khabar`), never in a corpus or the repository,
@@ -74,15 +75,16 @@ def key(annotation: bytes, text: bytes, options: str, code: tuple[Path, ...]) ->
 
 
 def recorded(kind: str, record_key: str) -> str | None:
-    """The value recorded under `kind`/`record_key` (see `record`), None when there is none."""
+    """The text recorded under `kind`/`record_key` (see `record`), None when there is none."""
+    data = recorded_bytes(kind, record_key)
     try:
-        return (cache_folder().parent / kind / record_key).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
 
 
 def recorded_bytes(kind: str, record_key: str) -> bytes | None:
-    """`recorded` of a value recorded as bytes."""
+    """The bytes recorded under `kind`/`record_key` (see `record`), None when there are none."""
     try:
         return (cache_folder().parent / kind / record_key).read_bytes()
     except OSError:
@@ -90,7 +92,7 @@ def recorded_bytes(kind: str, record_key: str) -> bytes | None:
 
 
 def record(kind: str, record_key: str, value: str | bytes, *, keep: int | None = None) -> None:
-    """Record a short value derived from the bytes behind `record_key` (best effort, like the
+    """Record a value derived from the bytes behind `record_key` (best effort, like the
     markers): through the write path, whole or not at all, as a cache entry rather than an
     output of the run. With `keep`, only that many values of `kind` stay: this one and the
     most recently recorded others (for values too large to keep one per version forever)."""

@@ -7,6 +7,8 @@ import dataclasses
 import inspect
 import json
 import pickle
+import threading
+import time
 import typing
 from concurrent.futures import ThreadPoolExecutor
 
@@ -155,13 +157,32 @@ def test_defaults_still_hold_without_their_class_attributes() -> None:
     assert all(item.name not in vars(Document) for item in dataclasses.fields(Document))
 
 
-def test_a_deferred_document_read_by_threads_at_once_is_built_whole() -> None:
-    originals = [Document(f"doc-{index:04d}", "نص", metadata={"n": index}) for index in range(200)]
-    for _ in range(20):
-        deferred = [_deferred(document) for document in originals]
-        with ThreadPoolExecutor(8) as pool:
-            read = list(pool.map(lambda document: (document.metadata, document.entities), deferred * 4))
-        assert read == [(document.metadata, ()) for document in originals * 4]
+def test_a_deferred_document_read_by_threads_at_once_is_built_once() -> None:
+    threads = 8
+    arrived = threading.Barrier(threads)
+    calls: list[int] = []
+
+    def build() -> dict[str, typing.Any]:
+        calls.append(1)
+        time.sleep(0.05)  # long enough for every other thread to ask meanwhile
+        return {"metadata": {"n": 7}, "entities": ()}
+
+    document = Document.deferred("doc-0001", "نص", build)
+
+    def read(_: int) -> tuple[dict, tuple]:
+        arrived.wait()
+        return document.metadata, document.entities
+
+    with ThreadPoolExecutor(threads) as pool:
+        read_all = list(pool.map(read, range(threads)))
+    assert calls == [1]
+    assert all(metadata is read_all[0][0] for metadata, _ in read_all) and read_all[0] == ({"n": 7}, ())
     # What a thread sees that missed a field just before another built it: the fields are there.
-    document = _deferred(originals[7])
-    assert document.entities == () and document.__getattr__("metadata") == {"n": 7}
+    assert document.__getattr__("metadata") == {"n": 7}
+
+
+def test_a_field_left_out_of_a_deferred_build_takes_its_default_and_an_unknown_one_is_refused() -> None:
+    document = Document.deferred("doc-0001", "نص", lambda: {"language": "en"})
+    assert document == Document("doc-0001", "نص", language="en")
+    with pytest.raises(TypeError, match="unknown fields: colour"):
+        _ = Document.deferred("doc-0001", "نص", lambda: {"colour": "red"}).entities

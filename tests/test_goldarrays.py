@@ -6,7 +6,10 @@ whose bytes were damaged; scores must not depend on whether the arrays were read
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khabar.eval import goldarrays, harness
+from khabar.eval import entitycounts, goldarrays, harness
 from khabar.eval.entitycounts import entity_arrays
 from khabar.eval.eventcounts import event_columns
 from khabar.eval.flatview import CorpusTokens
@@ -110,19 +113,55 @@ def test_documents_other_than_a_loaded_corpus_in_its_order_are_derived_every_tim
     assert len(calls) == 2 and _records() == []
 
 
-@pytest.mark.parametrize("damage", ["flip in the arrays", "flip in the directory", "cut", "empty", "another format"])
+def _signed(payload: bytes) -> bytes:
+    """Bytes with their digest, as `_to_bytes` writes them."""
+    return hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def _npz(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+DAMAGE = [
+    "flip in the arrays", "flip in the directory", "flip in the digest", "cut", "empty", "no digest",
+    # With their digest, as only bytes written by hand can be:
+    "another format", "one array, not a zip of them", "a zip of something else", "an array of objects",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_record_reads_as_none_and_the_arrays_are_derived_again(cached_corpus, fresh_memo, damage):
     documents = load_corpus(cached_corpus)
     expected = _plain(goldarrays.derived(documents, "test", lambda chosen: {"n": np.arange(5)}))
     (record,) = _records()
     data = record.read_bytes()
     middle = data.index(np.arange(5).tobytes()) + 8
+
+    def flipped(at: int) -> bytes:
+        return data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :]
+
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("n.npy", b"not an array")
     damaged = {
-        "flip in the arrays": data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :],
-        "flip in the directory": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:],
+        "flip in the arrays": flipped(middle),
+        "flip in the directory": flipped(len(data) - 10),
+        "flip in the digest": flipped(3),
         "cut": data[: len(data) // 2],
         "empty": b"",
-        "another format": b"khabar-gold-rows/2\n[]",
+        "no digest": data.partition(b"\n")[2],
+        "another format": _signed(b"khabar-gold-rows/2\n[]"),
+        "one array, not a zip of them": _signed(_npy(np.arange(5))),
+        "a zip of something else": _signed(zipped.getvalue()),
+        "an array of objects": _signed(_npz(n=np.array([{"a": 1}], dtype=object))),
     }[damage]
     record.write_bytes(damaged)
     goldarrays._memo.clear()
@@ -137,16 +176,6 @@ def test_a_damaged_record_reads_as_none_and_the_arrays_are_derived_again(cached_
     assert record.read_bytes() == data  # recorded again, whole
 
 
-def test_a_record_is_data_only_and_pickled_objects_are_refused(cached_corpus, fresh_memo):
-    documents = load_corpus(cached_corpus)
-    goldarrays.derived(documents, "test", lambda chosen: {"n": np.arange(3)})
-    (record,) = _records()
-    pickled = goldarrays._to_bytes({"n": np.array([{"a": 1}], dtype=object)})
-    record.write_bytes(pickled)
-    goldarrays._memo.clear()
-    assert goldarrays.derived(documents, "test", lambda chosen: {"n": np.arange(3)})["n"].tolist() == [0, 1, 2]
-
-
 def test_arrays_handed_out_cannot_be_changed_in_place(cached_corpus, fresh_memo):
     documents = load_corpus(cached_corpus)
     for chosen in (documents, documents[:1]):
@@ -159,7 +188,7 @@ def test_another_kind_or_changed_code_is_another_record(cached_corpus, fresh_mem
     documents = load_corpus(cached_corpus)
     goldarrays.derived(documents, "one", lambda chosen: {"n": np.arange(1)})
     goldarrays.derived(documents, "two", lambda chosen: {"n": np.arange(2)})
-    monkeypatch.setattr(goldarrays, "_code_fingerprint", lambda: b"other code")
+    monkeypatch.setattr(goldarrays, "_package_code", lambda: (Path(goldarrays.__file__),))
     goldarrays._memo.clear()
     assert goldarrays.derived(documents, "one", lambda chosen: {"n": np.arange(4)})["n"].tolist() == [0, 1, 2, 3]
     assert len(_records()) == 3
@@ -179,17 +208,23 @@ def test_a_changed_corpus_file_is_another_record(cached_corpus, fresh_memo):
     assert _plain(after["entities"]) != _plain(before["entities"])
 
 
-def test_scores_are_the_same_with_the_arrays_read_back(cached_corpus, fresh_memo, monkeypatch):
-    gold = load_corpus(cached_corpus)
+@pytest.mark.parametrize("batch_spans", [None, 1], ids=["one batch", "a batch per pair"])
+def test_scoring_a_loaded_corpus_again_reads_its_arrays_and_builds_none_of_its_documents(
+    cached_corpus, fresh_memo, monkeypatch, batch_spans
+):
+    if batch_spans is not None:
+        monkeypatch.setattr(entitycounts, "_BATCH_SPANS", batch_spans)
+    gold = load_corpus(cached_corpus)  # checked in full: documents built from the files
     pred = [dataclasses.replace(document, entities=document.entities[1:]) for document in gold]
     derived_now = harness.evaluate(gold, pred, bootstrap=50).to_dict()
     recorded = _records()
-    assert recorded
+    assert len(recorded) == 9
     goldarrays._memo.clear()
     monkeypatch.setattr(goldarrays, "_to_bytes", _refuse)  # the gold's arrays are read back, not derived
-    reread = load_corpus(cached_corpus)
-    pred = [dataclasses.replace(document, entities=document.entities[1:]) for document in reread]
-    assert harness.evaluate(reread, pred, bootstrap=50).to_dict() == derived_now
+    again = load_corpus(cached_corpus)  # from its rows: deferred documents
+    assert all("_build" in vars(document) for document in again)
+    assert harness.evaluate(again, pred, bootstrap=50).to_dict() == derived_now
+    assert all("_build" in vars(document) for document in again)
     assert _records() == recorded
 
 

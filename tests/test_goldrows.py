@@ -104,8 +104,9 @@ def test_a_row_that_does_not_read_back_raises_when_its_document_is_used(rows, us
     assert goldrows.loads(rows, TEXTS) is None  # unsigned
     (document,) = goldrows.loads(signed(rows), TEXTS)
     assert document.id == "doc-0001" and document.text == "نص"
-    with pytest.raises(goldrows.RowsError, match="recorded rows of document 'doc-0001' do not read back"):
+    with pytest.raises(goldrows.RowsError, match="recorded rows of document 'doc-0001' do not read back") as raised:
         use(document)
+    assert "remove the gold-rows folder in" in str(raised.value)
 
 
 @settings(max_examples=100, deadline=None)
