@@ -25,17 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
 from khabar.document import Document
-from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
+from khabar.eval.goldarrays import Arrays, coded, derived, label_columns
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator
 from khabar.eval.matching import category_credit, matched_left
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables, local_codes, recode
-from khabar.eval.spankeys import KEY_LIMIT, group_index, row_key
+from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables
+from khabar.eval.spankeys import KEY_LIMIT, chained_spans, row_key
 from khabar.views import LabeledSpan
 
 # The category of a prediction that overlaps a gold span left after exact pairing (no gold
@@ -152,22 +151,13 @@ def entity_arrays(documents: Sequence[Document], names: dict[str, int]) -> Group
     """The entities of `documents` (group = the document's index), labels coded by `names`
     (label → code, new labels added)."""
     found = derived(documents, "entities", _entity_columns)
-    label = recode(unpack_names(found["label_names"]), found["label"], names)  # tables list their labels sorted
+    label = coded(found, "label", names)  # tables list their labels sorted
     return GroupedSpans(found["group"], found["start"], found["end"], label)
 
 
 def _entity_columns(documents: Sequence[Document]) -> Arrays:
-    per_document = [document.entities for document in documents]
-    entities = list(chain.from_iterable(per_document))
-    n = len(entities)
-    label_names, label = local_codes([entity.type for entity in entities])
-    return {
-        "group": group_index(per_document),
-        "start": np.fromiter([entity.start for entity in entities], dtype=np.int64, count=n),
-        "end": np.fromiter([entity.end for entity in entities], dtype=np.int64, count=n),
-        "label": label,
-        "label_names": pack_names(label_names),
-    }
+    entities, columns = chained_spans([document.entities for document in documents])
+    return {**columns, **label_columns("label", [entity.type for entity in entities])}
 
 
 def exact_pairs(gold: GroupedSpans, pred: GroupedSpans, by_label: bool) -> tuple[np.ndarray, np.ndarray]:

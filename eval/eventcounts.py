@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.document import Document, Entity, Timex
-from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
+from khabar.eval.goldarrays import Arrays, coded, derived, label_columns
 from khabar.eval.layers import ALL, EVENT_METRICS, GOLD, PRED, TP, Accumulator
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables, local_codes, recode
+from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables
 from khabar.eval.spankeys import exact_matches, nested_key_codes
 
 
@@ -47,12 +47,12 @@ def event_columns(documents: Sequence[Document], locate_many: LocateMany, names:
         pairs,
         starts,
         found["end"],
-        recode(unpack_names(found["kind_names"]), found["kind"], names),
+        coded(found, "kind", names),
         locate_many(pairs, starts),
         found["event"],
         found["arg_start"],
         found["arg_end"],
-        recode(unpack_names(found["role_names"]), found["role"], names),
+        coded(found, "role", names),
     )
 
 
@@ -91,19 +91,15 @@ def _event_arrays(documents: Sequence[Document]) -> Arrays:
                     roles.append(argument.role)
             row += 1
         pair += [index] * len(events)
-    kind_names, kind = local_codes(kinds)
-    role_names, role = local_codes(roles)
     return {
         "pair": _ints(pair),
         "start": _ints(start),
         "end": _ints(end),
-        "kind": kind,
-        "kind_names": pack_names(kind_names),
+        **label_columns("kind", kinds),
         "event": _ints(event),
         "arg_start": _ints(arg_start),
         "arg_end": _ints(arg_end),
-        "role": role,
-        "role_names": pack_names(role_names),
+        **label_columns("role", roles),
     }
 
 

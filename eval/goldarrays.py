@@ -41,6 +41,7 @@ import numpy as np
 import khabar
 from khabar import store, validcache
 from khabar.document import Document
+from khabar.eval.spancounts import local_codes, recode
 
 Arrays = dict[str, np.ndarray]
 
@@ -131,3 +132,16 @@ def pack_names(names: Sequence[str | None]) -> np.ndarray:
 
 def unpack_names(packed: np.ndarray) -> tuple[str | None, ...]:
     return tuple(json.loads(str(packed)))
+
+
+def label_columns(column: str, labels: Sequence[str | None]) -> Arrays:
+    """`labels` as two arrays to record: `column`, the code of each among them in order of
+    first appearance (`local_codes`), and `<column>_names`, those labels (`pack_names`)."""
+    names, codes = local_codes(labels)
+    return {column: codes, f"{column}_names": pack_names(names)}
+
+
+def coded(found: Arrays, column: str, names: dict[str, int]) -> np.ndarray:
+    """The labels `label_columns` recorded as `column`, coded into `names` as `codes` codes them
+    (`recode`)."""
+    return recode(unpack_names(found[f"{column}_names"]), found[column], names)

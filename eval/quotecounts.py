@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.document import Document
-from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
+from khabar.eval.goldarrays import Arrays, coded, derived, label_columns
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator, content_pairs, quote_spans, speaker_extent
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables, local_codes, recode
+from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables
 from khabar.eval.spankeys import exact_matches, key_codes, one_to_one, overlaps
 from khabar.eval.spanmaps import same_span
 
@@ -50,7 +50,7 @@ def quote_columns(documents: Sequence[Document], locate_many: LocateMany, names:
         pairs,
         table[:, 0],
         table[:, 1],
-        recode(unpack_names(found["kind_names"]), found["kind"], names),
+        coded(found, "kind", names),
         locate_many(pairs, table[:, 0]),
         table[:, 2] == 1,
         table[:, 3],
@@ -77,12 +77,10 @@ def _quote_arrays(documents: Sequence[Document]) -> Arrays:
             rows.append((quote.content.start, quote.content.end, *cue_part, *speaker_part))
             kinds.append(quote.kind)
         pair += [index] * len(document.quotes)
-    kind_names, kind = local_codes(kinds)
     return {
         "pair": np.array(pair, dtype=np.int64),
         "table": np.array(rows, dtype=np.int64).reshape(-1, 8),
-        "kind": kind,
-        "kind_names": pack_names(kind_names),
+        **label_columns("kind", kinds),
     }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence, Sized
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 import numpy as np
 
@@ -53,6 +55,18 @@ def group_index(groups: Sequence[Sized]) -> np.ndarray:
     document, of the documents' spans chained)."""
     sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
     return np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
+
+
+def chained_spans(groups: Sequence[Sequence[Any]]) -> tuple[list[Any], dict[str, np.ndarray]]:
+    """The spans of `groups` (each document's) laid end to end, and their columns: `group`
+    (`group_index`), `start` and `end`."""
+    spans = list(chain.from_iterable(groups))
+    n = len(spans)
+    return spans, {
+        "group": group_index(groups),
+        "start": np.fromiter([span.start for span in spans], dtype=np.int64, count=n),
+        "end": np.fromiter([span.end for span in spans], dtype=np.int64, count=n),
+    }
 
 
 def row_key(columns: Sequence[np.ndarray]) -> np.ndarray:

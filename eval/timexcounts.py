@@ -12,20 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 from operator import attrgetter
 
 import numpy as np
 
 from khabar.document import Document
-from khabar.eval.goldarrays import Arrays, derived, pack_names, unpack_names
+from khabar.eval.goldarrays import Arrays, coded, derived, label_columns
 from khabar.eval.layers import ALL, GOLD, PRED, TP, Accumulator, timex_pairs, timex_spans
 from khabar.eval.results import CountTable
-from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables, local_codes, recode
-from khabar.eval.spankeys import exact_matches, group_index, key_codes, one_to_one, overlaps
+from khabar.eval.spancounts import LocateMany, Pairs, Part, count_tables
+from khabar.eval.spankeys import chained_spans, exact_matches, key_codes, one_to_one, overlaps
 from khabar.eval.spanmaps import same_span
 
-_START, _END, _TYPE, _VALUE = attrgetter("start"), attrgetter("end"), attrgetter("type"), attrgetter("value")
+_TYPE, _VALUE = attrgetter("type"), attrgetter("value")
 
 
 @dataclass(frozen=True)
@@ -44,32 +43,21 @@ def timex_columns(
     """The columns of `documents` (document i of pair i), in document order; types and values
     coded into `kinds` and `values`."""
     found = derived(documents, "timex", _timex_arrays)
-    pair, start = found["pair"], found["start"]
+    pair, start = found["group"], found["start"]
     return TimexColumns(
         pair,
         start,
         found["end"],
-        recode(unpack_names(found["type_names"]), found["type"], kinds),
-        recode(unpack_names(found["value_names"]), found["value"], values),
+        coded(found, "type", kinds),
+        coded(found, "value", values),
         locate_many(pair, start),
     )
 
 
 def _timex_arrays(documents: Sequence[Document]) -> Arrays:
-    per_document = [document.timex for document in documents]
-    items = list(chain.from_iterable(per_document))
-    n = len(items)
-    type_names, kind = local_codes(list(map(_TYPE, items)))
-    value_names, value = local_codes(list(map(_VALUE, items)))
-    return {
-        "pair": group_index(per_document),
-        "start": np.fromiter(map(_START, items), dtype=np.int64, count=n),
-        "end": np.fromiter(map(_END, items), dtype=np.int64, count=n),
-        "type": kind,
-        "type_names": pack_names(type_names),
-        "value": value,
-        "value_names": pack_names(value_names),
-    }
+    items, columns = chained_spans([document.timex for document in documents])
+    types, values = list(map(_TYPE, items)), list(map(_VALUE, items))
+    return {**columns, **label_columns("type", types), **label_columns("value", values)}
 
 
 def count_timex(pairs: Pairs, locate_many: LocateMany, declared: Accumulator) -> dict[str, CountTable]:

@@ -23,7 +23,7 @@ from khabar.eval.eventcounts import event_columns
 from khabar.eval.flatview import CorpusTokens
 from khabar.eval.quotecounts import quote_columns
 from khabar.eval.spanarrays import span_arrays
-from khabar.eval.spancounts import codes, local_codes, recode
+from khabar.eval.spancounts import codes
 from khabar.eval.timexcounts import timex_columns
 from khabar.inventories import LAYERS
 from khabar.store import load_corpus
@@ -233,19 +233,10 @@ def test_scoring_a_loaded_corpus_again_reads_its_arrays_and_builds_none_of_its_d
     st.lists(st.sampled_from(["PER", "ORG", None, "شخص", "𝔸"])),
     st.lists(st.sampled_from(["ORG", "LOC", "*"])),
 )
-def test_local_codes_recoded_equal_codes(labels, known):
+def test_labels_recorded_then_coded_equal_codes(labels, known):
     names = {label: code for code, label in enumerate(dict.fromkeys(known))}
     expected_names = dict(names)
     expected = codes(labels, expected_names)
-    local_names, local = local_codes(labels)
-    stored = goldarrays.unpack_names(goldarrays.pack_names(local_names))
-    assert recode(stored, local, names).tolist() == expected.tolist()
+    recorded = goldarrays._from_bytes(goldarrays._to_bytes(goldarrays.label_columns("label", labels)))
+    assert goldarrays.coded(recorded, "label", names).tolist() == expected.tolist()
     assert list(names.items()) == list(expected_names.items())
-
-
-def test_only_the_newest_records_are_kept(cached_corpus, fresh_memo, monkeypatch):
-    monkeypatch.setattr(goldarrays, "KEEP", 3)
-    documents = load_corpus(cached_corpus)
-    for kind in "abcde":
-        goldarrays.derived(documents, kind, lambda chosen: {"n": np.arange(2)})
-    assert len(_records()) == 3
