@@ -60,9 +60,8 @@ class CorpusTokens:
     def of_documents(cls, documents: Sequence[Document]) -> CorpusTokens:
         """`of` the documents' texts (their tokens read back when they are a loaded corpus:
         `khabar.eval.goldarrays`)."""
-        texts = [document.text for document in documents]
-        found = derived(documents, "tokens", lambda chosen: joined_tokens(texts)._asdict())
-        return cls._joined(TextTokens(**found), texts)
+        found = derived(documents, "tokens", lambda chosen: joined_tokens([item.text for item in chosen])._asdict())
+        return cls._joined(TextTokens(**found), [document.text for document in documents])
 
     @classmethod
     def _joined(cls, tokens: TextTokens, texts: list[str]) -> CorpusTokens:

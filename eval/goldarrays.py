@@ -9,16 +9,17 @@ recorded in the cache folder (`khabar.validcache`) under a key holding:
 
 - that version's key: every byte of its files and of the code that reads and checks them;
 - what was derived (`kind`);
-- the bytes of the code that derives it (every module of the package) and the versions of
-  Python and numpy.
+- the bytes of the code that derives it (every module of `khabar` and `khabar.eval`) and the
+  versions of Python and numpy.
 
 The next run reads the arrays back. Any other documents (predictions, part of a corpus,
 documents with projected labels, another order) are derived as before, every time.
 
 A value is a dict of arrays, written with `numpy.savez` after the SHA-256 of those bytes and
 read with `allow_pickle=False`: data only, no code runs on reading. Bytes that do not match
-their digest (damaged on disk, cut short by a crash), or that do not read back as arrays,
-read as no value, and the arrays are derived again. Labels are stored as strings in one
+their digest (damaged on disk, cut short by a crash), or that do not read back as the arrays
+`derive` gives (its columns, as it gives them for no document), read as no value, and the
+arrays are derived again. Labels are stored as strings in one
 JSON array (`pack_names`), so a label may be any string or None. The arrays handed out are
 read-only, derived or read back alike: the same arrays serve every later run in the process
 (a comparison scores several systems against one gold), so no caller may change them in place.
@@ -65,6 +66,8 @@ def derived(documents: Sequence[Document], kind: str, derive: Callable[[Sequence
         found = _memo.get(key)
     if found is None:
         found = _from_bytes(validcache.recorded_bytes(GOLD_ARRAYS, key))
+        if found is not None and found.keys() != derive([]).keys():
+            found = None  # not the columns this code derives: written by hand with its digest
         if found is None:
             found = _read_only(derive(documents))
             validcache.record(GOLD_ARRAYS, key, _to_bytes(found), keep=KEEP)
@@ -91,7 +94,8 @@ def _record_key(documents: Sequence[Document], kind: str) -> str | None:
 
 @cache
 def _package_code() -> tuple[Path, ...]:
-    """Every module of the package: what derives the arrays, and what they are derived from."""
+    """Every module of `khabar` and `khabar.eval`: what derives the arrays, and what they are
+    derived from (the baselines and the corpus play no part)."""
     folders = sorted({Path(khabar.__file__).parent, Path(__file__).parent})
     return tuple(path for folder in folders for path in sorted(folder.rglob("*.py")))
 

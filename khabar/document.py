@@ -333,7 +333,7 @@ class Document:
     def __getstate__(self) -> dict[str, Any]:
         # Pickled and copied with its fields, never with what would build them.
         if "_build" in self.__dict__:
-            self.__getattr__("entities")
+            _ = self.entities  # builds every field
         return self.__dict__
 
     @property

@@ -83,12 +83,17 @@ def _refuse(arrays):
     raise AssertionError("derived again and recorded")
 
 
-def test_what_is_read_back_equals_what_documents_that_are_not_the_loaded_corpus_give(cached_corpus, fresh_memo):
+def test_what_is_read_back_equals_what_documents_that_are_not_the_loaded_corpus_give(
+    cached_corpus, fresh_memo, monkeypatch
+):
     documents = load_corpus(cached_corpus)
     _derivations(documents)
-    copies = [dataclasses.replace(document) for document in documents]  # equal, but not the loaded objects
-    assert _plain(_derivations(copies)) == _plain(_derivations(documents))
     assert len(_records()) == 9
+    copies = [dataclasses.replace(document) for document in documents]  # equal, but not the loaded objects
+    expected = _plain(_derivations(copies))
+    goldarrays._memo.clear()
+    monkeypatch.setattr(goldarrays, "_to_bytes", _refuse)  # read back from the records, not derived
+    assert _plain(_derivations(load_corpus(cached_corpus))) == expected
 
 
 @pytest.mark.parametrize(
@@ -134,6 +139,7 @@ DAMAGE = [
     "flip in the arrays", "flip in the directory", "flip in the digest", "cut", "empty", "no digest",
     # With their digest, as only bytes written by hand can be:
     "another format", "one array, not a zip of them", "a zip of something else", "an array of objects",
+    "other columns",
 ]  # fmt: skip
 
 
@@ -162,17 +168,18 @@ def test_a_damaged_record_reads_as_none_and_the_arrays_are_derived_again(cached_
         "one array, not a zip of them": _signed(_npy(np.arange(5))),
         "a zip of something else": _signed(zipped.getvalue()),
         "an array of objects": _signed(_npz(n=np.array([{"a": 1}], dtype=object))),
+        "other columns": _signed(_npz(m=np.arange(5))),
     }[damage]
     record.write_bytes(damaged)
     goldarrays._memo.clear()
     calls = []
 
     def derive(chosen):
-        calls.append(1)
+        calls.append(len(chosen))  # no document: asked only which columns it gives
         return {"n": np.arange(5)}
 
     assert _plain(goldarrays.derived(documents, "test", derive)) == expected
-    assert calls == [1]
+    assert [count for count in calls if count] == [len(documents)]  # derived again, once
     assert record.read_bytes() == data  # recorded again, whole
 
 
@@ -240,3 +247,11 @@ def test_labels_recorded_then_coded_equal_codes(labels, known):
     recorded = goldarrays._from_bytes(goldarrays._to_bytes(goldarrays.label_columns("label", labels)))
     assert goldarrays.coded(recorded, "label", names).tolist() == expected.tolist()
     assert list(names.items()) == list(expected_names.items())
+
+
+def test_only_the_newest_records_are_kept(cached_corpus, fresh_memo, monkeypatch):
+    monkeypatch.setattr(goldarrays, "KEEP", 3)
+    documents = load_corpus(cached_corpus)
+    for kind in "abcde":
+        goldarrays.derived(documents, kind, lambda chosen: {"n": np.arange(2)})
+    assert len(_records()) == 3
