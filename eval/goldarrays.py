@@ -42,7 +42,7 @@ import numpy as np
 import khabar
 from khabar import store, validcache
 from khabar.document import Document
-from khabar.eval.spancounts import local_codes, recode
+from khabar.eval.spancounts import codes
 
 Arrays = dict[str, np.ndarray]
 
@@ -139,13 +139,16 @@ def unpack_names(packed: np.ndarray) -> tuple[str | None, ...]:
 
 
 def label_columns(column: str, labels: Sequence[str | None]) -> Arrays:
-    """`labels` as two arrays to record: `column`, the code of each among them in order of
-    first appearance (`local_codes`), and `<column>_names`, those labels (`pack_names`)."""
-    names, codes = local_codes(labels)
-    return {column: codes, f"{column}_names": pack_names(names)}
+    """`labels` as two arrays to record, apart from any other side's labels: `column`, their
+    `codes` among themselves (in order of first appearance), and `<column>_names`, those
+    labels (`pack_names`)."""
+    names: dict[str | None, int] = {}
+    coded_here = codes(labels, names)
+    return {column: coded_here, f"{column}_names": pack_names(list(names))}
 
 
 def coded(found: Arrays, column: str, names: dict[str, int]) -> np.ndarray:
-    """The labels `label_columns` recorded as `column`, coded into `names` as `codes` codes them
-    (`recode`)."""
-    return recode(unpack_names(found[f"{column}_names"]), found[column], names)
+    """The labels `label_columns` recorded as `column`, coded into `names` as `codes` codes them:
+    the distinct labels (in order of first appearance) coded first, each recorded code then
+    replaced by its label's."""
+    return codes(unpack_names(found[f"{column}_names"]), names)[found[column]]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -73,19 +72,3 @@ def codes(labels: Sequence[str], names: dict[str, int]) -> np.ndarray:
     for label in dict.fromkeys(labels):
         names.setdefault(label, len(names))
     return np.fromiter(map(names.__getitem__, labels), dtype=np.int64, count=len(labels))
-
-
-def local_codes(labels: Sequence[Any]) -> tuple[tuple[Any, ...], np.ndarray]:
-    """The distinct labels in order of first appearance, and the code of each label among
-    them: `codes` with a fresh `names`, kept apart from any other side's labels (so it can
-    be recorded: `khabar.eval.goldarrays`)."""
-    names: dict[Any, int] = {}
-    coded = codes(labels, names)
-    return tuple(names), coded
-
-
-def recode(local_names: Sequence[Any], local: np.ndarray, names: dict[Any, int]) -> np.ndarray:
-    """`codes(labels, names)` of the labels `local_codes` gave as (`local_names`, `local`)."""
-    for label in local_names:
-        names.setdefault(label, len(names))
-    return np.array([names[label] for label in local_names], dtype=np.int64)[local]
