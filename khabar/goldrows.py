@@ -26,7 +26,6 @@ the corpus; a forged row that does not read back raises `RowsError` when its doc
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import partial
 from sys import intern
@@ -127,11 +126,7 @@ def dumps(documents: list[Document]) -> str | None:
     # escapes a line break inside a string, so every line is one value.)
     lines = [[FORMAT, list(string.index)], *rows]
     payload = "\n".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) for line in lines)
-    return f"{_digest(payload)}\n{payload}"
-
-
-def _digest(payload: str) -> str:
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return validcache.signed(payload.encode("utf-8")).decode("utf-8")
 
 
 def _span(start: int, end: int, text: str) -> Span:
@@ -217,26 +212,26 @@ def _built(line: str, identifier: str, text: str, strings: list[str | None]) -> 
         ) from None
 
 
-def loads(rows: str, texts: list[tuple[str, str]]) -> list[Document] | None:
+def loads(rows: str | bytes, texts: list[tuple[str, str]]) -> list[Document] | None:
     """The documents of `rows` with their texts — `texts` holds (id, text) of each document,
     in the order of the rows — or None when the rows are not of that shape (their digest,
     format, number and ids). A document's row is read when its spans are first used; one
     that does not read back then raises `RowsError` (only rows written by hand can)."""
-    digest, _, payload = rows.partition("\n")
-    if digest != _digest(payload):
+    payload = validcache.verified(rows.encode("utf-8") if isinstance(rows, str) else rows)
+    if payload is None:
         return None
-    header, *rows = payload.split("\n")
     try:
+        header, *lines = payload.decode("utf-8").split("\n")
         form, strings = json.loads(header)
-        if form != FORMAT or len(rows) != len(texts) or strings[:1] != [None]:
+        if form != FORMAT or len(lines) != len(texts) or strings[:1] != [None]:
             return None
         # Shared with the labels a prediction file's reader interns, so comparing them is one identity check.
         strings = [intern(value) if type(value) is str else value for value in strings]
         documents = []
-        for row, (identifier, text) in zip(rows, texts, strict=True):
-            if not row.startswith("[") or _DECODER.raw_decode(row, 1)[0] != identifier:
+        for line, (identifier, text) in zip(lines, texts, strict=True):
+            if not line.startswith("[") or _DECODER.raw_decode(line, 1)[0] != identifier:
                 return None
-            documents.append(Document.deferred(identifier, text, partial(_built, row, identifier, text, strings)))
+            documents.append(Document.deferred(identifier, text, partial(_built, line, identifier, text, strings)))
     except (ValueError, TypeError, IndexError, KeyError):
         return None
     return documents

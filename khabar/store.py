@@ -67,7 +67,7 @@ def _recorded_documents(paths: list[Path]) -> tuple[list[Document] | None, dict[
     if keyed is None:
         return None, {}
     keys = {path: key for path, (key, _) in zip(paths, keyed, strict=True)}
-    rows = validcache.recorded(GOLD_ROWS, _rows_key(keys))
+    rows = validcache.recorded_bytes(GOLD_ROWS, _rows_key(keys))
     if rows is None:
         return None, {}
     documents = goldrows.loads(rows, [(path.stem, text) for path, (_, text) in zip(paths, keyed, strict=True)])

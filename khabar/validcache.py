@@ -91,6 +91,19 @@ def recorded_bytes(kind: str, record_key: str) -> bytes | None:
         return None
 
 
+def signed(payload: bytes) -> bytes:
+    """`payload` after a line of its SHA-256 (hex): a value that `verified` reads back whole or
+    not at all (the gold's rows and arrays, which are large)."""
+    return hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def verified(data: bytes) -> bytes | None:
+    """The payload of `signed` bytes; None when it does not match its digest (damaged on disk,
+    cut short by a crash)."""
+    digest, _, payload = data.partition(b"\n")
+    return payload if digest == hashlib.sha256(payload).hexdigest().encode() else None
+
+
 def record(kind: str, record_key: str, value: str | bytes, *, keep: int | None = None) -> None:
     """Record a value derived from the bytes behind `record_key` (best effort, like the
     markers): through the write path, whole or not at all, as a cache entry rather than an
