@@ -197,12 +197,10 @@ def _fields(row: list[Any], text: str, strings: list[str | None]) -> dict[str, A
 
 
 def _built(line: str, identifier: str, text: str, strings: list[str | None]) -> dict[str, Any]:
-    """`_fields` of a document's row, read when the document's spans are first used."""
+    """`_fields` of a document's row, read when the document's spans are first used (`loads`
+    has checked that the row is of `identifier`)."""
     try:
-        row = json.loads(line)
-        if row[0] != identifier:
-            raise ValueError(f"the row is of {row[0]!r}")
-        return _fields(row, text, strings)
+        return _fields(json.loads(line), text, strings)
     except (ValueError, TypeError, IndexError, KeyError) as error:
         # Rows are recorded only as `dumps` wrote them, and read only when their digest holds:
         # only rows written by hand with their digest get here.
