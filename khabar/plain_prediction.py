@@ -325,10 +325,7 @@ class PlainPrediction:
         events = []
         defaults = default_ids("events", len(layers["events"]))
         for index, item in enumerate(layers["events"]):
-            if type(item) is not dict or not item.keys() <= self.event_keys:
-                return None
-            label = self.event_types[item["type"]]
-            own = _own_id(item)
+            label, own = _labelled(item, self.event_keys, self.event_types, "type")
             n_ids += own is not None
             trigger = span(item["trigger"])
             arguments = item.get("arguments", [])
@@ -347,10 +344,7 @@ class PlainPrediction:
         quotes = []
         defaults = default_ids("quotes", len(layers["quotes"]))
         for index, item in enumerate(layers["quotes"]):
-            if type(item) is not dict or not item.keys() <= self.quote_keys:
-                return None
-            kind = self.kinds[item["kind"]]
-            own = _own_id(item)
+            kind, own = _labelled(item, self.quote_keys, self.kinds, "kind")
             n_ids += own is not None
             content = span(item["content"])
             cue = item.get("cue")
@@ -390,6 +384,14 @@ def _object(value: Any, keys: frozenset[str]) -> dict[str, Any]:
     if type(value) is not dict or not value.keys() <= keys:
         raise _Doubt
     return value
+
+
+def _labelled(item: Any, keys: frozenset[str], labels: dict[str, str], label_key: str) -> tuple[str, str | None]:
+    """An event or a quote: an object of `keys`, its label one of `labels` (the schema's own
+    string is returned), and its own id (`_own_id`)."""
+    if type(item) is not dict or not item.keys() <= keys:
+        raise _Doubt
+    return labels[item[label_key]], _own_id(item)
 
 
 def _own_id(item: dict[str, Any]) -> str | None:
