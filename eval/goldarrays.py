@@ -48,7 +48,9 @@ Arrays = dict[str, np.ndarray]
 
 GOLD_ARRAYS = "gold-arrays"
 # Nine kinds per corpus version (tokens, and each layer's spans and columns), for as many
-# versions as `khabar.store` keeps rows of; about 12 MB per version of 1,000 documents.
+# versions as `khabar.store` keeps rows of: 20.5 MB per version of the benchmark's 1,000
+# documents, half of it the tokens' offsets (`du -cb` of the records one `evaluate` made in
+# an empty `KHABAR_CACHE_DIR`; the rows are 4.2 MB).
 KEEP = 9 * store.GOLD_ROW_VERSIONS
 # Values kept in the process, newest last (the kinds of two corpus versions).
 _MEMO_SIZE = 32
